@@ -1,0 +1,12 @@
+//! bundlec: compile incident runbooks into Safe transaction batches and verify
+//! them offline.
+//!
+//! The library is a pure core: it never touches the file system, the network
+//! or the clock. The `bundlec` binary (src/main.rs, src/cli/) is a thin shell
+//! that reads files, calls into these modules, prints and sets exit codes.
+//! See ARCHITECTURE.md for the map.
+
+pub mod address;
+pub mod multisend;
+pub mod safe;
+pub mod txbuilder;

@@ -1,0 +1,258 @@
+//! The `multiSend(bytes)` codec shared by MultiSend and MultiSendCallOnly.
+//!
+//! The argument is a packed list of records, each
+//! `uint8 operation ‖ address to ‖ uint256 value ‖ uint256 length ‖ data`,
+//! ABI-encoded as a single `bytes`. Decoding is strict: a signer must never be
+//! shown a reading of bytes that the contract would read differently, so any
+//! slack the contract tolerates (odd offsets, dirty padding, trailing bytes) is
+//! refused here, with the byte offset of the problem.
+
+use alloy_primitives::{Address, Bytes, U256};
+use alloy_sol_types::{SolCall, sol};
+
+use crate::safe::Operation;
+
+sol! {
+    function multiSend(bytes transactions);
+}
+
+/// The 4-byte selector of `multiSend(bytes)`.
+pub const MULTI_SEND_SELECTOR: [u8; 4] = multiSendCall::SELECTOR;
+
+/// Bytes before a record's data: operation (1), to (20), value (32), length (32).
+const RECORD_HEADER_LEN: usize = 85;
+/// selector (4) + offset word (32) + length word (32).
+const ENVELOPE_LEN: usize = 68;
+
+/// One call inside a multiSend batch.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MultiSendRecord {
+    pub operation: Operation,
+    pub to: Address,
+    pub value: U256,
+    pub data: Bytes,
+}
+
+/// Why bytes are not a well-formed `multiSend` call; `offset` counts from the
+/// first byte of the calldata (the selector).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("malformed multiSend calldata at byte {offset}: {reason}")]
+pub struct MultiSendError {
+    pub offset: usize,
+    pub reason: String,
+}
+
+fn fail<T>(offset: usize, reason: impl Into<String>) -> Result<T, MultiSendError> {
+    Err(MultiSendError {
+        offset,
+        reason: reason.into(),
+    })
+}
+
+/// The packed `transactions` argument for `records`.
+pub fn encode_records(records: &[MultiSendRecord]) -> Vec<u8> {
+    let len = records
+        .iter()
+        .map(|r| RECORD_HEADER_LEN + r.data.len())
+        .sum();
+    let mut out = Vec::with_capacity(len);
+    for record in records {
+        out.push(record.operation.as_u8());
+        out.extend_from_slice(record.to.as_slice());
+        out.extend_from_slice(&record.value.to_be_bytes::<32>());
+        out.extend_from_slice(&U256::from(record.data.len()).to_be_bytes::<32>());
+        out.extend_from_slice(&record.data);
+    }
+    out
+}
+
+/// `multiSend(bytes)` calldata for `records`.
+pub fn encode(records: &[MultiSendRecord]) -> Bytes {
+    multiSendCall {
+        transactions: encode_records(records).into(),
+    }
+    .abi_encode()
+    .into()
+}
+
+/// Strictly decodes `multiSend(bytes)` calldata into its records.
+pub fn decode(calldata: &[u8]) -> Result<Vec<MultiSendRecord>, MultiSendError> {
+    if calldata.len() < 4 {
+        return fail(0, format!("{} bytes is too short for a function selector", calldata.len()));
+    }
+    if calldata[..4] != MULTI_SEND_SELECTOR {
+        return fail(
+            0,
+            format!(
+                "selector 0x{} is not multiSend(bytes) (0x8d80ff0a)",
+                alloy_primitives::hex::encode(&calldata[..4])
+            ),
+        );
+    }
+    if calldata.len() < ENVELOPE_LEN {
+        return fail(
+            calldata.len(),
+            format!(
+                "calldata ends after {} bytes; the ABI envelope needs {ENVELOPE_LEN}",
+                calldata.len()
+            ),
+        );
+    }
+    let offset_word = U256::from_be_slice(&calldata[4..36]);
+    if offset_word != U256::from(32) {
+        return fail(4, format!("the bytes argument's offset is {offset_word}, expected 32"));
+    }
+    let declared = U256::from_be_slice(&calldata[36..68]);
+    let available = calldata.len() - ENVELOPE_LEN;
+    let packed_len = match usize::try_from(declared) {
+        Ok(n) if n <= available => n,
+        _ => {
+            return fail(
+                36,
+                format!("the bytes argument claims {declared} bytes but only {available} follow"),
+            );
+        }
+    };
+    let packed_end = ENVELOPE_LEN + packed_len;
+    let padded_end = ENVELOPE_LEN + packed_len.div_ceil(32) * 32;
+    if calldata.len() < padded_end {
+        return fail(
+            calldata.len(),
+            format!("padding is cut short: calldata should end at byte {padded_end}"),
+        );
+    }
+    if let Some(dirty) = calldata[packed_end..padded_end].iter().position(|&b| b != 0) {
+        return fail(packed_end + dirty, "ABI padding byte is not zero");
+    }
+    if calldata.len() > padded_end {
+        return fail(
+            padded_end,
+            format!("{} trailing bytes after the bytes argument", calldata.len() - padded_end),
+        );
+    }
+
+    let records = decode_records(&calldata[ENVELOPE_LEN..packed_end], ENVELOPE_LEN)?;
+    // The checks above should make this impossible; it guards the guarantee
+    // that what a signer is shown re-encodes to exactly what they sign.
+    if encode(&records).as_ref() != calldata {
+        return fail(0, "decoded records do not re-encode to the same bytes");
+    }
+    Ok(records)
+}
+
+/// Walks the packed records; `base` is their offset in the calldata, for errors.
+fn decode_records(packed: &[u8], base: usize) -> Result<Vec<MultiSendRecord>, MultiSendError> {
+    let mut records = Vec::new();
+    let mut pos = 0usize;
+    while pos < packed.len() {
+        let at = base + pos;
+        let index = records.len();
+        let rest = &packed[pos..];
+        if rest.len() < RECORD_HEADER_LEN {
+            return fail(
+                at,
+                format!(
+                    "record {index} is truncated: its header needs {RECORD_HEADER_LEN} bytes, {} remain",
+                    rest.len()
+                ),
+            );
+        }
+        let operation = match Operation::try_from(rest[0]) {
+            Ok(op) => op,
+            Err(other) => {
+                return fail(at, format!("record {index} has operation {other}; only 0 (CALL) and 1 (DELEGATECALL) exist"));
+            }
+        };
+        let to = Address::from_slice(&rest[1..21]);
+        let value = U256::from_be_slice(&rest[21..53]);
+        let declared = U256::from_be_slice(&rest[53..85]);
+        let remaining = rest.len() - RECORD_HEADER_LEN;
+        let data_len = match usize::try_from(declared) {
+            Ok(n) if n <= remaining => n,
+            _ => {
+                return fail(
+                    at + 53,
+                    format!("record {index} claims {declared} data bytes but only {remaining} remain"),
+                );
+            }
+        };
+        let data = Bytes::copy_from_slice(&rest[RECORD_HEADER_LEN..RECORD_HEADER_LEN + data_len]);
+        records.push(MultiSendRecord {
+            operation,
+            to,
+            value,
+            data,
+        });
+        pos += RECORD_HEADER_LEN + data_len;
+    }
+    Ok(records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(n: u8, data: &[u8]) -> MultiSendRecord {
+        MultiSendRecord {
+            operation: Operation::Call,
+            to: Address::repeat_byte(n),
+            value: U256::from(n),
+            data: Bytes::copy_from_slice(data),
+        }
+    }
+
+    #[test]
+    fn empty_batch_round_trips() {
+        let calldata = encode(&[]);
+        assert_eq!(calldata.len(), 68);
+        assert_eq!(decode(&calldata).unwrap(), vec![]);
+    }
+
+    #[test]
+    fn round_trips_and_reports_offsets() {
+        let records = vec![record(1, &[0xaa; 3]), record(2, &[])];
+        let calldata = encode(&records).to_vec();
+        assert_eq!(decode(&calldata).unwrap(), records);
+
+        let mut bad_op = calldata.clone();
+        bad_op[68] = 2;
+        assert_eq!(decode(&bad_op).unwrap_err().offset, 68);
+
+        let mut dirty = calldata.clone();
+        let last = dirty.len() - 1;
+        dirty[last] = 1;
+        assert_eq!(decode(&dirty).unwrap_err().offset, last);
+
+        let mut trailing = calldata.clone();
+        trailing.extend_from_slice(&[0; 32]);
+        assert_eq!(decode(&trailing).unwrap_err().offset, calldata.len());
+
+        let mut offset = calldata.clone();
+        offset[35] = 0x40;
+        assert_eq!(decode(&offset).unwrap_err().offset, 4);
+
+        let mut long_len = calldata.clone();
+        long_len[67] = 0xff;
+        assert_eq!(decode(&long_len).unwrap_err().offset, 36);
+
+        // A record whose length field claims more than the packed bytes hold.
+        let mut overrun = calldata.clone();
+        overrun[68 + 84] = 0xff;
+        assert_eq!(decode(&overrun).unwrap_err().offset, 68 + 53);
+
+        assert_eq!(decode(&[0x8d, 0x80]).unwrap_err().offset, 0);
+        assert_eq!(decode(&[0, 0, 0, 0]).unwrap_err().offset, 0);
+    }
+
+    #[test]
+    fn truncated_record_header_is_rejected() {
+        // A packed payload of 10 bytes cannot hold a record header.
+        let calldata = multiSendCall {
+            transactions: vec![0u8; 10].into(),
+        }
+        .abi_encode();
+        let err = decode(&calldata).unwrap_err();
+        assert_eq!(err.offset, 68);
+        assert!(err.reason.contains("truncated"), "{err}");
+    }
+}

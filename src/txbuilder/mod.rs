@@ -1,0 +1,1 @@
+//! Safe Transaction Builder batch files.
