@@ -6,7 +6,7 @@
 //! that reads files, calls into these modules, prints and sets exit codes.
 //! See ARCHITECTURE.md for the map.
 
-pub mod address;
+pub mod parse;
 pub mod multisend;
 pub mod safe;
 pub mod txbuilder;

@@ -7,6 +7,7 @@ pub mod hash;
 pub mod nested;
 pub mod tx;
 pub mod version;
+pub mod view;
 
 pub use hash::{SafeMessage, SafeMessageHashes, SafeTxHashes, safe_message_hashes, safe_tx_hashes};
 pub use tx::{Operation, SafeTx};

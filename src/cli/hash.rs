@@ -1,0 +1,254 @@
+//! `bundlec hash`: the hashes of one Safe transaction or message.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use alloy_primitives::{Address, Bytes, U256};
+use bundlec::safe::view::{self, SafeMessageView, SafeTxView};
+use bundlec::safe::{self, SafeMessage, SafeTx, SafeTxHashes, SafeVersion, nested};
+use clap::Args;
+use serde::Serialize;
+
+use super::{CliError, Outcome, args};
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("message_input").args(["message", "message_file", "message_bytes"]))]
+pub struct HashArgs {
+    /// Chain id the Safe lives on (part of the domain from Safe 1.3.0)
+    #[arg(long, value_name = "N")]
+    chain_id: u64,
+    /// The Safe's address
+    #[arg(long, value_name = "ADDRESS", value_parser = args::address)]
+    safe: Address,
+    /// The Safe's version: 0.1.0, 1.0.0, 1.1.1, 1.2.0, 1.3.0, 1.4.1, 1.5.0, optionally +L2
+    #[arg(long, value_name = "VERSION", value_parser = args::safe_version)]
+    safe_version: SafeVersion,
+
+    /// Target of the Safe transaction
+    #[arg(long, value_name = "ADDRESS", value_parser = args::address,
+          required_unless_present = "message_input", conflicts_with = "message_input")]
+    to: Option<Address>,
+    /// Wei sent with the call (decimal or 0x-hex)
+    #[arg(long, value_name = "WEI", value_parser = args::uint256, default_value = "0")]
+    value: U256,
+    /// Calldata as 0x-prefixed hex
+    #[arg(long, value_name = "HEX", value_parser = args::hex_bytes, default_value = "0x")]
+    data: Bytes,
+    /// 0 = CALL, 1 = DELEGATECALL
+    #[arg(long, value_name = "0|1", default_value_t = 0)]
+    operation: u8,
+    #[arg(long, value_name = "GAS", value_parser = args::uint256, default_value = "0")]
+    safe_tx_gas: U256,
+    /// baseGas (dataGas in Safe 0.1.0)
+    #[arg(long, value_name = "GAS", value_parser = args::uint256, default_value = "0")]
+    base_gas: U256,
+    #[arg(long, value_name = "WEI", value_parser = args::uint256, default_value = "0")]
+    gas_price: U256,
+    #[arg(long, value_name = "ADDRESS", value_parser = args::address, default_value = "0x0000000000000000000000000000000000000000")]
+    gas_token: Address,
+    #[arg(long, value_name = "ADDRESS", value_parser = args::address, default_value = "0x0000000000000000000000000000000000000000")]
+    refund_receiver: Address,
+    /// The Safe nonce this transaction will use
+    #[arg(long, value_name = "N", value_parser = args::uint256, required_unless_present = "message_input")]
+    nonce: Option<U256>,
+
+    /// Also hash the approveHash transaction this owner Safe must sign (nested Safe)
+    #[arg(long, value_name = "ADDRESS", value_parser = args::address, conflicts_with = "message_input", requires = "nested_nonce")]
+    nested_safe: Option<Address>,
+    /// The owner Safe's version (default: --safe-version)
+    #[arg(long, value_name = "VERSION", value_parser = args::safe_version, requires = "nested_safe")]
+    nested_safe_version: Option<SafeVersion>,
+    /// The owner Safe's nonce
+    #[arg(long, value_name = "N", value_parser = args::uint256, requires = "nested_safe")]
+    nested_nonce: Option<U256>,
+
+    /// Hash a SafeMessage: this text (signed as its EIP-191 hash; CRLF read as LF)
+    #[arg(long, value_name = "TEXT")]
+    message: Option<String>,
+    /// Hash a SafeMessage: the text of this file
+    #[arg(long, value_name = "FILE")]
+    message_file: Option<PathBuf>,
+    /// Hash a SafeMessage: these raw bytes (e.g. a 32-byte EIP-712 hash)
+    #[arg(long, value_name = "HEX", value_parser = args::hex_bytes)]
+    message_bytes: Option<Bytes>,
+
+    /// Print one JSON object instead of text
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct TxOutput {
+    chain_id: String,
+    safe: String,
+    safe_version: String,
+    #[serde(flatten)]
+    tx: SafeTxView,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nested: Option<NestedOutput>,
+}
+
+#[derive(Serialize)]
+struct NestedOutput {
+    safe: String,
+    safe_version: String,
+    #[serde(flatten)]
+    tx: SafeTxView,
+}
+
+#[derive(Serialize)]
+struct MessageOutput {
+    chain_id: String,
+    safe: String,
+    safe_version: String,
+    #[serde(flatten)]
+    message: SafeMessageView,
+}
+
+pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
+    if let Some(message) = message_input(&args)? {
+        return run_message(&args, &message);
+    }
+    let (Some(to), Some(nonce)) = (args.to, args.nonce) else {
+        return Err(CliError("--to and --nonce are required to hash a transaction".into()));
+    };
+    let tx = SafeTx {
+        to,
+        value: args.value,
+        data: args.data.clone(),
+        operation: args.operation,
+        safe_tx_gas: args.safe_tx_gas,
+        base_gas: args.base_gas,
+        gas_price: args.gas_price,
+        gas_token: args.gas_token,
+        refund_receiver: args.refund_receiver,
+        nonce,
+    };
+    let hashes = safe::safe_tx_hashes(args.safe_version, args.chain_id, args.safe, &tx);
+
+    let nested = match args.nested_safe {
+        Some(owner_safe) => {
+            let nonce = args
+                .nested_nonce
+                .ok_or_else(|| CliError("--nested-safe needs --nested-nonce, the owner Safe's nonce".into()))?;
+            let version = args.nested_safe_version.unwrap_or(args.safe_version);
+            let approve = nested::approve_hash_tx(args.safe, hashes.safe_tx_hash, nonce);
+            let approve_hashes = safe::safe_tx_hashes(version, args.chain_id, owner_safe, &approve);
+            Some((owner_safe, version, approve, approve_hashes))
+        }
+        None => None,
+    };
+
+    if args.json {
+        let output = TxOutput {
+            chain_id: args.chain_id.to_string(),
+            safe: view::address(args.safe),
+            safe_version: args.safe_version.to_string(),
+            tx: SafeTxView::new(&tx, &hashes),
+            nested: nested.as_ref().map(|(owner, version, approve, approve_hashes)| NestedOutput {
+                safe: view::address(*owner),
+                safe_version: version.to_string(),
+                tx: SafeTxView::new(approve, approve_hashes),
+            }),
+        };
+        print_json(&output);
+    } else {
+        let mut out = String::new();
+        write_tx(&mut out, "Safe transaction", args.chain_id, args.safe, args.safe_version, &tx, &hashes);
+        if let Some((owner, version, approve, approve_hashes)) = &nested {
+            out.push('\n');
+            write_tx(
+                &mut out,
+                "Nested Safe: the owner Safe approves the hash above with approveHash",
+                args.chain_id,
+                *owner,
+                *version,
+                approve,
+                approve_hashes,
+            );
+        }
+        print!("{out}");
+    }
+    Ok(Outcome::Success)
+}
+
+fn message_input(args: &HashArgs) -> Result<Option<SafeMessage>, CliError> {
+    if let Some(text) = &args.message {
+        return Ok(Some(SafeMessage::Text(text.clone())));
+    }
+    if let Some(path) = &args.message_file {
+        let bytes = args::read_file(path)?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| CliError(format!("{} is not UTF-8 text; use --message-bytes for raw bytes", path.display())))?;
+        return Ok(Some(SafeMessage::Text(text)));
+    }
+    Ok(args.message_bytes.clone().map(SafeMessage::Bytes))
+}
+
+fn run_message(args: &HashArgs, message: &SafeMessage) -> Result<Outcome, CliError> {
+    let hashes = safe::safe_message_hashes(args.safe_version, args.chain_id, args.safe, message);
+    let message_bytes = message.message_bytes();
+    if args.json {
+        print_json(&MessageOutput {
+            chain_id: args.chain_id.to_string(),
+            safe: view::address(args.safe),
+            safe_version: args.safe_version.to_string(),
+            message: SafeMessageView::new(&message_bytes, &hashes),
+        });
+    } else {
+        let mut out = String::new();
+        let _ = writeln!(out, "Safe message");
+        let _ = writeln!(out, "  chain id        {}", args.chain_id);
+        let _ = writeln!(out, "  Safe            {} (version {})", view::address(args.safe), args.safe_version);
+        let _ = writeln!(out, "  message bytes   {}", alloy_primitives::hex::encode_prefixed(&message_bytes));
+        let _ = writeln!(out);
+        let _ = writeln!(out, "Hashes to compare with your hardware wallet");
+        let _ = writeln!(out, "  Domain hash         {}", view::ledger_hash(hashes.domain_hash));
+        let _ = writeln!(out, "  Message hash        {}", view::ledger_hash(hashes.message_hash));
+        let _ = writeln!(out, "  Safe message hash   {}", view::hash(hashes.safe_message_hash));
+        print!("{out}");
+    }
+    Ok(Outcome::Success)
+}
+
+fn write_tx(
+    out: &mut String,
+    title: &str,
+    chain_id: u64,
+    safe: Address,
+    version: SafeVersion,
+    tx: &SafeTx,
+    hashes: &SafeTxHashes,
+) {
+    let operation = match tx.known_operation() {
+        Some(op) => format!("{} ({})", tx.operation, op.name()),
+        None => format!("{} (not an operation a Safe can execute)", tx.operation),
+    };
+    let _ = writeln!(out, "{title}");
+    let _ = writeln!(out, "  chain id        {chain_id}");
+    let _ = writeln!(out, "  Safe            {} (version {version})", view::address(safe));
+    let _ = writeln!(out, "  to              {}", view::address(tx.to));
+    let _ = writeln!(out, "  value           {}", tx.value);
+    let _ = writeln!(out, "  data            {} ({} bytes)", alloy_primitives::hex::encode_prefixed(&tx.data), tx.data.len());
+    let _ = writeln!(out, "  operation       {operation}");
+    let _ = writeln!(out, "  safeTxGas       {}", tx.safe_tx_gas);
+    let gas_name = if version.uses_data_gas() { "dataGas " } else { "baseGas " };
+    let _ = writeln!(out, "  {gas_name}        {}", tx.base_gas);
+    let _ = writeln!(out, "  gasPrice        {}", tx.gas_price);
+    let _ = writeln!(out, "  gasToken        {}", view::address(tx.gas_token));
+    let _ = writeln!(out, "  refundReceiver  {}", view::address(tx.refund_receiver));
+    let _ = writeln!(out, "  nonce           {}", tx.nonce);
+    let _ = writeln!(out);
+    let _ = writeln!(out, "Hashes to compare with your hardware wallet");
+    let _ = writeln!(out, "  Domain hash     {}", view::ledger_hash(hashes.domain_hash));
+    let _ = writeln!(out, "  Message hash    {}", view::ledger_hash(hashes.message_hash));
+    let _ = writeln!(out, "  safeTxHash      {}", view::hash(hashes.safe_tx_hash));
+}
+
+pub fn print_json<T: Serialize>(value: &T) {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => println!("{text}"),
+        // Serialising plain strings cannot fail; say so rather than panic if it ever does.
+        Err(err) => eprintln!("error: cannot serialise output: {err}"),
+    }
+}

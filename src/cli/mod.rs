@@ -1,0 +1,76 @@
+//! Command-line parsing, dispatch and exit codes.
+//!
+//! Exit codes are part of the interface: 0 success; 1 a check failed (a
+//! mismatch, an invalid checksum, a dangerous finding under --strict); 2 bad
+//! input or usage. Every subcommand returns `Result<Outcome, CliError>` and
+//! only this module prints errors and picks the code.
+
+mod args;
+mod checksum;
+mod hash;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  a check failed: a hash or checksum mismatch, or a dangerous finding under --strict
+  2  bad input or usage: unreadable or malformed files, invalid arguments";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "bundlec",
+    version,
+    about = "Compile incident runbooks into Safe transaction batches and verify them offline",
+    after_help = EXIT_CODES
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Compute the EIP-712 hashes of a Safe transaction or message, as a hardware wallet shows them
+    #[command(after_help = EXIT_CODES)]
+    Hash(hash::HashArgs),
+    /// Check the meta.checksum of Transaction Builder batch files
+    #[command(after_help = EXIT_CODES)]
+    Checksum(checksum::ChecksumArgs),
+}
+
+/// How a command that ran to the end turned out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    CheckFailed,
+}
+
+/// Bad input or usage: printed as `error: …` and exit code 2.
+#[derive(Debug)]
+pub struct CliError(pub String);
+
+impl<E: std::error::Error> From<E> for CliError {
+    fn from(err: E) -> Self {
+        CliError(err.to_string())
+    }
+}
+
+pub fn main() -> ExitCode {
+    // clap prints its own usage errors and exits with 2 (0 for --help/--version).
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Hash(args) => hash::run(args),
+        Command::Checksum(args) => checksum::run(args),
+    };
+    match result {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::CheckFailed) => ExitCode::from(1),
+        Err(CliError(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

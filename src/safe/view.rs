@@ -1,0 +1,85 @@
+//! The data form of a Safe transaction and its hashes, shared by every output
+//! that shows one (`bundlec hash --json`, manifests, `bundlec verify --json`),
+//! so the same transaction always reads the same way.
+//!
+//! Numbers are decimal strings (uint256 does not fit a JSON number), hashes and
+//! data are 0x-prefixed lower-case hex, addresses are EIP-55 checksummed.
+
+use alloy_primitives::{Address, B256, U256, hex};
+use serde::Serialize;
+
+use super::hash::{SafeMessageHashes, SafeTxHashes};
+use super::tx::SafeTx;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SafeTxView {
+    pub to: String,
+    pub value: String,
+    pub data: String,
+    pub operation: String,
+    pub safe_tx_gas: String,
+    pub base_gas: String,
+    pub gas_price: String,
+    pub gas_token: String,
+    pub refund_receiver: String,
+    pub nonce: String,
+    pub domain_hash: String,
+    pub message_hash: String,
+    pub safe_tx_hash: String,
+}
+
+impl SafeTxView {
+    pub fn new(tx: &SafeTx, hashes: &SafeTxHashes) -> Self {
+        SafeTxView {
+            to: address(tx.to),
+            value: tx.value.to_string(),
+            data: hex::encode_prefixed(&tx.data),
+            operation: tx.operation.to_string(),
+            safe_tx_gas: tx.safe_tx_gas.to_string(),
+            base_gas: tx.base_gas.to_string(),
+            gas_price: tx.gas_price.to_string(),
+            gas_token: address(tx.gas_token),
+            refund_receiver: address(tx.refund_receiver),
+            nonce: tx.nonce.to_string(),
+            domain_hash: hash(hashes.domain_hash),
+            message_hash: hash(hashes.message_hash),
+            safe_tx_hash: hash(hashes.safe_tx_hash),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SafeMessageView {
+    pub message: String,
+    pub domain_hash: String,
+    pub message_hash: String,
+    pub safe_message_hash: String,
+}
+
+impl SafeMessageView {
+    pub fn new(message_bytes: &[u8], hashes: &SafeMessageHashes) -> Self {
+        SafeMessageView {
+            message: hex::encode_prefixed(message_bytes),
+            domain_hash: hash(hashes.domain_hash),
+            message_hash: hash(hashes.message_hash),
+            safe_message_hash: hash(hashes.safe_message_hash),
+        }
+    }
+}
+
+pub fn address(a: Address) -> String {
+    a.to_checksum(None)
+}
+
+pub fn hash(h: B256) -> String {
+    hex::encode_prefixed(h)
+}
+
+/// `0x` + upper-case hex: how a Ledger displays the domain and message hashes.
+pub fn ledger_hash(h: B256) -> String {
+    format!("0x{}", hex::encode_upper(h))
+}
+
+pub fn uint(n: U256) -> String {
+    n.to_string()
+}
