@@ -32,10 +32,8 @@ pub fn parse_address(input: &str) -> Result<Address, AddressError> {
     let address: Address = digits.parse().map_err(|_| malformed())?;
     let has_lower = digits.bytes().any(|b| b.is_ascii_lowercase());
     let has_upper = digits.bytes().any(|b| b.is_ascii_uppercase());
-    if has_lower && has_upper {
-        if address.to_checksum(None)[2..] != *digits {
-            return Err(AddressError::BadChecksum(input.to_string()));
-        }
+    if has_lower && has_upper && address.to_checksum(None)[2..] != *digits {
+        return Err(AddressError::BadChecksum(input.to_string()));
     }
     Ok(address)
 }

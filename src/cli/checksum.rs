@@ -1,6 +1,76 @@
-//! `bundlec checksum`: placeholder until the Transaction Builder module lands.
+//! `bundlec checksum`: judge the `meta.checksum` of Transaction Builder files.
+//!
+//! It judges only the checksum, exactly as the Safe UI would compute it for
+//! whatever JSON object the file holds; the meaning of the batch is `verify`'s
+//! job. A file that cannot be read or is not a JSON object is bad input (exit
+//! 2); any other file gets a verdict.
+
+use std::path::PathBuf;
+
+use bundlec::txbuilder::{self, ChecksumReport};
 use clap::Args;
-use super::{CliError, Outcome};
+use serde::Serialize;
+
+use super::{CliError, Outcome, args};
+
 #[derive(Debug, Args)]
-pub struct ChecksumArgs {}
-pub fn run(_args: ChecksumArgs) -> Result<Outcome, CliError> { Ok(Outcome::Success) }
+pub struct ChecksumArgs {
+    /// Transaction Builder batch files (JSON)
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Print a JSON array, one object per file
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct FileVerdict {
+    file: String,
+    stored: Option<String>,
+    computed: Option<String>,
+    valid: bool,
+}
+
+fn judge(path: &PathBuf) -> Result<ChecksumReport, CliError> {
+    let bytes = args::read_file(path)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| CliError(format!("{}: not UTF-8 text, so not a batch file", path.display())))?;
+    let value = txbuilder::parse_json(&text).map_err(|e| CliError(format!("{}: {e}", path.display())))?;
+    txbuilder::check(&value).map_err(|e| CliError(format!("{}: {e}", path.display())))
+}
+
+pub fn run(args: ChecksumArgs) -> Result<Outcome, CliError> {
+    let mut verdicts = Vec::with_capacity(args.files.len());
+    for path in &args.files {
+        let report = judge(path)?;
+        verdicts.push(FileVerdict {
+            file: path.display().to_string(),
+            stored: report.stored,
+            computed: report.computed.as_ref().map(txbuilder::format_checksum),
+            valid: report.valid,
+        });
+    }
+    if args.json {
+        super::hash::print_json(&verdicts);
+    } else {
+        for v in &verdicts {
+            let verdict = if v.valid { "OK" } else { "MISMATCH" };
+            println!("{verdict}  {}", v.file);
+            let stored = match v.stored.as_deref() {
+                None => "(none)",
+                Some("") => "(empty)",
+                Some(stored) => stored,
+            };
+            println!("  stored    {stored}");
+            println!(
+                "  computed  {}",
+                v.computed.as_deref().unwrap_or("(none: the file has no meta object)")
+            );
+        }
+    }
+    Ok(if verdicts.iter().all(|v| v.valid) {
+        Outcome::Success
+    } else {
+        Outcome::CheckFailed
+    })
+}

@@ -1,0 +1,409 @@
+//! The Transaction Builder's `meta.checksum`.
+//!
+//! The Safe UI shows a "This batch contains some changed properties" warning
+//! when the checksum of an imported file does not match, so a file bundlec
+//! writes must carry the exact value the UI computes, and `bundlec verify` must
+//! reach the same verdict the UI would on any file.
+//!
+//! The algorithm (see `shared/reference/safe/txbuilder-format.md`, section 3):
+//! take the parsed object, drop `meta.checksum`, set `meta.name` to null, run
+//! it through the serializer [`serialize_for_checksum`] (not JSON: keys are
+//! listed once as a sorted array, values follow with trailing commas) and
+//! hash the UTF-8 bytes with Keccak-256.
+
+use alloy_primitives::{B256, hex, keccak256};
+use serde_json::{Map, Value};
+
+use super::ChecksumError;
+use super::js;
+
+/// The serializer the Transaction Builder hashes.
+///
+/// Arrays: `[` + elements joined by `,` + `]`. Objects: `{` + the JSON array
+/// of keys sorted by UTF-16 code units + each value followed by `,` + `}`
+/// (so `{}` becomes `{[]}`). Scalars: `JSON.stringify` with JS semantics.
+pub fn serialize_for_checksum(v: &Value) -> String {
+    let mut out = String::new();
+    write_value(v, &mut out);
+    out
+}
+
+fn write_value(v: &Value, out: &mut String) {
+    match v {
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let keys = js::sorted_keys(map);
+            out.push('{');
+            out.push('[');
+            for (i, key) in keys.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                js::quote_json_string_into(key, out);
+            }
+            out.push(']');
+            for key in keys {
+                write_value(&map[key.as_str()], out);
+                out.push(',');
+            }
+            out.push('}');
+        }
+        scalar => js::stringify_into(scalar, out),
+    }
+}
+
+/// `0x` + 64 lowercase hex digits: the form the UI stores and compares.
+pub fn format_checksum(checksum: &B256) -> String {
+    hex::encode_prefixed(checksum)
+}
+
+/// The checksum of the object as the UI's `addChecksum` sees it: only
+/// `meta.name` is replaced by null; a `meta.checksum` key, if present, is hashed
+/// with everything else.
+///
+/// This is the generate path. bundlec computes over an object that has no
+/// checksum key yet, where it agrees with [`compute_checksum`]; the upstream
+/// unit test hashes an object that carries `"checksum": ""`, which only this
+/// function reproduces.
+///
+/// JavaScript would hash a batch without a `meta` object as if it had
+/// `meta: {name: null}`; no UI-generated batch lacks one, so this refuses,
+/// like [`compute_checksum`].
+pub fn checksum_of_object_as_is(batch: &Value) -> Result<B256, ChecksumError> {
+    let mut target = batch.clone();
+    meta_of(&mut target)?.insert("name".to_string(), Value::Null);
+    Ok(hash(&target))
+}
+
+/// The checksum the UI's import path (`validateChecksum`) computes: remove
+/// `meta.checksum`, set `meta.name` to null (adding it if absent), serialize,
+/// Keccak-256.
+///
+/// Errors when `batch` is not an object ([`ChecksumError::NotAnObject`]) or has
+/// no `meta` object ([`ChecksumError::NoMetaObject`]). On the latter the UI
+/// itself would throw (`meta` undefined) or compare against an `undefined`
+/// stored checksum, so no checksum is ever accepted there either.
+pub fn compute_checksum(batch: &Value) -> Result<B256, ChecksumError> {
+    let mut target = batch.clone();
+    let meta = meta_of(&mut target)?;
+    meta.remove("checksum");
+    meta.insert("name".to_string(), Value::Null);
+    Ok(hash(&target))
+}
+
+fn hash(target: &Value) -> B256 {
+    keccak256(serialize_for_checksum(target).as_bytes())
+}
+
+fn meta_of(batch: &mut Value) -> Result<&mut Map<String, Value>, ChecksumError> {
+    let found = kind(batch);
+    let top = batch
+        .as_object_mut()
+        .ok_or(ChecksumError::NotAnObject { found })?;
+    top.get_mut("meta")
+        .and_then(Value::as_object_mut)
+        .ok_or(ChecksumError::NoMetaObject)
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// What the UI's checksum check concludes about a batch file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChecksumReport {
+    /// `meta.checksum` as written in the file; `None` when absent or not a
+    /// JSON string (the UI treats both the same: never equal).
+    pub stored: Option<String>,
+    /// What the UI computes; `None` when the batch has no `meta` object and
+    /// there is nothing the UI could match.
+    pub computed: Option<B256>,
+    /// Whether the UI would accept the checksum (no "changed properties"
+    /// warning).
+    pub valid: bool,
+}
+
+/// Runs the UI's checksum check on a parsed batch file.
+///
+/// The only error is a top-level value that is not an object (such a file is
+/// not a batch at all). Missing, non-string and wrong checksums, and a missing
+/// `meta`, all give `valid: false`.
+///
+/// The comparison is exact string equality with the lowercase form, as the UI's
+/// `===` is: a checksum written in uppercase hex makes the UI warn, so it is
+/// reported as invalid here too.
+pub fn check(batch: &Value) -> Result<ChecksumReport, ChecksumError> {
+    let top = batch
+        .as_object()
+        .ok_or(ChecksumError::NotAnObject { found: kind(batch) })?;
+    let Some(meta) = top.get("meta").and_then(Value::as_object) else {
+        return Ok(ChecksumReport {
+            stored: None,
+            computed: None,
+            valid: false,
+        });
+    };
+    let stored = meta
+        .get("checksum")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let computed = compute_checksum(batch)?;
+    let valid = stored.as_deref() == Some(format_checksum(&computed).as_str());
+    Ok(ChecksumReport {
+        stored,
+        computed: Some(computed),
+        valid,
+    })
+}
+
+/// Parses batch file text the way the UI reads it.
+///
+/// A leading byte order mark is skipped, because the browser's `FileReader`
+/// text decoding strips it before `JSON.parse` sees the text. Syntax errors
+/// carry 1-based line and column. See [`super::js`] for the inputs JavaScript
+/// accepts but this parser rejects.
+pub fn parse_json(text: &str) -> Result<Value, ChecksumError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    serde_json::from_str(text).map_err(|e| {
+        let full = e.to_string();
+        let suffix = format!(" at line {} column {}", e.line(), e.column());
+        let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+        ChecksumError::Json {
+            line: e.line(),
+            column: e.column(),
+            message,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn micro_example_from_the_format_doc() {
+        let v = parse_json(r#"{"b":1,"a":[true,null]}"#).unwrap();
+        assert_eq!(serialize_for_checksum(&v), "{[\"a\",\"b\"][true,null],1,}");
+    }
+
+    #[test]
+    fn empty_containers() {
+        assert_eq!(serialize_for_checksum(&json!({})), "{[]}");
+        assert_eq!(serialize_for_checksum(&json!([])), "[]");
+        assert_eq!(
+            serialize_for_checksum(&json!({"a": {}, "b": []})),
+            "{[\"a\",\"b\"]{[]},[],}"
+        );
+    }
+
+    #[test]
+    fn scalars_at_top_level() {
+        assert_eq!(serialize_for_checksum(&json!(null)), "null");
+        assert_eq!(serialize_for_checksum(&json!("x\ny")), "\"x\\ny\"");
+        assert_eq!(serialize_for_checksum(&json!(1.0)), "1");
+    }
+
+    #[test]
+    fn keys_sort_by_utf16_and_as_strings() {
+        let v = json!({"\u{ff61}": 1, "\u{1F600}": 2, "9": 3, "10": 4});
+        assert_eq!(
+            serialize_for_checksum(&v),
+            "{[\"10\",\"9\",\"\u{1F600}\",\"\u{ff61}\"]4,3,2,1,}"
+        );
+    }
+
+    #[test]
+    fn keys_are_escaped_like_values() {
+        let v = json!({"a\"b\u{1}": "\u{2028}"});
+        assert_eq!(
+            serialize_for_checksum(&v),
+            "{[\"a\\\"b\\u0001\"]\"\u{2028}\",}"
+        );
+    }
+
+    #[test]
+    fn numbers_are_hashed_as_doubles() {
+        let v = parse_json(r#"{"n":[1.0,123456789012345678,1e21,-0,0.1,1.5e-7]}"#).unwrap();
+        assert_eq!(
+            serialize_for_checksum(&v),
+            "{[\"n\"][1,123456789012345680,1e+21,0,0.1,1.5e-7],}"
+        );
+        let rounded = parse_json(r#"{"meta":{},"n":123456789012345680}"#).unwrap();
+        let exact = parse_json(r#"{"meta":{},"n":123456789012345678}"#).unwrap();
+        assert_eq!(
+            compute_checksum(&rounded).unwrap(),
+            compute_checksum(&exact).unwrap()
+        );
+    }
+
+    fn sample() -> Value {
+        json!({
+            "version": "1.0",
+            "chainId": "1",
+            "createdAt": 1700000000000u64,
+            "meta": {"name": "x", "description": ""},
+            "transactions": [{"to": "0x0000000000000000000000000000000000000001", "value": "0", "data": null}]
+        })
+    }
+
+    #[test]
+    fn null_and_absent_keys_hash_differently() {
+        let with_null = sample();
+        let mut absent = sample();
+        absent["transactions"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("data");
+        assert_ne!(
+            compute_checksum(&with_null).unwrap(),
+            compute_checksum(&absent).unwrap()
+        );
+    }
+
+    #[test]
+    fn meta_name_never_matters() {
+        let base = compute_checksum(&sample()).unwrap();
+        let mut renamed = sample();
+        renamed["meta"]["name"] = json!("something else entirely");
+        assert_eq!(compute_checksum(&renamed).unwrap(), base);
+        let mut nameless = sample();
+        nameless["meta"].as_object_mut().unwrap().remove("name");
+        assert_eq!(compute_checksum(&nameless).unwrap(), base);
+        let mut odd = sample();
+        odd["meta"]["name"] = json!({"nested": [1, 2]});
+        assert_eq!(compute_checksum(&odd).unwrap(), base);
+    }
+
+    #[test]
+    fn other_fields_matter() {
+        let base = compute_checksum(&sample()).unwrap();
+        for (pointer, replacement) in [
+            ("/meta/description", json!(" ")),
+            ("/createdAt", json!(1700000000001u64)),
+            ("/chainId", json!(1)),
+            ("/transactions/0/value", json!("1")),
+        ] {
+            let mut changed = sample();
+            *changed.pointer_mut(pointer).unwrap() = replacement;
+            assert_ne!(compute_checksum(&changed).unwrap(), base, "{pointer}");
+        }
+    }
+
+    #[test]
+    fn stored_checksum_is_ignored_by_the_import_path_only() {
+        let mut with_key = sample();
+        with_key["meta"]["checksum"] = json!("0xdeadbeef");
+        assert_eq!(
+            compute_checksum(&with_key).unwrap(),
+            compute_checksum(&sample()).unwrap()
+        );
+        assert_eq!(
+            checksum_of_object_as_is(&sample()).unwrap(),
+            compute_checksum(&sample()).unwrap()
+        );
+        assert_ne!(
+            checksum_of_object_as_is(&with_key).unwrap(),
+            compute_checksum(&with_key).unwrap()
+        );
+    }
+
+    #[test]
+    fn check_verdicts() {
+        let computed = compute_checksum(&sample()).unwrap();
+        let good = format_checksum(&computed);
+        assert_eq!(good.len(), 66);
+        assert!(good.starts_with("0x"));
+
+        let mut file = sample();
+        file["meta"]["checksum"] = json!(good.clone());
+        assert_eq!(
+            check(&file).unwrap(),
+            ChecksumReport {
+                stored: Some(good.clone()),
+                computed: Some(computed),
+                valid: true
+            }
+        );
+
+        file["meta"]["checksum"] = json!(format!("0x{}", good[2..].to_uppercase()));
+        assert!(!check(&file).unwrap().valid);
+
+        file["meta"]["checksum"] = json!(42);
+        let report = check(&file).unwrap();
+        assert_eq!((report.stored, report.valid), (None, false));
+        assert_eq!(report.computed, Some(computed));
+
+        file["meta"].as_object_mut().unwrap().remove("checksum");
+        let report = check(&file).unwrap();
+        assert_eq!((report.stored, report.valid), (None, false));
+
+        for meta in [json!(null), json!("text"), json!([1]), json!(3)] {
+            file["meta"] = meta;
+            assert_eq!(
+                check(&file).unwrap(),
+                ChecksumReport {
+                    stored: None,
+                    computed: None,
+                    valid: false
+                }
+            );
+            assert!(matches!(
+                compute_checksum(&file),
+                Err(ChecksumError::NoMetaObject)
+            ));
+        }
+        file.as_object_mut().unwrap().remove("meta");
+        assert!(!check(&file).unwrap().valid);
+    }
+
+    #[test]
+    fn check_rejects_non_objects() {
+        for v in [json!([]), json!(null), json!("x"), json!(1), json!(true)] {
+            assert!(matches!(check(&v), Err(ChecksumError::NotAnObject { .. })));
+            assert!(matches!(
+                compute_checksum(&v),
+                Err(ChecksumError::NotAnObject { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn parse_errors_have_positions() {
+        match parse_json("{\n  \"a\": 1,\n  oops\n}") {
+            Err(ChecksumError::Json {
+                line,
+                column,
+                message,
+            }) => {
+                assert_eq!((line, column), (3, 3));
+                assert!(!message.contains("at line"), "{message}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        let err = parse_json("{").unwrap_err();
+        assert!(err.to_string().contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn parse_skips_bom_and_keeps_last_duplicate() {
+        let v = parse_json("\u{feff}{\"a\":1,\"a\":2}").unwrap();
+        assert_eq!(v, json!({"a": 2}));
+    }
+}

@@ -1,0 +1,138 @@
+//! `bundlec hash` as a user meets it: its text output, and exit code 2 with a
+//! message naming the argument for every bad input.
+
+mod common;
+
+use common::bundlec;
+
+const MAINNET_BATCH: [&str; 14] = [
+    "hash",
+    "--chain-id=1",
+    "--safe=0x5EA1d9A6dDC3A0329378a327746D71A2019eC332",
+    "--safe-version=1.4.1",
+    "--to=0x9641d764fc13c8B624c04430C7356C1C7C8102e2",
+    "--operation=1",
+    "--nonce=6",
+    "--data",
+    "0x8d80ff0a0000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000013200cfbfac74c26f8647cbdb8c5caf80bb5b32e4313400000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000044dd43a79f000000000000000000000000f46c6d6e62f59d9222f3812874211df07cf7b318000000000000000000000000000000000000000000000000000000000000000100a0b86991c6218b36c1d19d4a2e9eb0ce3606eb4800000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000044a9059cbb0000000000000000000000001fe27a73cd9f0b3c53b6e936d0b4f9b2f8ca3367000000000000000000000000000000000000000000000000000000002faf08000000000000000000000000000000",
+    "--value=0",
+    "--gas-price=0",
+    "--safe-tx-gas=0",
+    "--base-gas=0",
+    "--refund-receiver=0x0000000000000000000000000000000000000000",
+];
+
+#[test]
+fn human_output_for_a_published_vector() {
+    let output = bundlec().args(MAINNET_BATCH).output().unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    // Domain and message hash as the Ledger shows them (upper case), safeTxHash lower case.
+    assert!(text.contains("0x58122EA8F001782FACC66EE5495A6B8B29730FADF352D8608CA86BD31569FCF5"));
+    assert!(text.contains("0xE992E061576268328FAC9175D6AEA3DEFD4C3BEF83A0C6FE08F6AA5A222CBC45"));
+    assert!(text.contains("0x27a0c4abf624b15b776f544a4b31ed4d50dee2b677c6497fbadf4f7a73be705e"));
+    insta::assert_snapshot!(text);
+}
+
+fn assert_usage_error(args: &[&str], needles: &[&str]) {
+    let output = bundlec().args(args).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{args:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for needle in needles {
+        assert!(stderr.contains(needle), "{args:?}: `{needle}` not in {stderr}");
+    }
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+const BASE: [&str; 5] = [
+    "hash",
+    "--chain-id=1",
+    "--safe=0x5EA1d9A6dDC3A0329378a327746D71A2019eC332",
+    "--safe-version=1.4.1",
+    "--nonce=1",
+];
+
+fn with(extra: &[&'static str]) -> Vec<&'static str> {
+    BASE.iter().chain(extra).copied().collect()
+}
+
+#[test]
+fn bad_addresses_name_the_argument() {
+    assert_usage_error(
+        &with(&["--to=0x5EA1d9A6dDC3A0329378a327746D71A2019eC333"]),
+        &["--to", "EIP-55"],
+    );
+    assert_usage_error(&with(&["--to=0x1234"]), &["--to", "40 hex digits"]);
+    assert_usage_error(
+        &with(&["--to=0x5ea1d9a6ddc3a0329378a327746d71a2019ec332", "--gas-token=0xABCDEFabcdef"]),
+        &["--gas-token"],
+    );
+    // All lower and all upper case carry no checksum and are accepted.
+    for to in [
+        "--to=0x5ea1d9a6ddc3a0329378a327746d71a2019ec332",
+        "--to=0x5EA1D9A6DDC3A0329378A327746D71A2019EC332",
+    ] {
+        bundlec().args(with(&[to])).assert().success();
+    }
+}
+
+#[test]
+fn unsupported_versions_list_the_supported_ones() {
+    assert_usage_error(
+        &[
+            "hash",
+            "--chain-id=1",
+            "--safe=0x5EA1d9A6dDC3A0329378a327746D71A2019eC332",
+            "--safe-version=1.4.0",
+            "--nonce=1",
+            "--to=0x5EA1d9A6dDC3A0329378a327746D71A2019eC332",
+        ],
+        &["--safe-version", "1.4.0", "0.1.0, 1.0.0, 1.1.1, 1.2.0, 1.3.0, 1.4.1, 1.5.0"],
+    );
+}
+
+#[test]
+fn bad_numbers_and_data_name_the_argument() {
+    let to = "--to=0x5EA1d9A6dDC3A0329378a327746D71A2019eC332";
+    assert_usage_error(&with(&[to, "--value=-1"]), &["--value"]);
+    assert_usage_error(&with(&[to, "--value=1e18"]), &["--value"]);
+    let too_big = "--value=115792089237316195423570985008687907853269984665640564039457584007913129639936";
+    assert_usage_error(&with(&[to, too_big]), &["--value", "does not fit"]);
+    assert_usage_error(&with(&[to, "--data=0xabc"]), &["--data", "hex"]);
+    assert_usage_error(&with(&[to, "--operation=256"]), &["--operation"]);
+    assert_usage_error(&with(&[to, "--chain-id=x"]), &["--chain-id"]);
+}
+
+#[test]
+fn missing_required_fields_are_usage_errors() {
+    assert_usage_error(&BASE, &["--to"]);
+    assert_usage_error(
+        &[
+            "hash",
+            "--chain-id=1",
+            "--safe=0x5EA1d9A6dDC3A0329378a327746D71A2019eC332",
+            "--safe-version=1.4.1",
+            "--to=0x5EA1d9A6dDC3A0329378a327746D71A2019eC332",
+        ],
+        &["--nonce"],
+    );
+    assert_usage_error(
+        &with(&[
+            "--to=0x5EA1d9A6dDC3A0329378a327746D71A2019eC332",
+            "--nested-safe=0x5EA1d9A6dDC3A0329378a327746D71A2019eC332",
+        ]),
+        &["--nested-nonce"],
+    );
+    assert_usage_error(&with(&["--message=hi", "--to=0x5EA1d9A6dDC3A0329378a327746D71A2019eC332"]), &["--to"]);
+    assert_usage_error(&with(&["--message-file=/nonexistent/bundlec"]), &["/nonexistent/bundlec"]);
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    for args in [vec!["--help"], vec!["hash", "--help"], vec!["checksum", "--help"]] {
+        let output = bundlec().args(&args).output().unwrap();
+        assert!(output.status.success());
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(text.contains("Exit codes:") && text.contains("2  bad input"), "{args:?}");
+    }
+}
