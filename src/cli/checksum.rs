@@ -5,7 +5,7 @@
 //! job. A file that cannot be read or is not a JSON object is bad input (exit
 //! 2); any other file gets a verdict.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use bundlec::txbuilder::{self, ChecksumReport};
 use clap::Args;
@@ -31,11 +31,16 @@ struct FileVerdict {
     valid: bool,
 }
 
-fn judge(path: &PathBuf) -> Result<ChecksumReport, CliError> {
+fn judge(path: &Path) -> Result<ChecksumReport, CliError> {
     let bytes = args::read_file(path)?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| CliError(format!("{}: not UTF-8 text, so not a batch file", path.display())))?;
-    let value = txbuilder::parse_json(&text).map_err(|e| CliError(format!("{}: {e}", path.display())))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        CliError(format!(
+            "{}: not UTF-8 text, so not a batch file",
+            path.display()
+        ))
+    })?;
+    let value =
+        txbuilder::parse_json(&text).map_err(|e| CliError(format!("{}: {e}", path.display())))?;
     txbuilder::check(&value).map_err(|e| CliError(format!("{}: {e}", path.display())))
 }
 
@@ -64,7 +69,9 @@ pub fn run(args: ChecksumArgs) -> Result<Outcome, CliError> {
             println!("  stored    {stored}");
             println!(
                 "  computed  {}",
-                v.computed.as_deref().unwrap_or("(none: the file has no meta object)")
+                v.computed
+                    .as_deref()
+                    .unwrap_or("(none: the file has no meta object)")
             );
         }
     }

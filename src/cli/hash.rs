@@ -110,7 +110,9 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
         return run_message(&args, &message);
     }
     let (Some(to), Some(nonce)) = (args.to, args.nonce) else {
-        return Err(CliError("--to and --nonce are required to hash a transaction".into()));
+        return Err(CliError(
+            "--to and --nonce are required to hash a transaction".into(),
+        ));
     };
     let tx = SafeTx {
         to,
@@ -128,9 +130,9 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
 
     let nested = match args.nested_safe {
         Some(owner_safe) => {
-            let nonce = args
-                .nested_nonce
-                .ok_or_else(|| CliError("--nested-safe needs --nested-nonce, the owner Safe's nonce".into()))?;
+            let nonce = args.nested_nonce.ok_or_else(|| {
+                CliError("--nested-safe needs --nested-nonce, the owner Safe's nonce".into())
+            })?;
             let version = args.nested_safe_version.unwrap_or(args.safe_version);
             let approve = nested::approve_hash_tx(args.safe, hashes.safe_tx_hash, nonce);
             let approve_hashes = safe::safe_tx_hashes(version, args.chain_id, owner_safe, &approve);
@@ -145,16 +147,26 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
             safe: view::address(args.safe),
             safe_version: args.safe_version.to_string(),
             tx: SafeTxView::new(&tx, &hashes),
-            nested: nested.as_ref().map(|(owner, version, approve, approve_hashes)| NestedOutput {
-                safe: view::address(*owner),
-                safe_version: version.to_string(),
-                tx: SafeTxView::new(approve, approve_hashes),
-            }),
+            nested: nested
+                .as_ref()
+                .map(|(owner, version, approve, approve_hashes)| NestedOutput {
+                    safe: view::address(*owner),
+                    safe_version: version.to_string(),
+                    tx: SafeTxView::new(approve, approve_hashes),
+                }),
         };
         print_json(&output);
     } else {
         let mut out = String::new();
-        write_tx(&mut out, "Safe transaction", args.chain_id, args.safe, args.safe_version, &tx, &hashes);
+        write_tx(
+            &mut out,
+            "Safe transaction",
+            args.chain_id,
+            args.safe,
+            args.safe_version,
+            &tx,
+            &hashes,
+        );
         if let Some((owner, version, approve, approve_hashes)) = &nested {
             out.push('\n');
             write_tx(
@@ -178,8 +190,12 @@ fn message_input(args: &HashArgs) -> Result<Option<SafeMessage>, CliError> {
     }
     if let Some(path) = &args.message_file {
         let bytes = args::read_file(path)?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| CliError(format!("{} is not UTF-8 text; use --message-bytes for raw bytes", path.display())))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            CliError(format!(
+                "{} is not UTF-8 text; use --message-bytes for raw bytes",
+                path.display()
+            ))
+        })?;
         return Ok(Some(SafeMessage::Text(text)));
     }
     Ok(args.message_bytes.clone().map(SafeMessage::Bytes))
@@ -199,13 +215,34 @@ fn run_message(args: &HashArgs, message: &SafeMessage) -> Result<Outcome, CliErr
         let mut out = String::new();
         let _ = writeln!(out, "Safe message");
         let _ = writeln!(out, "  chain id        {}", args.chain_id);
-        let _ = writeln!(out, "  Safe            {} (version {})", view::address(args.safe), args.safe_version);
-        let _ = writeln!(out, "  message bytes   {}", alloy_primitives::hex::encode_prefixed(&message_bytes));
+        let _ = writeln!(
+            out,
+            "  Safe            {} (version {})",
+            view::address(args.safe),
+            args.safe_version
+        );
+        let _ = writeln!(
+            out,
+            "  message bytes   {}",
+            alloy_primitives::hex::encode_prefixed(&message_bytes)
+        );
         let _ = writeln!(out);
         let _ = writeln!(out, "Hashes to compare with your hardware wallet");
-        let _ = writeln!(out, "  Domain hash         {}", view::ledger_hash(hashes.domain_hash));
-        let _ = writeln!(out, "  Message hash        {}", view::ledger_hash(hashes.message_hash));
-        let _ = writeln!(out, "  Safe message hash   {}", view::hash(hashes.safe_message_hash));
+        let _ = writeln!(
+            out,
+            "  Domain hash         {}",
+            view::ledger_hash(hashes.domain_hash)
+        );
+        let _ = writeln!(
+            out,
+            "  Message hash        {}",
+            view::ledger_hash(hashes.message_hash)
+        );
+        let _ = writeln!(
+            out,
+            "  Safe message hash   {}",
+            view::hash(hashes.safe_message_hash)
+        );
         print!("{out}");
     }
     Ok(Outcome::Success)
@@ -226,22 +263,47 @@ fn write_tx(
     };
     let _ = writeln!(out, "{title}");
     let _ = writeln!(out, "  chain id        {chain_id}");
-    let _ = writeln!(out, "  Safe            {} (version {version})", view::address(safe));
+    let _ = writeln!(
+        out,
+        "  Safe            {} (version {version})",
+        view::address(safe)
+    );
     let _ = writeln!(out, "  to              {}", view::address(tx.to));
     let _ = writeln!(out, "  value           {}", tx.value);
-    let _ = writeln!(out, "  data            {} ({} bytes)", alloy_primitives::hex::encode_prefixed(&tx.data), tx.data.len());
+    let _ = writeln!(
+        out,
+        "  data            {} ({} bytes)",
+        alloy_primitives::hex::encode_prefixed(&tx.data),
+        tx.data.len()
+    );
     let _ = writeln!(out, "  operation       {operation}");
     let _ = writeln!(out, "  safeTxGas       {}", tx.safe_tx_gas);
-    let gas_name = if version.uses_data_gas() { "dataGas " } else { "baseGas " };
+    let gas_name = if version.uses_data_gas() {
+        "dataGas "
+    } else {
+        "baseGas "
+    };
     let _ = writeln!(out, "  {gas_name}        {}", tx.base_gas);
     let _ = writeln!(out, "  gasPrice        {}", tx.gas_price);
     let _ = writeln!(out, "  gasToken        {}", view::address(tx.gas_token));
-    let _ = writeln!(out, "  refundReceiver  {}", view::address(tx.refund_receiver));
+    let _ = writeln!(
+        out,
+        "  refundReceiver  {}",
+        view::address(tx.refund_receiver)
+    );
     let _ = writeln!(out, "  nonce           {}", tx.nonce);
     let _ = writeln!(out);
     let _ = writeln!(out, "Hashes to compare with your hardware wallet");
-    let _ = writeln!(out, "  Domain hash     {}", view::ledger_hash(hashes.domain_hash));
-    let _ = writeln!(out, "  Message hash    {}", view::ledger_hash(hashes.message_hash));
+    let _ = writeln!(
+        out,
+        "  Domain hash     {}",
+        view::ledger_hash(hashes.domain_hash)
+    );
+    let _ = writeln!(
+        out,
+        "  Message hash    {}",
+        view::ledger_hash(hashes.message_hash)
+    );
     let _ = writeln!(out, "  safeTxHash      {}", view::hash(hashes.safe_tx_hash));
 }
 

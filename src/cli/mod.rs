@@ -35,7 +35,7 @@ struct Cli {
 enum Command {
     /// Compute the EIP-712 hashes of a Safe transaction or message, as a hardware wallet shows them
     #[command(after_help = EXIT_CODES)]
-    Hash(hash::HashArgs),
+    Hash(Box<hash::HashArgs>),
     /// Check the meta.checksum of Transaction Builder batch files
     #[command(after_help = EXIT_CODES)]
     Checksum(checksum::ChecksumArgs),
@@ -62,7 +62,7 @@ pub fn main() -> ExitCode {
     // clap prints its own usage errors and exits with 2 (0 for --help/--version).
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Hash(args) => hash::run(args),
+        Command::Hash(args) => hash::run(*args),
         Command::Checksum(args) => checksum::run(args),
     };
     match result {
