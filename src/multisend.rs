@@ -78,7 +78,13 @@ pub fn encode(records: &[MultiSendRecord]) -> Bytes {
 /// Strictly decodes `multiSend(bytes)` calldata into its records.
 pub fn decode(calldata: &[u8]) -> Result<Vec<MultiSendRecord>, MultiSendError> {
     if calldata.len() < 4 {
-        return fail(0, format!("{} bytes is too short for a function selector", calldata.len()));
+        return fail(
+            0,
+            format!(
+                "{} bytes is too short for a function selector",
+                calldata.len()
+            ),
+        );
     }
     if calldata[..4] != MULTI_SEND_SELECTOR {
         return fail(
@@ -100,7 +106,10 @@ pub fn decode(calldata: &[u8]) -> Result<Vec<MultiSendRecord>, MultiSendError> {
     }
     let offset_word = U256::from_be_slice(&calldata[4..36]);
     if offset_word != U256::from(32) {
-        return fail(4, format!("the bytes argument's offset is {offset_word}, expected 32"));
+        return fail(
+            4,
+            format!("the bytes argument's offset is {offset_word}, expected 32"),
+        );
     }
     let declared = U256::from_be_slice(&calldata[36..68]);
     let available = calldata.len() - ENVELOPE_LEN;
@@ -121,13 +130,19 @@ pub fn decode(calldata: &[u8]) -> Result<Vec<MultiSendRecord>, MultiSendError> {
             format!("padding is cut short: calldata should end at byte {padded_end}"),
         );
     }
-    if let Some(dirty) = calldata[packed_end..padded_end].iter().position(|&b| b != 0) {
+    if let Some(dirty) = calldata[packed_end..padded_end]
+        .iter()
+        .position(|&b| b != 0)
+    {
         return fail(packed_end + dirty, "ABI padding byte is not zero");
     }
     if calldata.len() > padded_end {
         return fail(
             padded_end,
-            format!("{} trailing bytes after the bytes argument", calldata.len() - padded_end),
+            format!(
+                "{} trailing bytes after the bytes argument",
+                calldata.len() - padded_end
+            ),
         );
     }
 
@@ -160,7 +175,12 @@ fn decode_records(packed: &[u8], base: usize) -> Result<Vec<MultiSendRecord>, Mu
         let operation = match Operation::try_from(rest[0]) {
             Ok(op) => op,
             Err(other) => {
-                return fail(at, format!("record {index} has operation {other}; only 0 (CALL) and 1 (DELEGATECALL) exist"));
+                return fail(
+                    at,
+                    format!(
+                        "record {index} has operation {other}; only 0 (CALL) and 1 (DELEGATECALL) exist"
+                    ),
+                );
             }
         };
         let to = Address::from_slice(&rest[1..21]);
@@ -172,7 +192,9 @@ fn decode_records(packed: &[u8], base: usize) -> Result<Vec<MultiSendRecord>, Mu
             _ => {
                 return fail(
                     at + 53,
-                    format!("record {index} claims {declared} data bytes but only {remaining} remain"),
+                    format!(
+                        "record {index} claims {declared} data bytes but only {remaining} remain"
+                    ),
                 );
             }
         };

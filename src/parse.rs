@@ -62,7 +62,10 @@ pub fn parse_uint(input: &str, bits: usize) -> Result<U256, NumberError> {
         input: input.to_string(),
         bits,
     };
-    let (digits, radix) = match input.strip_prefix("0x").or_else(|| input.strip_prefix("0X")) {
+    let (digits, radix) = match input
+        .strip_prefix("0x")
+        .or_else(|| input.strip_prefix("0X"))
+    {
         Some(hex_digits) => (hex_digits, 16),
         None => (input, 10),
     };
@@ -114,8 +117,17 @@ mod tests {
             parse_address(&bad),
             Err(AddressError::BadChecksum(_))
         ));
-        for input in ["", "0x", "5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "0x123", "0xzz"] {
-            assert!(matches!(parse_address(input), Err(AddressError::Malformed(_))), "{input}");
+        for input in [
+            "",
+            "0x",
+            "5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+            "0x123",
+            "0xzz",
+        ] {
+            assert!(
+                matches!(parse_address(input), Err(AddressError::Malformed(_))),
+                "{input}"
+            );
         }
     }
 
@@ -125,12 +137,21 @@ mod tests {
         assert_eq!(parse_uint256("0x2a").unwrap(), U256::from(42));
         assert_eq!(parse_uint256("42").unwrap(), U256::from(42));
         assert_eq!(parse_uint("255", 8).unwrap(), U256::from(255));
-        assert!(matches!(parse_uint("256", 8), Err(NumberError::Overflow { .. })));
+        assert!(matches!(
+            parse_uint("256", 8),
+            Err(NumberError::Overflow { .. })
+        ));
         let max = U256::MAX.to_string();
         assert_eq!(parse_uint256(&max).unwrap(), U256::MAX);
-        assert!(matches!(parse_uint256(&format!("{max}0")), Err(NumberError::Overflow { .. })));
+        assert!(matches!(
+            parse_uint256(&format!("{max}0")),
+            Err(NumberError::Overflow { .. })
+        ));
         for bad in ["", "0x", "-1", "+1", "1e3", "1_000", " 1", "0xg", "1.5"] {
-            assert!(matches!(parse_uint256(bad), Err(NumberError::NotUint { .. })), "{bad}");
+            assert!(
+                matches!(parse_uint256(bad), Err(NumberError::NotUint { .. })),
+                "{bad}"
+            );
         }
     }
 

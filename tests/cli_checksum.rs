@@ -28,8 +28,16 @@ fn a_changed_file_fails_with_exit_1_and_json_says_which() {
     let original = &exports()[0];
     let text = std::fs::read_to_string(original).unwrap();
     let tampered = dir.path().join("tampered.json");
-    std::fs::write(&tampered, text.replacen("\"value\": \"0\"", "\"value\": \"1\"", 1)).unwrap();
-    assert_ne!(std::fs::read_to_string(&tampered).unwrap(), text, "fixture must change");
+    std::fs::write(
+        &tampered,
+        text.replacen("\"value\": \"0\"", "\"value\": \"1\"", 1),
+    )
+    .unwrap();
+    assert_ne!(
+        std::fs::read_to_string(&tampered).unwrap(),
+        text,
+        "fixture must change"
+    );
 
     let output = bundlec()
         .arg("checksum")
@@ -50,7 +58,10 @@ fn a_changed_file_fails_with_exit_1_and_json_says_which() {
 fn any_json_object_gets_a_verdict_and_a_missing_checksum_is_a_mismatch() {
     let dir = tempfile::tempdir().unwrap();
     for (name, body) in [
-        ("no-checksum.json", r#"{"version":"1.0","meta":{"name":"x"},"transactions":[]}"#),
+        (
+            "no-checksum.json",
+            r#"{"version":"1.0","meta":{"name":"x"},"transactions":[]}"#,
+        ),
         ("no-meta.json", r#"{"hello":"world"}"#),
         ("empty.json", "{}"),
     ] {

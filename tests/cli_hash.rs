@@ -39,7 +39,10 @@ fn assert_usage_error(args: &[&str], needles: &[&str]) {
     assert_eq!(output.status.code(), Some(2), "{args:?}");
     let stderr = String::from_utf8_lossy(&output.stderr);
     for needle in needles {
-        assert!(stderr.contains(needle), "{args:?}: `{needle}` not in {stderr}");
+        assert!(
+            stderr.contains(needle),
+            "{args:?}: `{needle}` not in {stderr}"
+        );
     }
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
@@ -64,7 +67,10 @@ fn bad_addresses_name_the_argument() {
     );
     assert_usage_error(&with(&["--to=0x1234"]), &["--to", "40 hex digits"]);
     assert_usage_error(
-        &with(&["--to=0x5ea1d9a6ddc3a0329378a327746d71a2019ec332", "--gas-token=0xABCDEFabcdef"]),
+        &with(&[
+            "--to=0x5ea1d9a6ddc3a0329378a327746d71a2019ec332",
+            "--gas-token=0xABCDEFabcdef",
+        ]),
         &["--gas-token"],
     );
     // All lower and all upper case carry no checksum and are accepted.
@@ -87,7 +93,11 @@ fn unsupported_versions_list_the_supported_ones() {
             "--nonce=1",
             "--to=0x5EA1d9A6dDC3A0329378a327746D71A2019eC332",
         ],
-        &["--safe-version", "1.4.0", "0.1.0, 1.0.0, 1.1.1, 1.2.0, 1.3.0, 1.4.1, 1.5.0"],
+        &[
+            "--safe-version",
+            "1.4.0",
+            "0.1.0, 1.0.0, 1.1.1, 1.2.0, 1.3.0, 1.4.1, 1.5.0",
+        ],
     );
 }
 
@@ -96,7 +106,8 @@ fn bad_numbers_and_data_name_the_argument() {
     let to = "--to=0x5EA1d9A6dDC3A0329378a327746D71A2019eC332";
     assert_usage_error(&with(&[to, "--value=-1"]), &["--value"]);
     assert_usage_error(&with(&[to, "--value=1e18"]), &["--value"]);
-    let too_big = "--value=115792089237316195423570985008687907853269984665640564039457584007913129639936";
+    let too_big =
+        "--value=115792089237316195423570985008687907853269984665640564039457584007913129639936";
     assert_usage_error(&with(&[to, too_big]), &["--value", "does not fit"]);
     assert_usage_error(&with(&[to, "--data=0xabc"]), &["--data", "hex"]);
     assert_usage_error(&with(&[to, "--operation=256"]), &["--operation"]);
@@ -123,16 +134,32 @@ fn missing_required_fields_are_usage_errors() {
         ]),
         &["--nested-nonce"],
     );
-    assert_usage_error(&with(&["--message=hi", "--to=0x5EA1d9A6dDC3A0329378a327746D71A2019eC332"]), &["--to"]);
-    assert_usage_error(&with(&["--message-file=/nonexistent/bundlec"]), &["/nonexistent/bundlec"]);
+    assert_usage_error(
+        &with(&[
+            "--message=hi",
+            "--to=0x5EA1d9A6dDC3A0329378a327746D71A2019eC332",
+        ]),
+        &["--to"],
+    );
+    assert_usage_error(
+        &with(&["--message-file=/nonexistent/bundlec"]),
+        &["/nonexistent/bundlec"],
+    );
 }
 
 #[test]
 fn help_documents_exit_codes() {
-    for args in [vec!["--help"], vec!["hash", "--help"], vec!["checksum", "--help"]] {
+    for args in [
+        vec!["--help"],
+        vec!["hash", "--help"],
+        vec!["checksum", "--help"],
+    ] {
         let output = bundlec().args(&args).output().unwrap();
         assert!(output.status.success());
         let text = String::from_utf8_lossy(&output.stdout);
-        assert!(text.contains("Exit codes:") && text.contains("2  bad input"), "{args:?}");
+        assert!(
+            text.contains("Exit codes:") && text.contains("2  bad input"),
+            "{args:?}"
+        );
     }
 }

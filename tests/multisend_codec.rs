@@ -32,7 +32,12 @@ fn published_vector_encodes_byte_for_byte_and_decodes_back() {
     for v in vectors {
         let records = records_of(&v);
         let expected = parse_hex_bytes(str_field(&v, "calldata")).unwrap();
-        assert_eq!(multisend::encode(&records), expected, "{}", str_field(&v, "id"));
+        assert_eq!(
+            multisend::encode(&records),
+            expected,
+            "{}",
+            str_field(&v, "id")
+        );
         assert_eq!(
             multisend::encode_records(&records).len() as u64,
             v["packedLength"].as_u64().unwrap()
@@ -57,7 +62,10 @@ fn batching_rule_reproduces_the_published_safe_transaction() {
         .collect();
     let version: SafeVersion = "1.4.1".parse().unwrap();
     let tx = safe_tx_for_calls(&calls, version, 1, U256::from(6)).unwrap();
-    assert_eq!(tx.to, parse_address(str_field(v, "multisendAddress")).unwrap());
+    assert_eq!(
+        tx.to,
+        parse_address(str_field(v, "multisendAddress")).unwrap()
+    );
     assert_eq!(tx.operation, 1);
     assert_eq!(tx.value, U256::ZERO);
     let safe_address = parse_address("0x5EA1d9A6dDC3A0329378a327746D71A2019eC332").unwrap();
@@ -77,7 +85,10 @@ fn one_call_is_proposed_as_is_and_none_is_an_error() {
         data: Bytes::from_static(&[1, 2, 3]),
     };
     let tx = safe_tx_for_calls(std::slice::from_ref(&call), version, 1, U256::from(9)).unwrap();
-    assert_eq!((tx.to, tx.value, tx.data.clone(), tx.operation), (call.to, call.value, call.data, 0));
+    assert_eq!(
+        (tx.to, tx.value, tx.data.clone(), tx.operation),
+        (call.to, call.value, call.data, 0)
+    );
     assert_eq!(tx.nonce, U256::from(9));
     assert!(safe_tx_for_calls(&[], version, 1, U256::ZERO).is_err());
 }

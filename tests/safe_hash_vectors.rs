@@ -87,7 +87,10 @@ fn library_reproduces_every_vector() {
 
 #[test]
 fn raw_message_bytes_hash_like_the_text_they_came_from() {
-    let v = vectors().into_iter().find(|v| v["kind"] == "message").unwrap();
+    let v = vectors()
+        .into_iter()
+        .find(|v| v["kind"] == "message")
+        .unwrap();
     let version: SafeVersion = str_field(&v, "version").parse().unwrap();
     let safe_address = parse_address(str_field(&v, "safe")).unwrap();
     let chain_id = v["chainId"].as_u64().unwrap();
@@ -104,7 +107,8 @@ fn nested_approve_hash_vector() {
     let owner = by_id("stu-sepolia-nested-approvehash");
     let parent_safe = parse_address(str_field(&parent, "safe")).unwrap();
     let version: SafeVersion = str_field(&parent, "version").parse().unwrap();
-    let parent_hash = safe::safe_tx_hashes(version, 11155111, parent_safe, &safe_tx(&parent)).safe_tx_hash;
+    let parent_hash =
+        safe::safe_tx_hashes(version, 11155111, parent_safe, &safe_tx(&parent)).safe_tx_hash;
     let approve = nested::approve_hash_tx(parent_safe, parent_hash, U256::from(4));
     assert_eq!(approve, safe_tx(&owner));
     let owner_safe = parse_address(str_field(&owner, "safe")).unwrap();
@@ -115,8 +119,17 @@ fn nested_approve_hash_vector() {
 }
 
 fn cli_json(args: &[String]) -> Value {
-    let output = bundlec().arg("hash").args(args).arg("--json").output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = bundlec()
+        .arg("hash")
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
@@ -165,7 +178,12 @@ fn cli_reproduces_every_vector() {
         let out = cli_json(&args);
         for (vector_key, json_key) in pairs {
             if let Some(expected) = v.get(*vector_key) {
-                assert_eq!(out[*json_key], *expected, "{} {json_key}", str_field(&v, "id"));
+                assert_eq!(
+                    out[*json_key],
+                    *expected,
+                    "{} {json_key}",
+                    str_field(&v, "id")
+                );
             }
         }
     }
@@ -194,7 +212,10 @@ fn cli_nested_safe_prints_the_approve_hash_hashes() {
 
 #[test]
 fn message_file_with_crlf_hashes_like_lf() {
-    let v = vectors().into_iter().find(|v| v["kind"] == "message").unwrap();
+    let v = vectors()
+        .into_iter()
+        .find(|v| v["kind"] == "message")
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("message.txt");
     std::fs::write(&path, str_field(&v, "messageText").replace('\n', "\r\n")).unwrap();

@@ -35,7 +35,13 @@ pub fn safe_tx_for_calls(
 ) -> Result<SafeTx, BatchingError> {
     match calls {
         [] => Err(BatchingError::Empty),
-        [call] => Ok(SafeTx::new(call.to, call.value, call.data.clone(), Operation::Call, nonce)),
+        [call] => Ok(SafeTx::new(
+            call.to,
+            call.value,
+            call.data.clone(),
+            Operation::Call,
+            nonce,
+        )),
         _ => {
             let multi_send_call_only = deployments::multi_send_call_only(version, chain_id)?;
             let records: Vec<MultiSendRecord> = calls

@@ -109,7 +109,12 @@ pub fn safe_tx_struct_hash(version: SafeVersion, tx: &SafeTx) -> B256 {
 }
 
 /// All three hashes of a Safe transaction executed by `safe` on `chain_id`.
-pub fn safe_tx_hashes(version: SafeVersion, chain_id: u64, safe: Address, tx: &SafeTx) -> SafeTxHashes {
+pub fn safe_tx_hashes(
+    version: SafeVersion,
+    chain_id: u64,
+    safe: Address,
+    tx: &SafeTx,
+) -> SafeTxHashes {
     let domain_hash = safe_domain(version, chain_id, safe).separator();
     let message_hash = safe_tx_struct_hash(version, tx);
     SafeTxHashes {

@@ -17,5 +17,11 @@ pub fn approve_hash_tx(parent_safe: Address, parent_safe_tx_hash: B256, nonce: U
         hashToApprove: parent_safe_tx_hash,
     }
     .abi_encode();
-    SafeTx::new(parent_safe, U256::ZERO, Bytes::from(data), Operation::Call, nonce)
+    SafeTx::new(
+        parent_safe,
+        U256::ZERO,
+        Bytes::from(data),
+        Operation::Call,
+        nonce,
+    )
 }

@@ -132,10 +132,15 @@ mod tests {
 
     #[test]
     fn rejects_unknown_versions_and_lists_supported_ones() {
-        for bad in ["1.4.0", "1.3", "v1.3.0", "1.3.0+l2", "1.3.0-L2", "", "2.0.0"] {
+        for bad in [
+            "1.4.0", "1.3", "v1.3.0", "1.3.0+l2", "1.3.0-L2", "", "2.0.0",
+        ] {
             let err = bad.parse::<SafeVersion>().unwrap_err();
             let msg = err.to_string();
-            assert!(msg.contains("0.1.0, 1.0.0, 1.1.1, 1.2.0, 1.3.0, 1.4.1, 1.5.0"), "{msg}");
+            assert!(
+                msg.contains("0.1.0, 1.0.0, 1.1.1, 1.2.0, 1.3.0, 1.4.1, 1.5.0"),
+                "{msg}"
+            );
         }
     }
 

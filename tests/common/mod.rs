@@ -21,5 +21,7 @@ pub fn bundlec() -> assert_cmd::Command {
 }
 
 pub fn str_field<'a>(v: &'a serde_json::Value, key: &str) -> &'a str {
-    v[key].as_str().unwrap_or_else(|| panic!("{key} missing in {v}"))
+    v[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key} missing in {v}"))
 }

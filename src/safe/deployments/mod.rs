@@ -150,12 +150,14 @@ pub fn identify(chain_id: u64, address: Address) -> Vec<KnownDeployment> {
         .filter(|(release, _, address_type, _)| {
             address_types(*release, chain_id).is_some_and(|types| types.contains(address_type))
         })
-        .map(|&(release, contract, address_type, address)| KnownDeployment {
-            release,
-            contract,
-            address_type,
-            address,
-        })
+        .map(
+            |&(release, contract, address_type, address)| KnownDeployment {
+                release,
+                contract,
+                address_type,
+                address,
+            },
+        )
         .collect()
 }
 
@@ -174,10 +176,18 @@ mod tests {
         let eip155 = address!("A1dabEF33b3B82c7814B6D82A79e50F4AC44102B");
         let zksync = address!("f220D3b4DFb23C4ade8C88E526C1353AbAcbC38F");
         for chain in [1, 56, 100, 137, 42161, 59144, 534352, 1101] {
-            assert_eq!(multi_send_call_only(v("1.3.0"), chain).unwrap(), canonical, "chain {chain}");
+            assert_eq!(
+                multi_send_call_only(v("1.3.0"), chain).unwrap(),
+                canonical,
+                "chain {chain}"
+            );
         }
         for chain in [10, 8453, 43114, 5000, 11155111] {
-            assert_eq!(multi_send_call_only(v("1.3.0"), chain).unwrap(), eip155, "chain {chain}");
+            assert_eq!(
+                multi_send_call_only(v("1.3.0"), chain).unwrap(),
+                eip155,
+                "chain {chain}"
+            );
         }
         assert_eq!(multi_send_call_only(v("1.3.0+L2"), 324).unwrap(), zksync);
         // Safes below 1.3.0 batch through the 1.3.0 contracts.
@@ -211,8 +221,14 @@ mod tests {
         // Chain 3 lists only canonical.
         assert!(identify(3, eip155).is_empty());
         let sign_message_lib = address!("d53cd0aB83D845Ac265BE939c57F53AD838012c9");
-        assert_eq!(identify(1, sign_message_lib)[0].contract, Contract::SignMessageLib);
+        assert_eq!(
+            identify(1, sign_message_lib)[0].contract,
+            Contract::SignMessageLib
+        );
         let legacy_multisend = address!("8D29bE29923b68abfDD21e541b9374737B49cdAD");
-        assert_eq!(identify(5, legacy_multisend)[0].contract, Contract::MultiSend);
+        assert_eq!(
+            identify(5, legacy_multisend)[0].contract,
+            Contract::MultiSend
+        );
     }
 }
