@@ -6,7 +6,10 @@
 //! that reads files, calls into these modules, prints and sets exit codes.
 //! See ARCHITECTURE.md for the map.
 
-pub mod parse;
+pub mod abi;
+pub mod address_book;
+pub mod decode;
 pub mod multisend;
+pub mod parse;
 pub mod safe;
 pub mod txbuilder;

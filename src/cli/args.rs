@@ -25,3 +25,35 @@ pub fn safe_version(s: &str) -> Result<SafeVersion, String> {
 pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, super::CliError> {
     std::fs::read(path).map_err(|e| super::CliError(format!("cannot read {}: {e}", path.display())))
 }
+
+/// The embedded ABIs, plus every `<Name>.json` in `dir` (added, or replacing
+/// the embedded one of that name), read in name order.
+pub fn load_registry(
+    dir: Option<&std::path::Path>,
+) -> Result<bundlec::abi::registry::AbiRegistry, super::CliError> {
+    let mut registry = bundlec::abi::registry::AbiRegistry::embedded()?;
+    let Some(dir) = dir else {
+        return Ok(registry);
+    };
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| super::CliError(format!("cannot read ABI directory {}: {e}", dir.display())))?;
+    let mut files: Vec<std::path::PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    files.sort();
+    for path in files {
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .ok_or_else(|| super::CliError(format!("{}: the file name is not a contract name", path.display())))?
+            .to_string();
+        let bytes = read_file(&path)?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| super::CliError(format!("{}: not UTF-8 text", path.display())))?;
+        registry
+            .add_or_override(&name, &text)
+            .map_err(|e| super::CliError(format!("{}: {e}", path.display())))?;
+    }
+    Ok(registry)
+}

@@ -7,6 +7,7 @@
 
 mod args;
 mod checksum;
+mod decode;
 mod hash;
 
 use std::process::ExitCode;
@@ -39,6 +40,9 @@ enum Command {
     /// Check the meta.checksum of Transaction Builder batch files
     #[command(after_help = EXIT_CODES)]
     Checksum(checksum::ChecksumArgs),
+    /// Decode calldata into a tree of calls, offline, against the embedded ABIs
+    #[command(after_help = EXIT_CODES)]
+    Decode(decode::DecodeArgs),
 }
 
 /// How a command that ran to the end turned out.
@@ -64,6 +68,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Hash(args) => hash::run(*args),
         Command::Checksum(args) => checksum::run(args),
+        Command::Decode(args) => decode::run(args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

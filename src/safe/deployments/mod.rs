@@ -161,6 +161,22 @@ pub fn identify(chain_id: u64, address: Address) -> Vec<KnownDeployment> {
         .collect()
 }
 
+/// Every Safe contract deployed at `address` on any chain, for when the chain
+/// is not known: an address of the deployments table is the same contract
+/// wherever it exists.
+pub fn identify_on_any_chain(address: Address) -> Vec<KnownDeployment> {
+    table::ADDRESSES
+        .iter()
+        .filter(|(_, _, _, a)| *a == address)
+        .map(|&(release, contract, address_type, address)| KnownDeployment {
+            release,
+            contract,
+            address_type,
+            address,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

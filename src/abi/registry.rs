@@ -1,0 +1,1050 @@
+//! The ABI registry: every contract bundlec knows by name, with an index from
+//! 4-byte selectors to the functions that carry them.
+//!
+//! The ABIs in `abis/` are compiled into the binary so that bundlec gives the
+//! same answers from any directory and with no network. The CLI may add or
+//! replace contracts (`--abi-dir`), and the registry then re-indexes only that
+//! contract.
+//!
+//! A selector is only 4 bytes of a hash, so two different functions can share
+//! one. The registry never picks one of them silently: selector lookups return
+//! every match, and [`AbiRegistry::collisions`] lists the selectors that mean
+//! different things in different contracts, so callers can raise a finding.
+//! Within a single contract such a clash would make calls undecidable, so an
+//! ABI that contains one is refused outright.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use alloy_dyn_abi::{DynSolType, Specifier};
+use alloy_json_abi::{Function, JsonAbi, Param};
+use alloy_primitives::hex;
+
+/// Expands each name to `(name, contents of abis/<name>.json)`, so a name and
+/// its file cannot drift apart.
+macro_rules! embedded_abis {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../abis/", $name, ".json")))),*]
+    };
+}
+
+/// The ABIs shipped with bundlec, as `(contract name, JSON ABI text)`, sorted
+/// by name. Each entry is the file `abis/<name>.json`.
+pub const EMBEDDED_ABIS: &[(&str, &str)] = embedded_abis![
+    "AGITimelock",
+    "ArbitratorCommittee",
+    "AttestationRegistry",
+    "CertificateNFT",
+    "DisputeModule",
+    "ERC20",
+    "ERC721",
+    "EnergyOracle",
+    "FeePool",
+    "HGMControlModule",
+    "HamiltonianMonitor",
+    "IdentityRegistry",
+    "JobRegistry",
+    "JobRouter",
+    "MultiSend",
+    "MultiSendCallOnly",
+    "OwnerConfigurator",
+    "Phase6ExpansionManager",
+    "Phase8UniversalValueManager",
+    "PlatformIncentives",
+    "PlatformRegistry",
+    "RandaoCoordinator",
+    "ReputationEngine",
+    "RewardEngineMB",
+    "Safe",
+    "SafeMigration",
+    "SignMessageLib",
+    "StakeManager",
+    "SystemPause",
+    "TaxPolicy",
+    "Thermostat",
+    "TimelockController",
+    "ValidationModule",
+];
+
+/// Why an ABI could not be added to the registry. Every variant names the
+/// contract, since the CLI may load dozens of files at once.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AbiError {
+    #[error(
+        "`{name}` cannot be used as a contract name: {reason} \
+         (names come from ABI file names, `<Name>.json`)"
+    )]
+    InvalidContractName { name: String, reason: String },
+
+    #[error(
+        "the ABI of `{contract}` is not a valid JSON ABI (line {line}, column {column}): {message}"
+    )]
+    Json {
+        contract: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+
+    #[error("the ABI of `{contract}` has an unusable function `{function}`: {reason}")]
+    InvalidFunction {
+        contract: String,
+        function: String,
+        reason: String,
+    },
+
+    #[error("the ABI of `{contract}` declares the function `{signature}` more than once")]
+    DuplicateFunction { contract: String, signature: String },
+
+    #[error(
+        "the ABI of `{contract}` declares two functions with the same selector {}: \
+         `{first}` and `{second}`, so calls to them could not be told apart",
+        selector_hex(*.selector)
+    )]
+    SelectorClash {
+        contract: String,
+        selector: [u8; 4],
+        first: String,
+        second: String,
+    },
+}
+
+/// Why a contract or function could not be found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LookupError {
+    #[error(
+        "no ABI is loaded for a contract named `{name}`{}",
+        hint(.similar, .available, "the loaded contracts are")
+    )]
+    UnknownContract {
+        name: String,
+        /// Loaded contract names that look like `name`.
+        similar: Vec<String>,
+        /// Every loaded contract name.
+        available: Vec<String>,
+    },
+
+    #[error(
+        "contract `{contract}` has no function named `{name}`{}",
+        hint(.similar, .available, "its functions are")
+    )]
+    UnknownFunction {
+        contract: String,
+        name: String,
+        /// Function names of the contract that look like `name`.
+        similar: Vec<String>,
+        /// Every function name of the contract.
+        available: Vec<String>,
+    },
+
+    #[error(
+        "contract `{contract}` has {} functions named `{name}`; say which one you mean \
+         by its full signature: {}",
+        .candidates.len(),
+        .candidates.join(", ")
+    )]
+    Overloaded {
+        contract: String,
+        name: String,
+        /// Canonical signatures of every function with that name.
+        candidates: Vec<String>,
+    },
+
+    #[error(
+        "contract `{contract}` has no function `{signature}`; the functions with that \
+         name are: {}",
+        .candidates.join(", ")
+    )]
+    UnknownSignature {
+        contract: String,
+        /// The requested signature in canonical form.
+        signature: String,
+        candidates: Vec<String>,
+    },
+
+    #[error("`{input}` is not a function signature like `transfer(address,uint256)`: {reason}")]
+    InvalidSignature { input: String, reason: String },
+
+    #[error(
+        "contract `{contract}` has no function with selector {}",
+        selector_hex(*.selector)
+    )]
+    UnknownSelector { contract: String, selector: [u8; 4] },
+}
+
+/// A function that carries a given selector, and the contract it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectorMatch {
+    pub contract: String,
+    pub function: Function,
+}
+
+/// A selector that stands for different functions in the loaded ABIs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectorCollision {
+    pub selector: [u8; 4],
+    /// The distinct canonical signatures, sorted.
+    pub signatures: Vec<String>,
+}
+
+impl fmt::Display for SelectorCollision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "selector {} belongs to {} different functions: {}",
+            selector_hex(self.selector),
+            self.signatures.len(),
+            self.signatures.join(", ")
+        )
+    }
+}
+
+/// Contracts by name plus the selector index.
+#[derive(Debug, Clone, Default)]
+pub struct AbiRegistry {
+    contracts: BTreeMap<String, JsonAbi>,
+    by_selector: BTreeMap<[u8; 4], IndexEntry>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct IndexEntry {
+    /// Sorted by contract name; a contract appears at most once because
+    /// clashes inside one ABI are refused.
+    matches: Vec<SelectorMatch>,
+    /// Distinct canonical signatures of `matches`, sorted, kept so that
+    /// collision checks during decoding cost nothing.
+    signatures: Vec<String>,
+}
+
+impl IndexEntry {
+    fn refresh_signatures(&mut self) {
+        let mut signatures: Vec<String> = self
+            .matches
+            .iter()
+            .map(|m| m.function.signature())
+            .collect();
+        signatures.sort();
+        signatures.dedup();
+        self.signatures = signatures;
+    }
+}
+
+impl AbiRegistry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A registry holding every ABI in [`EMBEDDED_ABIS`].
+    pub fn embedded() -> Result<Self, AbiError> {
+        let mut registry = Self::new();
+        for (name, text) in EMBEDDED_ABIS {
+            registry.add_or_override(name, text)?;
+        }
+        Ok(registry)
+    }
+
+    /// Adds the contract `name` from the text of a JSON ABI file, replacing
+    /// any ABI already registered under that name. The text is a JSON array of
+    /// ABI entries; a compiler artifact (an object with an `abi` field, as
+    /// written by Hardhat or Foundry) is accepted too. On error the registry
+    /// is left unchanged.
+    pub fn add_or_override(&mut self, name: &str, json_text: &str) -> Result<(), AbiError> {
+        check_contract_name(name)?;
+        let abi = parse_abi_text(name, json_text)?;
+        self.add_or_override_abi(name, abi)
+    }
+
+    /// Like [`add_or_override`](Self::add_or_override) for an ABI that is
+    /// already parsed.
+    pub fn add_or_override_abi(&mut self, name: &str, abi: JsonAbi) -> Result<(), AbiError> {
+        check_contract_name(name)?;
+        check_functions(name, &abi)?;
+        self.unindex(name);
+        self.index(name, &abi);
+        self.contracts.insert(name.to_owned(), abi);
+        Ok(())
+    }
+
+    /// The ABI registered as `name` (exact, case-sensitive).
+    pub fn contract(&self, name: &str) -> Option<&JsonAbi> {
+        self.contracts.get(name)
+    }
+
+    /// The registered contract names, sorted.
+    pub fn contract_names(&self) -> impl Iterator<Item = &str> {
+        self.contracts.keys().map(String::as_str)
+    }
+
+    /// The registered contracts with their ABIs, sorted by name.
+    pub fn contracts(&self) -> impl Iterator<Item = (&str, &JsonAbi)> {
+        self.contracts
+            .iter()
+            .map(|(name, abi)| (name.as_str(), abi))
+    }
+
+    /// The number of registered contracts.
+    pub fn len(&self) -> usize {
+        self.contracts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.contracts.is_empty()
+    }
+
+    /// A function of `contract`, named either by its plain name (which must
+    /// not be overloaded) or by its full signature, e.g.
+    /// `transfer(address, uint256)`, `f((uint256,address)[])` or
+    /// `f(tuple(uint256,address)[])`. Signatures tolerate whitespace,
+    /// parameter names and the aliases `uint`/`int`.
+    pub fn function(
+        &self,
+        contract: &str,
+        name_or_signature: &str,
+    ) -> Result<&Function, LookupError> {
+        let abi = self.contract_or_error(contract)?;
+        let input = name_or_signature.trim();
+        if input.contains('(') {
+            let signature = canonical_signature(input)?;
+            let name = &signature[..signature.find('(').unwrap_or(signature.len())];
+            let Some(overloads) = abi.function(name) else {
+                return Err(unknown_function(contract, abi, name));
+            };
+            return overloads
+                .iter()
+                .find(|f| f.signature() == signature)
+                .ok_or_else(|| LookupError::UnknownSignature {
+                    contract: contract.to_owned(),
+                    signature,
+                    candidates: sorted_signatures(overloads),
+                });
+        }
+        if input.is_empty() {
+            return Err(LookupError::InvalidSignature {
+                input: name_or_signature.to_owned(),
+                reason: "no function name was given".to_owned(),
+            });
+        }
+        match abi.function(input).map(Vec::as_slice) {
+            Some([only]) => Ok(only),
+            Some(overloads) if !overloads.is_empty() => Err(LookupError::Overloaded {
+                contract: contract.to_owned(),
+                name: input.to_owned(),
+                candidates: sorted_signatures(overloads),
+            }),
+            _ => Err(unknown_function(contract, abi, input)),
+        }
+    }
+
+    /// The function of `contract` whose selector is `selector`.
+    pub fn function_by_selector_in(
+        &self,
+        contract: &str,
+        selector: [u8; 4],
+    ) -> Result<&Function, LookupError> {
+        self.contract_or_error(contract)?;
+        self.selector_matches(selector)
+            .iter()
+            .find(|m| m.contract == contract)
+            .map(|m| &m.function)
+            .ok_or_else(|| LookupError::UnknownSelector {
+                contract: contract.to_owned(),
+                selector,
+            })
+    }
+
+    /// Every function with this selector across all contracts, sorted by
+    /// contract name. More than one distinct signature means a collision.
+    pub fn functions_by_selector(&self, selector: [u8; 4]) -> Vec<SelectorMatch> {
+        self.selector_matches(selector).to_vec()
+    }
+
+    /// Like [`functions_by_selector`](Self::functions_by_selector) without
+    /// copying.
+    pub fn selector_matches(&self, selector: [u8; 4]) -> &[SelectorMatch] {
+        self.by_selector
+            .get(&selector)
+            .map_or(&[][..], |entry| entry.matches.as_slice())
+    }
+
+    /// The distinct canonical signatures with this selector, sorted. The same
+    /// function in several contracts counts once.
+    pub fn distinct_signatures(&self, selector: [u8; 4]) -> Vec<String> {
+        self.by_selector
+            .get(&selector)
+            .map(|entry| entry.signatures.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every selector that stands for more than one distinct signature,
+    /// sorted by selector.
+    pub fn collisions(&self) -> Vec<SelectorCollision> {
+        self.by_selector
+            .iter()
+            .filter(|(_, entry)| entry.signatures.len() > 1)
+            .map(|(selector, entry)| SelectorCollision {
+                selector: *selector,
+                signatures: entry.signatures.clone(),
+            })
+            .collect()
+    }
+
+    fn contract_or_error(&self, name: &str) -> Result<&JsonAbi, LookupError> {
+        self.contracts.get(name).ok_or_else(|| {
+            let available: Vec<String> = self.contracts.keys().cloned().collect();
+            LookupError::UnknownContract {
+                name: name.to_owned(),
+                similar: similar_names(name, available.iter().map(String::as_str)),
+                available,
+            }
+        })
+    }
+
+    fn unindex(&mut self, contract: &str) {
+        let Some(old) = self.contracts.get(contract) else {
+            return;
+        };
+        for function in old.functions() {
+            let selector = function.selector().0;
+            let Some(entry) = self.by_selector.get_mut(&selector) else {
+                continue;
+            };
+            entry.matches.retain(|m| m.contract != contract);
+            if entry.matches.is_empty() {
+                self.by_selector.remove(&selector);
+            } else {
+                entry.refresh_signatures();
+            }
+        }
+    }
+
+    fn index(&mut self, contract: &str, abi: &JsonAbi) {
+        for function in abi.functions() {
+            let entry = self.by_selector.entry(function.selector().0).or_default();
+            let at = entry
+                .matches
+                .partition_point(|m| m.contract.as_str() < contract);
+            entry.matches.insert(
+                at,
+                SelectorMatch {
+                    contract: contract.to_owned(),
+                    function: function.clone(),
+                },
+            );
+            entry.refresh_signatures();
+        }
+    }
+}
+
+/// The canonical form `name(type1,type2)` of a signature written by a person:
+/// whitespace, parameter names, a leading `function`, `tuple(...)` and the
+/// `uint`/`int` aliases are all accepted. This is the text whose keccak256
+/// gives the selector.
+pub fn canonical_signature(input: &str) -> Result<String, LookupError> {
+    let invalid = |reason: String| LookupError::InvalidSignature {
+        input: input.to_owned(),
+        reason,
+    };
+    let trimmed = input.trim();
+    let Some(open) = trimmed.find('(') else {
+        return Err(invalid("the parameter list `(...)` is missing".to_owned()));
+    };
+    if trimmed[..open].trim().is_empty() {
+        return Err(invalid(
+            "the function name is missing before `(`".to_owned(),
+        ));
+    }
+    if trimmed.matches('(').count() != trimmed.matches(')').count() {
+        return Err(invalid("its parentheses do not match".to_owned()));
+    }
+    let parsed = Function::parse(trimmed).map_err(|e| invalid(one_line(&e.to_string())))?;
+    let mut signature = parsed.name.clone();
+    signature.push('(');
+    for (i, param) in parsed.inputs.iter().enumerate() {
+        if i > 0 {
+            signature.push(',');
+        }
+        let ty = param.resolve().map_err(|e| {
+            invalid(format!(
+                "parameter {} has the type `{}`, which is not a Solidity ABI type ({e})",
+                i + 1,
+                param.selector_type()
+            ))
+        })?;
+        push_canonical_type(&ty, &mut signature);
+    }
+    signature.push(')');
+    Ok(signature)
+}
+
+/// The type parser reports errors over several lines with a caret under the
+/// problem; error messages here are single lines.
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Writes the type as it appears in a selector preimage. Not
+/// `DynSolType::sol_type_name`, which writes one-element tuples as `(T,)`.
+fn push_canonical_type(ty: &DynSolType, out: &mut String) {
+    match ty {
+        DynSolType::Tuple(members) => {
+            out.push('(');
+            for (i, member) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                push_canonical_type(member, out);
+            }
+            out.push(')');
+        }
+        DynSolType::Array(inner) => {
+            push_canonical_type(inner, out);
+            out.push_str("[]");
+        }
+        DynSolType::FixedArray(inner, len) => {
+            push_canonical_type(inner, out);
+            out.push_str(&format!("[{len}]"));
+        }
+        other => out.push_str(&other.sol_type_name()),
+    }
+}
+
+fn canonical_type(ty: &DynSolType) -> String {
+    let mut out = String::new();
+    push_canonical_type(ty, &mut out);
+    out
+}
+
+fn selector_hex(selector: [u8; 4]) -> String {
+    hex::encode_prefixed(selector)
+}
+
+fn check_contract_name(name: &str) -> Result<(), AbiError> {
+    let invalid = |reason: &str| AbiError::InvalidContractName {
+        name: name.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let mut chars = name.chars();
+    match chars.next() {
+        None => return Err(invalid("the name is empty")),
+        Some(c) if !(c.is_ascii_alphabetic() || c == '_') => {
+            return Err(invalid("it must start with a letter or `_`"));
+        }
+        Some(_) => {}
+    }
+    if !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(invalid("it may contain only letters, digits and `_`"));
+    }
+    Ok(())
+}
+
+fn parse_abi_text(contract: &str, text: &str) -> Result<JsonAbi, AbiError> {
+    // Serialised artifacts carry much more than the ABI; only `abi` matters.
+    #[derive(serde::Deserialize)]
+    struct Artifact {
+        abi: JsonAbi,
+    }
+
+    // Editors on Windows may save a byte-order mark, which JSON forbids.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let is_object = text.trim_start().starts_with('{');
+    let parsed = if is_object {
+        serde_json::from_str::<Artifact>(text).map(|artifact| artifact.abi)
+    } else {
+        serde_json::from_str::<JsonAbi>(text)
+    };
+    parsed.map_err(|e| {
+        let mut message = e.to_string();
+        // serde_json appends the position, which the error already states.
+        let position = format!(" at line {} column {}", e.line(), e.column());
+        if let Some(stripped) = message.strip_suffix(&position) {
+            message = stripped.to_owned();
+        }
+        if is_object && message.starts_with("missing field `abi`") {
+            message = "expected a JSON array of ABI entries, or a compiler artifact with an \
+                       `abi` field, but found an object without `abi`"
+                .to_owned();
+        }
+        AbiError::Json {
+            contract: contract.to_owned(),
+            line: e.line(),
+            column: e.column(),
+            message,
+        }
+    })
+}
+
+/// Refuses what would make selectors wrong or ambiguous: a type that is not a
+/// Solidity type, a type written in a non-canonical way (the selector is the
+/// hash of the text as written, so `uint` would give a selector no contract
+/// has), and two functions with one selector.
+fn check_functions(contract: &str, abi: &JsonAbi) -> Result<(), AbiError> {
+    let mut seen: BTreeMap<[u8; 4], String> = BTreeMap::new();
+    for function in abi.functions() {
+        let signature = function.signature();
+        let invalid = |reason: String| AbiError::InvalidFunction {
+            contract: contract.to_owned(),
+            function: signature.clone(),
+            reason,
+        };
+        if !is_identifier(&function.name) {
+            return Err(invalid(format!(
+                "`{}` is not a valid function name",
+                function.name
+            )));
+        }
+        for (i, param) in function.inputs.iter().enumerate() {
+            let declared = param.selector_type();
+            let canonical =
+                canonical_type(&resolve_param(param, i, "parameter").map_err(&invalid)?);
+            if declared != canonical {
+                return Err(invalid(format!(
+                    "parameter {} is written `{declared}`; the ABI must spell it `{canonical}`, \
+                     because the selector is computed from that spelling",
+                    i + 1
+                )));
+            }
+        }
+        for (i, param) in function.outputs.iter().enumerate() {
+            resolve_param(param, i, "return value").map_err(&invalid)?;
+        }
+        let selector = function.selector().0;
+        if let Some(first) = seen.insert(selector, signature.clone()) {
+            return Err(if first == signature {
+                AbiError::DuplicateFunction {
+                    contract: contract.to_owned(),
+                    signature,
+                }
+            } else {
+                AbiError::SelectorClash {
+                    contract: contract.to_owned(),
+                    selector,
+                    first,
+                    second: signature,
+                }
+            });
+        }
+    }
+    Ok(())
+}
+
+fn resolve_param(param: &Param, index: usize, what: &str) -> Result<DynSolType, String> {
+    param.resolve().map_err(|e| {
+        format!(
+            "{what} {} has the type `{}`, which is not a Solidity ABI type ({e})",
+            index + 1,
+            param.selector_type()
+        )
+    })
+}
+
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+}
+
+fn sorted_signatures(functions: &[Function]) -> Vec<String> {
+    let mut signatures: Vec<String> = functions.iter().map(Function::signature).collect();
+    signatures.sort();
+    signatures
+}
+
+fn unknown_function(contract: &str, abi: &JsonAbi, name: &str) -> LookupError {
+    // `JsonAbi` keeps functions in a BTreeMap, so these names come sorted.
+    let available: Vec<String> = abi
+        .functions
+        .iter()
+        .filter(|(_, overloads)| !overloads.is_empty())
+        .map(|(name, _)| name.clone())
+        .collect();
+    LookupError::UnknownFunction {
+        contract: contract.to_owned(),
+        name: name.to_owned(),
+        similar: similar_names(name, available.iter().map(String::as_str)),
+        available,
+    }
+}
+
+/// Names close to `wanted`: a small edit distance (ignoring case) or one
+/// containing the other, best first.
+fn similar_names<'a>(wanted: &str, names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    const MAX_SUGGESTIONS: usize = 8;
+    let wanted_lower = wanted.to_ascii_lowercase();
+    let budget = (wanted.chars().count() / 3).max(1);
+    let mut scored: Vec<(usize, &str)> = names
+        .filter_map(|name| {
+            let lower = name.to_ascii_lowercase();
+            let distance = edit_distance(&wanted_lower, &lower);
+            let contains = wanted_lower.len() >= 3
+                && (lower.contains(&wanted_lower) || wanted_lower.contains(&lower));
+            (distance <= budget || contains).then_some((distance, name))
+        })
+        .collect();
+    scored.sort();
+    scored
+        .into_iter()
+        .take(MAX_SUGGESTIONS)
+        .map(|(_, name)| name.to_owned())
+        .collect()
+}
+
+/// Levenshtein distance over chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        current[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
+}
+
+/// The tail of a lookup error: close matches if any, else the full list.
+fn hint(similar: &[String], available: &[String], list_label: &str) -> String {
+    if !similar.is_empty() {
+        format!("; did you mean {}?", quoted_list(similar))
+    } else if !available.is_empty() {
+        format!("; {list_label}: {}", quoted_list(available))
+    } else {
+        String::new()
+    }
+}
+
+fn quoted_list(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = r#"[
+      {"type":"function","name":"transfer","stateMutability":"nonpayable",
+       "inputs":[{"name":"to","type":"address"},{"name":"amount","type":"uint256"}],
+       "outputs":[{"name":"","type":"bool"}]},
+      {"type":"function","name":"mint","stateMutability":"nonpayable",
+       "inputs":[{"name":"to","type":"address"}],"outputs":[]},
+      {"type":"function","name":"mint","stateMutability":"nonpayable",
+       "inputs":[{"name":"to","type":"address"},{"name":"amount","type":"uint256"}],"outputs":[]},
+      {"type":"function","name":"configure","stateMutability":"nonpayable",
+       "inputs":[{"name":"items","type":"tuple[]","components":[
+          {"name":"a","type":"uint256"},{"name":"b","type":"address"}]}],"outputs":[]}
+    ]"#;
+
+    fn token_registry() -> AbiRegistry {
+        let mut registry = AbiRegistry::new();
+        registry.add_or_override("Token", TOKEN).unwrap();
+        registry
+    }
+
+    fn one_function(name: &str, inputs: &str) -> String {
+        format!(
+            r#"[{{"type":"function","name":"{name}","stateMutability":"nonpayable","inputs":{inputs},"outputs":[]}}]"#
+        )
+    }
+
+    #[test]
+    fn canonical_signature_normalises_what_people_write() {
+        let cases = [
+            ("transfer(address,uint256)", "transfer(address,uint256)"),
+            (
+                "  transfer( address , uint256 )  ",
+                "transfer(address,uint256)",
+            ),
+            (
+                "transfer(address to, uint amount)",
+                "transfer(address,uint256)",
+            ),
+            (
+                "function transfer(address to, uint256 amount) external returns (bool)",
+                "transfer(address,uint256)",
+            ),
+            ("f((uint256,address)[])", "f((uint256,address)[])"),
+            ("f(tuple(uint, address)[2])", "f((uint256,address)[2])"),
+            ("f((int))", "f((int256))"),
+            ("pause()", "pause()"),
+            ("f(bytes32[][3], string)", "f(bytes32[][3],string)"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(canonical_signature(input).unwrap(), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn canonical_signature_rejects_garbage() {
+        let cases = [
+            ("transfer(address", "parentheses do not match"),
+            ("transfer(address))", "parentheses do not match"),
+            ("(uint256)", "function name is missing"),
+            ("transfer", "parameter list"),
+            ("f(uint7)", "`uint7`, which is not a Solidity ABI type"),
+            ("f(bytes33)", "`bytes33`"),
+            ("f(Foo)", "`Foo`"),
+            ("f(uint256,,address)", "parser error"),
+        ];
+        for (input, expected) in cases {
+            let err = canonical_signature(input).unwrap_err();
+            assert!(
+                matches!(err, LookupError::InvalidSignature { .. }),
+                "{input}: {err:?}"
+            );
+            let message = err.to_string();
+            assert!(message.contains(expected), "{input}: {message}");
+            assert!(!message.contains('\n'), "{input}: {message}");
+        }
+    }
+
+    #[test]
+    fn lookup_by_name_signature_and_selector() {
+        let registry = token_registry();
+        let transfer = registry.function("Token", "transfer").unwrap();
+        assert_eq!(transfer.signature(), "transfer(address,uint256)");
+        assert_eq!(
+            registry
+                .function("Token", "transfer(address, uint)")
+                .unwrap(),
+            transfer
+        );
+        let configure = registry
+            .function("Token", "configure(tuple(uint256,address)[])")
+            .unwrap();
+        assert_eq!(configure.signature(), "configure((uint256,address)[])");
+        let by_selector = registry
+            .function_by_selector_in("Token", [0xa9, 0x05, 0x9c, 0xbb])
+            .unwrap();
+        assert_eq!(by_selector, transfer);
+    }
+
+    #[test]
+    fn overloaded_name_lists_candidates() {
+        let err = token_registry().function("Token", "mint").unwrap_err();
+        assert_eq!(
+            err,
+            LookupError::Overloaded {
+                contract: "Token".into(),
+                name: "mint".into(),
+                candidates: vec!["mint(address)".into(), "mint(address,uint256)".into()],
+            }
+        );
+        assert!(
+            err.to_string()
+                .contains("mint(address), mint(address,uint256)")
+        );
+    }
+
+    #[test]
+    fn unknown_names_suggest_close_ones_or_list_all() {
+        let registry = token_registry();
+        let err = registry.function("Token", "tranfser").unwrap_err();
+        let LookupError::UnknownFunction { similar, .. } = &err else {
+            panic!("{err:?}");
+        };
+        assert_eq!(similar, &["transfer"]);
+        assert!(
+            err.to_string().contains("did you mean `transfer`?"),
+            "{err}"
+        );
+
+        let err = registry.function("Token", "zzz").unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("its functions are: `configure`, `mint`, `transfer`"),
+            "{err}"
+        );
+
+        let err = registry.function("token", "transfer").unwrap_err();
+        assert!(err.to_string().contains("did you mean `Token`?"), "{err}");
+
+        let err = registry.function("Token", "mint(uint256)").unwrap_err();
+        assert!(
+            matches!(err, LookupError::UnknownSignature { .. }),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string()
+                .contains("mint(address), mint(address,uint256)")
+        );
+
+        let err = registry.function("Token", "burn(uint256)").unwrap_err();
+        assert!(
+            matches!(err, LookupError::UnknownFunction { .. }),
+            "{err:?}"
+        );
+
+        let err = registry
+            .function_by_selector_in("Token", [0, 0, 0, 0])
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "contract `Token` has no function with selector 0x00000000"
+        );
+    }
+
+    #[test]
+    fn json_errors_name_the_contract_and_position() {
+        let mut registry = AbiRegistry::new();
+        let err = registry
+            .add_or_override("Broken", "[\n  {\"type\": \"function\",\n   \"name\": }\n]")
+            .unwrap_err();
+        let AbiError::Json {
+            contract,
+            line,
+            column,
+            message,
+        } = &err
+        else {
+            panic!("{err:?}");
+        };
+        assert_eq!((contract.as_str(), *line, *column), ("Broken", 3, 12));
+        assert!(!message.contains("at line"), "{message}");
+        assert!(err.to_string().starts_with("the ABI of `Broken`"), "{err}");
+
+        let err = registry
+            .add_or_override("Obj", r#"{"bytecode": "0x"}"#)
+            .unwrap_err();
+        assert!(err.to_string().contains("without `abi`"), "{err}");
+        assert!(registry.is_empty());
+    }
+
+    #[test]
+    fn compiler_artifacts_and_byte_order_marks_are_accepted() {
+        let mut registry = AbiRegistry::new();
+        let artifact = format!(r#"{{"contractName":"Token","abi":{TOKEN},"bytecode":"0x00"}}"#);
+        registry.add_or_override("Token", &artifact).unwrap();
+        registry
+            .add_or_override("Bom", &format!("\u{feff}{TOKEN}"))
+            .unwrap();
+        assert_eq!(
+            registry.contract_names().collect::<Vec<_>>(),
+            ["Bom", "Token"]
+        );
+    }
+
+    #[test]
+    fn contract_names_must_be_identifiers() {
+        let mut registry = AbiRegistry::new();
+        for bad in ["", "1Token", "My Token", "a.b", "../x"] {
+            let err = registry.add_or_override(bad, "[]").unwrap_err();
+            assert!(
+                matches!(err, AbiError::InvalidContractName { .. }),
+                "{bad}: {err:?}"
+            );
+        }
+        registry.add_or_override("_Token2", "[]").unwrap();
+    }
+
+    #[test]
+    fn abis_that_would_give_wrong_or_ambiguous_selectors_are_refused() {
+        let mut registry = AbiRegistry::new();
+        let err = registry
+            .add_or_override("A", &one_function("f", r#"[{"name":"x","type":"uint"}]"#))
+            .unwrap_err();
+        assert!(err.to_string().contains("must spell it `uint256`"), "{err}");
+
+        let err = registry
+            .add_or_override("A", &one_function("f", r#"[{"name":"x","type":"Foo"}]"#))
+            .unwrap_err();
+        assert!(matches!(err, AbiError::InvalidFunction { .. }), "{err:?}");
+
+        let clash = r#"[
+          {"type":"function","name":"burn","stateMutability":"nonpayable",
+           "inputs":[{"name":"x","type":"uint256"}],"outputs":[]},
+          {"type":"function","name":"collate_propagate_storage","stateMutability":"nonpayable",
+           "inputs":[{"name":"x","type":"bytes16"}],"outputs":[]}
+        ]"#;
+        let err = registry.add_or_override("A", clash).unwrap_err();
+        assert_eq!(
+            err,
+            AbiError::SelectorClash {
+                contract: "A".into(),
+                selector: [0x42, 0x96, 0x6c, 0x68],
+                first: "burn(uint256)".into(),
+                second: "collate_propagate_storage(bytes16)".into(),
+            }
+        );
+
+        let twice = r#"[
+          {"type":"function","name":"f","stateMutability":"view","inputs":[],"outputs":[]},
+          {"type":"function","name":"f","stateMutability":"view","inputs":[],"outputs":[]}
+        ]"#;
+        let err = registry.add_or_override("A", twice).unwrap_err();
+        assert!(matches!(err, AbiError::DuplicateFunction { .. }), "{err:?}");
+        assert!(registry.is_empty());
+    }
+
+    #[test]
+    fn override_reindexes_only_that_contract() {
+        let mut registry = token_registry();
+        registry.add_or_override("Other", TOKEN).unwrap();
+        let transfer = [0xa9, 0x05, 0x9c, 0xbb];
+        assert_eq!(registry.selector_matches(transfer).len(), 2);
+
+        registry
+            .add_or_override("Token", &one_function("pause", "[]"))
+            .unwrap();
+        let matches = registry.functions_by_selector(transfer);
+        assert_eq!(matches.len(), 1);
+        assert_eq!(matches[0].contract, "Other");
+        assert!(registry.function("Token", "transfer").is_err());
+        assert!(registry.function("Token", "pause").is_ok());
+        assert!(registry.collisions().is_empty());
+    }
+
+    #[test]
+    fn collisions_need_different_signatures() {
+        let mut registry = token_registry();
+        registry.add_or_override("Copy", TOKEN).unwrap();
+        assert!(registry.collisions().is_empty());
+
+        registry
+            .add_or_override(
+                "Burner",
+                &one_function("burn", r#"[{"name":"v","type":"uint256"}]"#),
+            )
+            .unwrap();
+        registry
+            .add_or_override(
+                "Odd",
+                &one_function(
+                    "collate_propagate_storage",
+                    r#"[{"name":"v","type":"bytes16"}]"#,
+                ),
+            )
+            .unwrap();
+        let collisions = registry.collisions();
+        assert_eq!(
+            collisions,
+            [SelectorCollision {
+                selector: [0x42, 0x96, 0x6c, 0x68],
+                signatures: vec![
+                    "burn(uint256)".into(),
+                    "collate_propagate_storage(bytes16)".into()
+                ],
+            }]
+        );
+        assert_eq!(
+            collisions[0].to_string(),
+            "selector 0x42966c68 belongs to 2 different functions: burn(uint256), \
+             collate_propagate_storage(bytes16)"
+        );
+    }
+
+    #[test]
+    fn edit_distance_basics() {
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
+    }
+}

@@ -1,0 +1,53 @@
+//! `bundlec decode`: calldata as a tree of calls, read offline.
+
+use alloy_primitives::Address;
+use bundlec::address_book::AddressBook;
+use bundlec::decode::{CallSite, Decoder, render};
+use bundlec::parse::parse_hex_bytes;
+use clap::Args;
+
+use super::{CliError, Outcome, args};
+
+#[derive(Debug, Args)]
+pub struct DecodeArgs {
+    /// Calldata as 0x-prefixed hex, or @FILE to read the hex from a file
+    #[arg(value_name = "HEX|@FILE")]
+    data: String,
+    /// The address the calldata is sent to: names it and selects its ABI when known
+    #[arg(long, value_name = "ADDRESS", value_parser = args::address)]
+    to: Option<Address>,
+    /// Recognise Safe contracts by this chain's deployments (default: any chain)
+    #[arg(long, value_name = "N")]
+    chain_id: Option<u64>,
+    /// Add or override ABIs: one <Name>.json per contract
+    #[arg(long, value_name = "DIR")]
+    abi_dir: Option<std::path::PathBuf>,
+    /// Print the tree as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: DecodeArgs) -> Result<Outcome, CliError> {
+    let text = match args.data.strip_prefix('@') {
+        Some(path) => {
+            let bytes = args::read_file(std::path::Path::new(path))?;
+            String::from_utf8(bytes).map_err(|_| CliError(format!("{path}: not hex text")))?
+        }
+        None => args.data.clone(),
+    };
+    let data = parse_hex_bytes(text.trim()).map_err(|e| CliError(format!("calldata: {e}")))?;
+    let registry = args::load_registry(args.abi_dir.as_deref())?;
+    let book = AddressBook::new(args.chain_id);
+    let decoder = Decoder::new(&registry, &book);
+    let site = CallSite {
+        to: args.to,
+        ..CallSite::default()
+    };
+    let tree = decoder.decode(site, &data, "0")?;
+    if args.json {
+        super::hash::print_json(&render::tree_json(&tree, &book));
+    } else {
+        print!("{}", render::tree_text(&tree, &book));
+    }
+    Ok(Outcome::Success)
+}
