@@ -8,27 +8,47 @@ const FORWARDED_DELIST: &str = "0xa64cfe1000000000000000000000000077777777777777
 
 #[test]
 fn decodes_hex_and_at_file_alike() {
-    let direct = bundlec().args(["decode", FORWARDED_DELIST]).output().unwrap();
-    assert!(direct.status.success(), "{}", String::from_utf8_lossy(&direct.stderr));
+    let direct = bundlec()
+        .args(["decode", FORWARDED_DELIST])
+        .output()
+        .unwrap();
+    assert!(
+        direct.status.success(),
+        "{}",
+        String::from_utf8_lossy(&direct.stderr)
+    );
     let text = String::from_utf8(direct.stdout.clone()).unwrap();
-    assert!(text.contains("executeGovernanceCall(") && text.contains("delistJob(jobId=42)"), "{text}");
+    assert!(
+        text.contains("executeGovernanceCall(") && text.contains("delistJob(jobId=42)"),
+        "{text}"
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("calldata.hex");
     std::fs::write(&file, format!("{FORWARDED_DELIST}\n")).unwrap();
-    let from_file = bundlec().arg("decode").arg(format!("@{}", file.display())).output().unwrap();
+    let from_file = bundlec()
+        .arg("decode")
+        .arg(format!("@{}", file.display()))
+        .output()
+        .unwrap();
     assert_eq!(from_file.stdout, direct.stdout);
 }
 
 #[test]
 fn json_gives_the_same_tree_as_data() {
-    let output = bundlec().args(["decode", FORWARDED_DELIST, "--json"]).output().unwrap();
+    let output = bundlec()
+        .args(["decode", FORWARDED_DELIST, "--json"])
+        .output()
+        .unwrap();
     assert!(output.status.success());
     let tree: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(tree["signature"], "executeGovernanceCall(address,bytes)");
     assert_eq!(tree["children"][0]["signature"], "delistJob(uint256)");
     assert_eq!(tree["children"][0]["args"][0]["value"], "42");
-    assert_eq!(tree["children"][0]["to"], "0x7777777777777777777777777777777777777777");
+    assert_eq!(
+        tree["children"][0]["to"],
+        "0x7777777777777777777777777777777777777777"
+    );
 }
 
 #[test]
@@ -41,7 +61,8 @@ fn abi_dir_adds_and_overrides_abis() {
     .unwrap();
     // rescue(address)
     let selector = "0x839006f2";
-    let data = format!("{selector}0000000000000000000000002222222222222222222222222222222222222222");
+    let data =
+        format!("{selector}0000000000000000000000002222222222222222222222222222222222222222");
     let without = bundlec().args(["decode", &data]).output().unwrap();
     assert!(String::from_utf8_lossy(&without.stdout).contains("UNKNOWN"));
     let with = bundlec()
@@ -49,8 +70,15 @@ fn abi_dir_adds_and_overrides_abis() {
         .arg(dir.path())
         .output()
         .unwrap();
-    assert!(with.status.success(), "{}", String::from_utf8_lossy(&with.stderr));
-    assert!(String::from_utf8_lossy(&with.stdout).contains("rescue(who=0x2222222222222222222222222222222222222222)"));
+    assert!(
+        with.status.success(),
+        "{}",
+        String::from_utf8_lossy(&with.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&with.stdout)
+            .contains("rescue(who=0x2222222222222222222222222222222222222222)")
+    );
 }
 
 #[test]
@@ -59,14 +87,33 @@ fn bad_input_exits_2_with_a_message() {
     std::fs::write(dir.path().join("Broken.json"), "[{").unwrap();
     let cases: Vec<(Vec<String>, &str)> = vec![
         (vec!["decode".into(), "0xabc".into()], "hex"),
-        (vec!["decode".into(), "@/nonexistent/calldata".into()], "/nonexistent/calldata"),
         (
-            vec!["decode".into(), "0x8456cb59".into(), "--abi-dir".into(), dir.path().display().to_string()],
+            vec!["decode".into(), "@/nonexistent/calldata".into()],
+            "/nonexistent/calldata",
+        ),
+        (
+            vec![
+                "decode".into(),
+                "0x8456cb59".into(),
+                "--abi-dir".into(),
+                dir.path().display().to_string(),
+            ],
             "Broken.json",
         ),
         // delistJob(uint256) with a truncated argument.
-        (vec!["decode".into(), "0xe63079e30000".into()], "delistJob(uint256)"),
-        (vec!["decode".into(), "0x8456cb59".into(), "--to".into(), "0xAbc".into()], "--to"),
+        (
+            vec!["decode".into(), "0xe63079e30000".into()],
+            "delistJob(uint256)",
+        ),
+        (
+            vec![
+                "decode".into(),
+                "0x8456cb59".into(),
+                "--to".into(),
+                "0xAbc".into(),
+            ],
+            "--to",
+        ),
     ];
     for (args, needle) in cases {
         let output = bundlec().args(&args).output().unwrap();

@@ -36,11 +36,23 @@ fn example_book() -> AddressBook {
         ("StakeManager", "0x6666666666666666666666666666666666666666"),
         ("JobRegistry", "0x7777777777777777777777777777777777777777"),
         ("FeePool", "0x9999999999999999999999999999999999999999"),
-        ("ValidationModule", "0xdddddddddddddddddddddddddddddddddddddddd"),
-        ("DisputeModule", "0xf000000000000000000000000000000000000000"),
-        ("CertificateNFT", "0xf222222222222222222222222222222222222222"),
+        (
+            "ValidationModule",
+            "0xdddddddddddddddddddddddddddddddddddddddd",
+        ),
+        (
+            "DisputeModule",
+            "0xf000000000000000000000000000000000000000",
+        ),
+        (
+            "CertificateNFT",
+            "0xf222222222222222222222222222222222222222",
+        ),
         ("TaxPolicy", "0xf333333333333333333333333333333333333333"),
-        ("Phase8UniversalValueManager", "0xfa12b3C4d5E6F7890abCdEffeDCBa98765432109"),
+        (
+            "Phase8UniversalValueManager",
+            "0xfa12b3C4d5E6F7890abCdEffeDCBa98765432109",
+        ),
     ] {
         let address = parse_address(&address.to_lowercase()).unwrap();
         book.insert(address, name, Some(name.to_string()));
@@ -49,14 +61,24 @@ fn example_book() -> AddressBook {
 }
 
 fn contract_of(vector: &Value) -> String {
-    vector["name"].as_str().unwrap().split('.').next().unwrap().to_string()
+    vector["name"]
+        .as_str()
+        .unwrap()
+        .split('.')
+        .next()
+        .unwrap()
+        .to_string()
 }
 
 /// A vector argument in the form `value_json` prints it, for comparison.
 fn normalise(text: &str, ty: &str) -> Value {
     match ty {
         "bool" => Value::Bool(text.eq_ignore_ascii_case("true")),
-        "address" => Value::String(parse_address(&text.to_lowercase()).unwrap().to_checksum(None)),
+        "address" => Value::String(
+            parse_address(&text.to_lowercase())
+                .unwrap()
+                .to_checksum(None),
+        ),
         t if t.starts_with("bytes") => Value::String(text.to_lowercase()),
         _ => Value::String(text.to_string()),
     }
@@ -73,18 +95,31 @@ fn every_calldata_vector_encodes_and_decodes_back() {
         let name = v["name"].as_str().unwrap();
         let signature = v["signature"].as_str().unwrap();
         let function = registry.function(&contract_of(&v), signature).unwrap();
-        let texts: Vec<&str> = v["args"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+        let texts: Vec<&str> = v["args"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
         let args: Vec<_> = function
             .inputs
             .iter()
             .zip(&texts)
             .map(|(param, text)| {
-                let text = if param.ty == "bool" { text.to_lowercase() } else { text.to_string() };
+                let text = if param.ty == "bool" {
+                    text.to_lowercase()
+                } else {
+                    text.to_string()
+                };
                 value_from_str(param, &text).unwrap_or_else(|e| panic!("{name}: {e}"))
             })
             .collect();
         let expected = parse_hex_bytes(v["data"].as_str().unwrap()).unwrap();
-        assert_eq!(Bytes::from(function.abi_encode_input(&args).unwrap()), expected, "{name}");
+        assert_eq!(
+            Bytes::from(function.abi_encode_input(&args).unwrap()),
+            expected,
+            "{name}"
+        );
 
         let to = parse_address(&v["to"].as_str().unwrap().to_lowercase()).unwrap();
         let site = CallSite {
@@ -92,19 +127,46 @@ fn every_calldata_vector_encodes_and_decodes_back() {
             ..CallSite::default()
         };
         let tree = decoder.decode(site, &expected, "0").unwrap();
-        let call = tree.function().unwrap_or_else(|| panic!("{name} did not decode"));
+        let call = tree
+            .function()
+            .unwrap_or_else(|| panic!("{name} did not decode"));
         assert_eq!(call.signature, signature, "{name}");
         assert_eq!(call.abi, contract_of(&v), "{name}");
         for ((arg, text), param) in call.args.iter().zip(&texts).zip(&function.inputs) {
-            assert_eq!(render::value_json(&arg.value), normalise(text, &param.ty), "{name} {}", arg.name);
+            assert_eq!(
+                render::value_json(&arg.value),
+                normalise(text, &param.ty),
+                "{name} {}",
+                arg.name
+            );
         }
         // The wrappers decode into the call they carry.
-        let wraps = ["executeGovernanceCall", "forwardPauseCall", "schedule", "execute"];
+        let wraps = [
+            "executeGovernanceCall",
+            "forwardPauseCall",
+            "schedule",
+            "execute",
+        ];
         if wraps.contains(&call.name.as_str()) {
             assert_eq!(tree.children.len(), 1, "{name}");
-            let inner = tree.children[0].function().unwrap_or_else(|| panic!("{name}: inner call unknown"));
+            let inner = tree.children[0]
+                .function()
+                .unwrap_or_else(|| panic!("{name}: inner call unknown"));
             let inner_data = &tree.children[0].data;
-            assert_eq!(&inner_data[..4], &hex::decode(&texts[if call.name == "forwardPauseCall" { 0 } else if call.name == "executeGovernanceCall" { 1 } else { 2 }][2..10]).unwrap()[..], "{name}");
+            assert_eq!(
+                &inner_data[..4],
+                &hex::decode(
+                    &texts[if call.name == "forwardPauseCall" {
+                        0
+                    } else if call.name == "executeGovernanceCall" {
+                        1
+                    } else {
+                        2
+                    }][2..10]
+                )
+                .unwrap()[..],
+                "{name}"
+            );
             assert!(!inner.signature.is_empty());
         } else {
             assert!(tree.children.is_empty(), "{name}");
@@ -132,13 +194,19 @@ fn snapshot_of_a_batch_with_a_system_pause_forwarded_call() {
         &registry,
         "SystemPause",
         "executeGovernanceCall(address,bytes)",
-        &["0x7777777777777777777777777777777777777777", &hex::encode_prefixed(&delist)],
+        &[
+            "0x7777777777777777777777777777777777777777",
+            &hex::encode_prefixed(&delist),
+        ],
     );
     let pause_all = call_data(&registry, "SystemPause", "pauseAll()", &[]);
     let certificate_pause = call_data(&registry, "CertificateNFT", "pause()", &[]);
     let records: Vec<MultiSendRecord> = [
         ("0x5555555555555555555555555555555555555555", pause_all),
-        ("0xf222222222222222222222222222222222222222", certificate_pause),
+        (
+            "0xf222222222222222222222222222222222222222",
+            certificate_pause,
+        ),
         ("0x5555555555555555555555555555555555555555", forwarded),
     ]
     .into_iter()
@@ -155,7 +223,9 @@ fn snapshot_of_a_batch_with_a_system_pause_forwarded_call() {
         value: Some(U256::ZERO),
         operation: Some(Operation::DelegateCall),
     };
-    let tree = Decoder::new(&registry, &book).decode(site, &calldata, "0").unwrap();
+    let tree = Decoder::new(&registry, &book)
+        .decode(site, &calldata, "0")
+        .unwrap();
     insta::assert_snapshot!(render::tree_text(&tree, &book));
     insta::assert_json_snapshot!(render::tree_json(&tree, &book));
 }
@@ -184,8 +254,14 @@ fn a_selector_collision_yields_both_candidates() {
         .unwrap();
     let call = tree.function().unwrap();
     assert_eq!(call.signature, "burn(uint256)");
-    assert_eq!(call.collides_with, vec!["collate_propagate_storage(bytes16)".to_string()]);
-    assert!(render::tree_text(&tree, &book).contains("selector also matches collate_propagate_storage(bytes16)"));
+    assert_eq!(
+        call.collides_with,
+        vec!["collate_propagate_storage(bytes16)".to_string()]
+    );
+    assert!(
+        render::tree_text(&tree, &book)
+            .contains("selector also matches collate_propagate_storage(bytes16)")
+    );
 }
 
 #[test]
@@ -193,11 +269,31 @@ fn unknown_selectors_and_empty_data() {
     let registry = AbiRegistry::embedded().unwrap();
     let book = AddressBook::new(None);
     let decoder = Decoder::new(&registry, &book);
-    let tree = decoder.decode(CallSite::default(), &hex::decode("deadbeef00").unwrap(), "0").unwrap();
-    assert_eq!(tree.call, Decoded::Unknown { selector: Some([0xde, 0xad, 0xbe, 0xef]) });
+    let tree = decoder
+        .decode(
+            CallSite::default(),
+            &hex::decode("deadbeef00").unwrap(),
+            "0",
+        )
+        .unwrap();
+    assert_eq!(
+        tree.call,
+        Decoded::Unknown {
+            selector: Some([0xde, 0xad, 0xbe, 0xef])
+        }
+    );
     assert_eq!(tree.data.len(), 5, "the raw bytes are kept");
-    assert_eq!(decoder.decode(CallSite::default(), &[], "0").unwrap().call, Decoded::Empty);
-    assert_eq!(decoder.decode(CallSite::default(), &[1, 2], "0").unwrap().call, Decoded::Unknown { selector: None });
+    assert_eq!(
+        decoder.decode(CallSite::default(), &[], "0").unwrap().call,
+        Decoded::Empty
+    );
+    assert_eq!(
+        decoder
+            .decode(CallSite::default(), &[1, 2], "0")
+            .unwrap()
+            .call,
+        Decoded::Unknown { selector: None }
+    );
 }
 
 #[test]
@@ -208,9 +304,21 @@ fn data_that_does_not_fit_its_function_names_function_and_offset() {
     let mut data = hex::decode("e63079e3").unwrap();
     data.extend_from_slice(&[0u8; 10]);
     let to = Some(parse_address("0x7777777777777777777777777777777777777777").unwrap());
-    let err = decoder.decode(CallSite { to, ..CallSite::default() }, &data, "0").unwrap_err();
+    let err = decoder
+        .decode(
+            CallSite {
+                to,
+                ..CallSite::default()
+            },
+            &data,
+            "0",
+        )
+        .unwrap_err();
     let message = err.to_string();
-    assert!(message.contains("delistJob(uint256)") && message.contains("byte 4"), "{message}");
+    assert!(
+        message.contains("delistJob(uint256)") && message.contains("byte 4"),
+        "{message}"
+    );
 
     // A forwarded call whose inner data is broken is reported at its own path.
     let inner = Bytes::from(data);
@@ -218,10 +326,22 @@ fn data_that_does_not_fit_its_function_names_function_and_offset() {
         &registry,
         "SystemPause",
         "executeGovernanceCall(address,bytes)",
-        &["0x7777777777777777777777777777777777777777", &hex::encode_prefixed(&inner)],
+        &[
+            "0x7777777777777777777777777777777777777777",
+            &hex::encode_prefixed(&inner),
+        ],
     );
     let to = Some(parse_address("0x5555555555555555555555555555555555555555").unwrap());
-    let err = decoder.decode(CallSite { to, ..CallSite::default() }, &outer, "0").unwrap_err();
+    let err = decoder
+        .decode(
+            CallSite {
+                to,
+                ..CallSite::default()
+            },
+            &outer,
+            "0",
+        )
+        .unwrap_err();
     assert!(err.to_string().starts_with("call 0.0:"), "{err}");
 }
 
@@ -235,12 +355,22 @@ fn nesting_is_bounded() {
             &registry,
             "SystemPause",
             "executeGovernanceCall(address,bytes)",
-            &["0x5555555555555555555555555555555555555555", &hex::encode_prefixed(&data)],
+            &[
+                "0x5555555555555555555555555555555555555555",
+                &hex::encode_prefixed(&data),
+            ],
         );
     }
     let to = Some(parse_address("0x5555555555555555555555555555555555555555").unwrap());
     let err = Decoder::new(&registry, &book)
-        .decode(CallSite { to, ..CallSite::default() }, &data, "0")
+        .decode(
+            CallSite {
+                to,
+                ..CallSite::default()
+            },
+            &data,
+            "0",
+        )
         .unwrap_err();
     assert!(matches!(err, DecodeError::TooDeep { .. }), "{err}");
 }

@@ -35,8 +35,9 @@ pub fn load_registry(
     let Some(dir) = dir else {
         return Ok(registry);
     };
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| super::CliError(format!("cannot read ABI directory {}: {e}", dir.display())))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        super::CliError(format!("cannot read ABI directory {}: {e}", dir.display()))
+    })?;
     let mut files: Vec<std::path::PathBuf> = entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
@@ -46,7 +47,12 @@ pub fn load_registry(
         let name = path
             .file_stem()
             .and_then(|s| s.to_str())
-            .ok_or_else(|| super::CliError(format!("{}: the file name is not a contract name", path.display())))?
+            .ok_or_else(|| {
+                super::CliError(format!(
+                    "{}: the file name is not a contract name",
+                    path.display()
+                ))
+            })?
             .to_string();
         let bytes = read_file(&path)?;
         let text = String::from_utf8(bytes)

@@ -33,14 +33,20 @@ pub fn input_types(function: &Function) -> Result<Vec<DynSolType>, ArgumentError
 }
 
 /// Decodes `calldata` (selector included) as a call of `function`.
-pub fn decode_arguments(function: &Function, calldata: &[u8]) -> Result<Vec<DynSolValue>, ArgumentError> {
+pub fn decode_arguments(
+    function: &Function,
+    calldata: &[u8],
+) -> Result<Vec<DynSolValue>, ArgumentError> {
     let fail = |offset: usize, reason: String| ArgumentError {
         signature: function.signature(),
         offset,
         reason,
     };
     let Some((selector, body)) = calldata.split_first_chunk::<4>() else {
-        return Err(fail(0, format!("{} bytes is too short for a selector", calldata.len())));
+        return Err(fail(
+            0,
+            format!("{} bytes is too short for a selector", calldata.len()),
+        ));
     };
     if *selector != function.selector().0 {
         return Err(fail(0, "the selector is not this function's".into()));
@@ -59,9 +65,13 @@ pub fn decode_arguments(function: &Function, calldata: &[u8]) -> Result<Vec<DynS
             .position(|(a, b)| a != b)
             .unwrap_or(reencoded.len().min(body.len()));
         let reason = if body.len() > reencoded.len() && first_difference == reencoded.len() {
-            format!("{} unexpected bytes after the arguments", body.len() - reencoded.len())
+            format!(
+                "{} unexpected bytes after the arguments",
+                body.len() - reencoded.len()
+            )
         } else {
-            "the encoding is not canonical (dirty padding, unusual offsets or overlapping data)".into()
+            "the encoding is not canonical (dirty padding, unusual offsets or overlapping data)"
+                .into()
         };
         return Err(fail(4 + first_difference, reason));
     }
@@ -70,7 +80,12 @@ pub fn decode_arguments(function: &Function, calldata: &[u8]) -> Result<Vec<DynS
 
 /// Finds the first argument that does not decode by decoding ever longer
 /// prefixes of the argument list; its head word is where the problem starts.
-fn locate_failure(function: &Function, types: &[DynSolType], body: &[u8], message: &str) -> ArgumentError {
+fn locate_failure(
+    function: &Function,
+    types: &[DynSolType],
+    body: &[u8],
+    message: &str,
+) -> ArgumentError {
     let mut head_offset = 0usize;
     for (index, ty) in types.iter().enumerate() {
         let prefix = DynSolType::Tuple(types[..=index].to_vec());
@@ -85,10 +100,17 @@ fn locate_failure(function: &Function, types: &[DynSolType], body: &[u8], messag
             return ArgumentError {
                 signature: function.signature(),
                 offset: 4 + head_offset,
-                reason: format!("argument {index}{name} ({}) does not decode: {err}", ty.sol_type_name()),
+                reason: format!(
+                    "argument {index}{name} ({}) does not decode: {err}",
+                    ty.sol_type_name()
+                ),
             };
         }
-        let head_words = if ty.is_dynamic() { 1 } else { ty.minimum_words() };
+        let head_words = if ty.is_dynamic() {
+            1
+        } else {
+            ty.minimum_words()
+        };
         head_offset = head_offset.saturating_add(head_words.saturating_mul(32));
     }
     ArgumentError {

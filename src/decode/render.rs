@@ -40,7 +40,13 @@ fn write_text(value: &DynSolValue, book: &AddressBook, out: &mut String) {
     }
 }
 
-fn write_list(items: &[DynSolValue], book: &AddressBook, open: char, close: char, out: &mut String) {
+fn write_list(
+    items: &[DynSolValue],
+    book: &AddressBook,
+    open: char,
+    close: char,
+    out: &mut String,
+) {
     out.push(open);
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
@@ -107,7 +113,11 @@ fn write_node(node: &CallNode, book: &AddressBook, depth: usize, out: &mut Strin
                 Some(s) => out.push_str(&format!("UNKNOWN selector {}", hex::encode_prefixed(s))),
                 None => out.push_str("UNKNOWN data shorter than a selector"),
             }
-            out.push_str(&format!(", {} bytes: {}", node.data.len(), hex::encode_prefixed(&node.data)));
+            out.push_str(&format!(
+                ", {} bytes: {}",
+                node.data.len(),
+                hex::encode_prefixed(&node.data)
+            ));
         }
         Decoded::Function(call) => {
             out.push_str(&call.name);
@@ -120,7 +130,9 @@ fn write_node(node: &CallNode, book: &AddressBook, depth: usize, out: &mut Strin
                     out.push_str(&arg.name);
                     out.push('=');
                 }
-                let carries_children = !node.children.is_empty() && arg.ty.starts_with("bytes") && !is_fixed_bytes(&arg.ty);
+                let carries_children = !node.children.is_empty()
+                    && arg.ty.starts_with("bytes")
+                    && !is_fixed_bytes(&arg.ty);
                 if carries_children {
                     out.push_str("<decoded below>");
                 } else {
@@ -152,7 +164,8 @@ pub fn tree_json(node: &CallNode, book: &AddressBook) -> Value {
     object.insert("path".into(), Value::String(node.path.clone()));
     object.insert(
         "to".into(),
-        node.to.map_or(Value::Null, |a| Value::String(a.to_checksum(None))),
+        node.to
+            .map_or(Value::Null, |a| Value::String(a.to_checksum(None))),
     );
     object.insert(
         "to_name".into(),
@@ -160,13 +173,18 @@ pub fn tree_json(node: &CallNode, book: &AddressBook) -> Value {
     );
     object.insert(
         "operation".into(),
-        node.operation.map_or(Value::Null, |op| Value::String(op.name().into())),
+        node.operation
+            .map_or(Value::Null, |op| Value::String(op.name().into())),
     );
     object.insert(
         "value".into(),
-        node.value.map_or(Value::Null, |v| Value::String(v.to_string())),
+        node.value
+            .map_or(Value::Null, |v| Value::String(v.to_string())),
     );
-    object.insert("data".into(), Value::String(hex::encode_prefixed(&node.data)));
+    object.insert(
+        "data".into(),
+        Value::String(hex::encode_prefixed(&node.data)),
+    );
     match &node.call {
         Decoded::Empty => {
             object.insert("kind".into(), Value::String("empty".into()));
@@ -202,7 +220,13 @@ pub fn tree_json(node: &CallNode, book: &AddressBook) -> Value {
             object.insert("args".into(), Value::Array(args));
             object.insert(
                 "selector_collisions".into(),
-                Value::Array(call.collides_with.iter().cloned().map(Value::String).collect()),
+                Value::Array(
+                    call.collides_with
+                        .iter()
+                        .cloned()
+                        .map(Value::String)
+                        .collect(),
+                ),
             );
         }
     }

@@ -34,7 +34,9 @@ pub enum Decoded {
     /// No calldata: a plain value transfer.
     Empty,
     /// No known function has this selector (or the data is shorter than one).
-    Unknown { selector: Option<[u8; 4]> },
+    Unknown {
+        selector: Option<[u8; 4]>,
+    },
     Function(FunctionCall),
 }
 
@@ -106,7 +108,13 @@ impl<'a> Decoder<'a> {
         self.decode_at(site, data, path.to_string(), 0)
     }
 
-    fn decode_at(&self, site: CallSite, data: &[u8], path: String, depth: usize) -> Result<CallNode, DecodeError> {
+    fn decode_at(
+        &self,
+        site: CallSite,
+        data: &[u8],
+        path: String,
+        depth: usize,
+    ) -> Result<CallNode, DecodeError> {
         if depth > self.max_depth {
             return Err(DecodeError::TooDeep {
                 path,
@@ -237,7 +245,11 @@ impl<'a> Decoder<'a> {
 }
 
 /// The wrapped calls of the wrappers bundlec understands, as (site, calldata).
-fn inner_calls(call: &FunctionCall, data: &[u8], path: &str) -> Result<Option<Vec<(CallSite, Bytes)>>, DecodeError> {
+fn inner_calls(
+    call: &FunctionCall,
+    data: &[u8],
+    path: &str,
+) -> Result<Option<Vec<(CallSite, Bytes)>>, DecodeError> {
     let args: Vec<&DynSolValue> = call.args.iter().map(|a| &a.value).collect();
     let malformed = |reason: &str| DecodeError::Malformed {
         path: path.to_string(),
@@ -261,29 +273,65 @@ fn inner_calls(call: &FunctionCall, data: &[u8], path: &str) -> Result<Option<Ve
         }
         (
             "execTransaction(address,uint256,bytes,uint8,uint256,uint256,uint256,address,address,bytes)",
-            [DynSolValue::Address(to), DynSolValue::Uint(value, _), DynSolValue::Bytes(inner), DynSolValue::Uint(op, _), ..],
+            [
+                DynSolValue::Address(to),
+                DynSolValue::Uint(value, _),
+                DynSolValue::Bytes(inner),
+                DynSolValue::Uint(op, _),
+                ..,
+            ],
         ) => {
             let operation = u8::try_from(*op)
                 .ok()
                 .and_then(|op| Operation::try_from(op).ok())
-                .ok_or_else(|| malformed(&format!("operation {op} is neither CALL (0) nor DELEGATECALL (1)")))?;
-            vec![(site(Some(*to), *value, operation), Bytes::copy_from_slice(inner))]
+                .ok_or_else(|| {
+                    malformed(&format!(
+                        "operation {op} is neither CALL (0) nor DELEGATECALL (1)"
+                    ))
+                })?;
+            vec![(
+                site(Some(*to), *value, operation),
+                Bytes::copy_from_slice(inner),
+            )]
         }
-        ("executeGovernanceCall(address,bytes)", [DynSolValue::Address(to), DynSolValue::Bytes(inner)]) => {
-            vec![(site(Some(*to), U256::ZERO, Operation::Call), Bytes::copy_from_slice(inner))]
+        (
+            "executeGovernanceCall(address,bytes)",
+            [DynSolValue::Address(to), DynSolValue::Bytes(inner)],
+        ) => {
+            vec![(
+                site(Some(*to), U256::ZERO, Operation::Call),
+                Bytes::copy_from_slice(inner),
+            )]
         }
         // The manager calls its configured SystemPause, which the data does not name.
         ("forwardPauseCall(bytes)", [DynSolValue::Bytes(inner)]) => {
-            vec![(site(None, U256::ZERO, Operation::Call), Bytes::copy_from_slice(inner))]
+            vec![(
+                site(None, U256::ZERO, Operation::Call),
+                Bytes::copy_from_slice(inner),
+            )]
         }
         (
-            "schedule(address,uint256,bytes,bytes32,bytes32,uint256)" | "execute(address,uint256,bytes,bytes32,bytes32)",
-            [DynSolValue::Address(to), DynSolValue::Uint(value, _), DynSolValue::Bytes(inner), ..],
-        ) => vec![(site(Some(*to), *value, Operation::Call), Bytes::copy_from_slice(inner))],
+            "schedule(address,uint256,bytes,bytes32,bytes32,uint256)"
+            | "execute(address,uint256,bytes,bytes32,bytes32)",
+            [
+                DynSolValue::Address(to),
+                DynSolValue::Uint(value, _),
+                DynSolValue::Bytes(inner),
+                ..,
+            ],
+        ) => vec![(
+            site(Some(*to), *value, Operation::Call),
+            Bytes::copy_from_slice(inner),
+        )],
         (
             "scheduleBatch(address[],uint256[],bytes[],bytes32,bytes32,uint256)"
             | "executeBatch(address[],uint256[],bytes[],bytes32,bytes32)",
-            [DynSolValue::Array(targets), DynSolValue::Array(values), DynSolValue::Array(payloads), ..],
+            [
+                DynSolValue::Array(targets),
+                DynSolValue::Array(values),
+                DynSolValue::Array(payloads),
+                ..,
+            ],
         ) => {
             if targets.len() != values.len() || targets.len() != payloads.len() {
                 return Err(malformed(&format!(
@@ -296,8 +344,15 @@ fn inner_calls(call: &FunctionCall, data: &[u8], path: &str) -> Result<Option<Ve
             let mut inner = Vec::with_capacity(targets.len());
             for ((target, value), payload) in targets.iter().zip(values).zip(payloads) {
                 match (target, value, payload) {
-                    (DynSolValue::Address(to), DynSolValue::Uint(value, _), DynSolValue::Bytes(data)) => {
-                        inner.push((site(Some(*to), *value, Operation::Call), Bytes::copy_from_slice(data)));
+                    (
+                        DynSolValue::Address(to),
+                        DynSolValue::Uint(value, _),
+                        DynSolValue::Bytes(data),
+                    ) => {
+                        inner.push((
+                            site(Some(*to), *value, Operation::Call),
+                            Bytes::copy_from_slice(data),
+                        ));
                     }
                     _ => return Err(malformed("unexpected argument types")),
                 }

@@ -168,12 +168,14 @@ pub fn identify_on_any_chain(address: Address) -> Vec<KnownDeployment> {
     table::ADDRESSES
         .iter()
         .filter(|(_, _, _, a)| *a == address)
-        .map(|&(release, contract, address_type, address)| KnownDeployment {
-            release,
-            contract,
-            address_type,
-            address,
-        })
+        .map(
+            |&(release, contract, address_type, address)| KnownDeployment {
+                release,
+                contract,
+                address_type,
+                address,
+            },
+        )
         .collect()
 }
 
