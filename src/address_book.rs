@@ -64,7 +64,9 @@ impl AddressBook {
     pub fn safe_deployment(&self, address: Address) -> Option<KnownDeployment> {
         match self.chain_id {
             Some(chain_id) => deployments::identify(chain_id, address).into_iter().next(),
-            None => deployments::identify_on_any_chain(address).into_iter().next(),
+            None => deployments::identify_on_any_chain(address)
+                .into_iter()
+                .next(),
         }
     }
 
@@ -99,3 +101,22 @@ fn abi_name_for(contract: Contract) -> Option<&'static str> {
     }
 }
 
+impl AddressBook {
+    /// The book for a deployment run by `safe`: every contract under its name
+    /// (read with the ABI of the same name), every label, and the Safe itself.
+    pub fn for_deployment(deployment: &crate::runbook::Deployment, safe: Address) -> Self {
+        let mut book = AddressBook::new(Some(deployment.chain_id));
+        for (name, label) in &deployment.labels {
+            book.insert(label.value, name.clone(), None);
+        }
+        for (name, entry) in &deployment.contracts {
+            book.insert(entry.address, name.clone(), Some(name.clone()));
+        }
+        let safe_name = deployment.label_of(safe).map_or_else(
+            || "the Safe".to_string(),
+            |label| format!("the Safe, {label}"),
+        );
+        book.insert(safe, safe_name, Some("Safe".to_string()));
+        book
+    }
+}

@@ -8,8 +8,11 @@
 
 pub mod abi;
 pub mod address_book;
+pub mod build;
 pub mod decode;
 pub mod multisend;
 pub mod parse;
+pub mod plan;
+pub mod runbook;
 pub mod safe;
 pub mod txbuilder;

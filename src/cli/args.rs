@@ -63,3 +63,37 @@ pub fn load_registry(
     }
     Ok(registry)
 }
+
+/// The `<Name>.json` files in an ABI directory as `(name, path, text)`, in
+/// name order: the files [`load_registry`] adds, for callers that also need
+/// their bytes.
+pub fn read_abi_dir(
+    dir: &std::path::Path,
+) -> Result<Vec<(String, std::path::PathBuf, String)>, super::CliError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        super::CliError(format!("cannot read ABI directory {}: {e}", dir.display()))
+    })?;
+    let mut files: Vec<std::path::PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    files.sort();
+    let mut out = Vec::with_capacity(files.len());
+    for path in files {
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .ok_or_else(|| {
+                super::CliError(format!(
+                    "{}: the file name is not a contract name",
+                    path.display()
+                ))
+            })?
+            .to_string();
+        let bytes = read_file(&path)?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| super::CliError(format!("{}: not UTF-8 text", path.display())))?;
+        out.push((name, path, text));
+    }
+    Ok(out)
+}

@@ -6,6 +6,7 @@
 //! only this module prints errors and picks the code.
 
 mod args;
+mod build;
 mod checksum;
 mod decode;
 mod hash;
@@ -34,6 +35,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Compile runbook intent files into Safe Transaction Builder batches and manifests
+    #[command(after_help = EXIT_CODES)]
+    Build(build::BuildArgs),
     /// Compute the EIP-712 hashes of a Safe transaction or message, as a hardware wallet shows them
     #[command(after_help = EXIT_CODES)]
     Hash(Box<hash::HashArgs>),
@@ -66,6 +70,7 @@ pub fn main() -> ExitCode {
     // clap prints its own usage errors and exits with 2 (0 for --help/--version).
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Build(args) => build::run(args),
         Command::Hash(args) => hash::run(*args),
         Command::Checksum(args) => checksum::run(args),
         Command::Decode(args) => decode::run(args),

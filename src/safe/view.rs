@@ -6,12 +6,12 @@
 //! data are 0x-prefixed lower-case hex, addresses are EIP-55 checksummed.
 
 use alloy_primitives::{Address, B256, U256, hex};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::hash::{SafeMessageHashes, SafeTxHashes};
 use super::tx::SafeTx;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SafeTxView {
     pub to: String,
     pub value: String,

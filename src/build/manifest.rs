@@ -1,0 +1,114 @@
+//! The manifest `<stem>.safe.json`: what was built from what, and what each
+//! signer must see on their hardware wallet.
+//!
+//! The schema (every key always present, in this order; numbers as decimal
+//! strings; hashes and data as `0x` lower-case hex; addresses EIP-55):
+//!
+//! ```text
+//! {
+//!   "bundlec_version": "0.1.0",
+//!   "bundle": { "name", "description", "created_at" },
+//!   "inputs": [ { "role", "name", ["contract",] "keccak256" }, … ],
+//!   "chain_id": "1",
+//!   "safe": "0x…",                 the Safe that runs the main batches
+//!   "safe_version": "1.4.1",
+//!   "layout": "system-pause",
+//!   "batches": [ {
+//!       "file": "pause.json",      beside the manifest
+//!       "kind": "main" | "accept",
+//!       "safe", "safe_version",    the Safe that proposes this batch
+//!       "batch_checksum": "0x…",   the batch's meta.checksum
+//!       "calls": [ { "summary",
+//!                    "text": [ <lines of `bundlec decode`> ],
+//!                    "decoded": <the call tree as `bundlec decode --json`> } ],
+//!       "safe_tx": { "to", "value", "data", "operation", "safe_tx_gas", "base_gas",
+//!                    "gas_price", "gas_token", "refund_receiver", "nonce",
+//!                    "domain_hash", "message_hash", "safe_tx_hash" }
+//!   } ],
+//!   "signers_after": null | { "owners": [ "0x…" ], "threshold": "2" }
+//! }
+//! ```
+//!
+//! `inputs` lists the intent file (its file name), the deployment file (as
+//! the intent names it; absent when inline), then every ABI a listed call was
+//! decoded with, by contract name: `abi` for a file named in the deployment
+//! (its path from the intent file's directory), `abi-dir` for a file from
+//! `--abi-dir` (its file name), `embedded-abi` for one compiled into bundlec
+//! (`abis/<Name>.json` in bundlec's sources). `safe_tx` is the transaction
+//! Safe{Wallet} proposes for the batch: its one call as is, or several through
+//! MultiSendCallOnly with DELEGATECALL; its hashes are what `bundlec hash`
+//! prints for it.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::safe::view::SafeTxView;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Manifest {
+    pub bundlec_version: String,
+    pub bundle: BundleView,
+    pub inputs: Vec<InputView>,
+    pub chain_id: String,
+    pub safe: String,
+    pub safe_version: String,
+    pub layout: String,
+    pub batches: Vec<BatchView>,
+    pub signers_after: Option<SignersView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BundleView {
+    pub name: String,
+    pub description: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputView {
+    /// `intent`, `deployment`, `abi`, `abi-dir` or `embedded-abi`.
+    pub role: String,
+    pub name: String,
+    /// For ABIs: the contract name the ABI is registered under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contract: Option<String>,
+    pub keccak256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BatchView {
+    pub file: String,
+    pub kind: String,
+    pub safe: String,
+    pub safe_version: String,
+    pub batch_checksum: String,
+    pub calls: Vec<CallView>,
+    pub safe_tx: SafeTxView,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CallView {
+    /// The planner's one-line account of the call.
+    pub summary: String,
+    /// The decoded call as `bundlec decode` prints it, one line per call.
+    pub text: Vec<String>,
+    /// The call as `bundlec decode --json` shows it, with names from the
+    /// deployment's address book.
+    pub decoded: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignersView {
+    pub owners: Vec<String>,
+    pub threshold: String,
+}
+
+impl Manifest {
+    /// The file content: two-space pretty JSON ending in a newline.
+    pub fn to_json_string(&self) -> String {
+        let mut text =
+            serde_json::to_string_pretty(self).expect("the manifest holds only strings and JSON");
+        text.push('\n');
+        text
+    }
+}

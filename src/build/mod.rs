@@ -1,0 +1,515 @@
+//! From a plan to the files a build writes: Transaction Builder batches (split
+//! into chunks), the Safe transaction each one becomes, its hashes, and the
+//! manifest that records all of it.
+//!
+//! [`build`] is pure: it takes the parsed intent file, its deployment, the
+//! plan, the ABI registry the plan was made with and the input files' names
+//! and bytes, and returns every output file's name and contents. The caller
+//! writes them. The same request always gives the same bytes.
+//!
+//! For an intent file with stem `pause` the outputs are:
+//! - `pause.json`, or `pause.1.json`, `pause.2.json`, … when the plan has more
+//!   than `[bundle] max_calls` calls: the batches for `[safe]`, with
+//!   consecutive nonces from `[safe] nonce` (see [`chunk`]);
+//! - `pause.accept.json` (or `pause.accept.1.json`, …) when the plan has
+//!   `acceptOwnership()` calls: a batch for the new owner Safe, from its
+//!   `[accept] nonce`;
+//! - `pause.safe.json`: the manifest (see [`manifest`]).
+
+pub mod chunk;
+pub mod manifest;
+pub mod transaction;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use alloy_primitives::{Address, B256, U256, hex, keccak256};
+use serde::Deserialize;
+
+use crate::abi::registry::{AbiRegistry, EMBEDDED_ABIS};
+use crate::address_book::AddressBook;
+use crate::decode::{CallSite, DecodeError, Decoder, render};
+use crate::plan::{Plan, PlannedCall};
+use crate::runbook::{Deployment, InputError, Location, Runbook, Source};
+use crate::safe::batching::{BatchingError, Call, safe_tx_for_calls};
+use crate::safe::view::{self, SafeTxView};
+use crate::safe::{Operation, SafeVersion, safe_tx_hashes};
+use crate::txbuilder::{BatchFile, BatchMeta};
+
+pub use chunk::{ChunkError, chunk_steps};
+pub use manifest::Manifest;
+pub use transaction::{TransactionError, batch_transaction, encode_contract_inputs};
+
+/// An input file as the manifest records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    /// How the manifest names it (see [`manifest`] for the convention).
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl InputFile {
+    pub fn new(name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        InputFile {
+            name: name.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
+
+/// Where an ABI file that replaced or added a registry entry came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AbiOrigin {
+    /// `contracts.X = { address, abi = "…" }` in the deployment.
+    Deployment,
+    /// `--abi-dir`.
+    AbiDir,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AbiFile {
+    pub file: InputFile,
+    pub origin: AbiOrigin,
+}
+
+/// The files a build read, for the manifest's `inputs`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inputs {
+    pub intent: InputFile,
+    /// `None` when the deployment is inline in the intent file.
+    pub deployment: Option<InputFile>,
+    /// The ABI files loaded into the registry, by the contract name they are
+    /// registered under. ABIs not listed here are the embedded ones.
+    pub abis: BTreeMap<String, AbiFile>,
+}
+
+/// Everything one intent file's build needs.
+#[derive(Debug, Clone, Copy)]
+pub struct BuildRequest<'a> {
+    /// Output names start with it: the intent file's name without `.toml`.
+    pub stem: &'a str,
+    pub runbook: &'a Runbook,
+    pub deployment: &'a Deployment,
+    pub plan: &'a Plan,
+    /// The registry the plan was made with; the manifest decodes with it.
+    pub registry: &'a AbiRegistry,
+    pub inputs: &'a Inputs,
+    /// Written into the manifest.
+    pub bundlec_version: &'a str,
+}
+
+/// A file the build produces; `name` has no directory part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub name: String,
+    pub contents: String,
+    /// What a batch file holds, for the caller's summary; `None` for the manifest.
+    pub batch: Option<BatchSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchSummary {
+    pub kind: BatchKind,
+    /// The Safe that proposes and executes it.
+    pub safe: Address,
+    pub nonce: u64,
+    pub calls: usize,
+    pub safe_tx_hash: B256,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchKind {
+    /// Calls of `[safe]`.
+    Main,
+    /// `acceptOwnership()` calls of the new owner after an Ownable2Step transfer.
+    Accept,
+}
+
+impl BatchKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            BatchKind::Main => "main",
+            BatchKind::Accept => "accept",
+        }
+    }
+}
+
+/// Why a plan cannot be laid out as batch files. Each error starts with the
+/// place in the intent file it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error("{at}: {source}")]
+    Chunk { at: Location, source: ChunkError },
+    #[error("{at}: {file} cannot be proposed: {source}")]
+    Batching {
+        at: Location,
+        file: String,
+        source: BatchingError,
+    },
+    #[error("{at}: {file}, transaction {index} ({summary}): {source}")]
+    Transaction {
+        at: Location,
+        file: String,
+        index: usize,
+        summary: String,
+        source: Box<TransactionError>,
+    },
+    #[error("{at}: {file}: the manifest cannot decode the batch: {source}")]
+    Decode {
+        at: Location,
+        file: String,
+        source: Box<DecodeError>,
+    },
+}
+
+impl BuildError {
+    /// The place in an input file the error concerns.
+    pub fn location(&self) -> &Location {
+        match self {
+            BuildError::Input(e) => &e.at,
+            BuildError::Chunk { at, .. }
+            | BuildError::Batching { at, .. }
+            | BuildError::Transaction { at, .. }
+            | BuildError::Decode { at, .. } => at,
+        }
+    }
+}
+
+/// The output file names for `stem`.
+pub fn batch_file_name(stem: &str, kind: BatchKind, part: usize, parts: usize) -> String {
+    let kind = match kind {
+        BatchKind::Main => String::new(),
+        BatchKind::Accept => ".accept".to_string(),
+    };
+    if parts == 1 {
+        format!("{stem}{kind}.json")
+    } else {
+        format!("{stem}{kind}.{part}.json")
+    }
+}
+
+pub fn manifest_file_name(stem: &str) -> String {
+    format!("{stem}.safe.json")
+}
+
+/// One batch, laid out before it is written.
+struct BatchPlan<'a> {
+    kind: BatchKind,
+    file: String,
+    meta_name: String,
+    safe: Address,
+    version: SafeVersion,
+    nonce: u64,
+    calls: Vec<&'a PlannedCall>,
+}
+
+/// Builds every output file of one intent file: batches first (main, then
+/// accept), the manifest last.
+pub fn build(req: &BuildRequest<'_>) -> Result<Vec<OutputFile>, BuildError> {
+    let runbook = req.runbook;
+    let max_calls = runbook.bundle.max_calls;
+    let chunk_error = |source| BuildError::Chunk {
+        at: max_calls_location(req),
+        source,
+    };
+
+    // Every address in the deployment is only meaningful on its own chain.
+    if req.deployment.chain_id != runbook.safe.chain_id {
+        return Err(InputError::new(
+            runbook.safe.at.clone(),
+            format!(
+                "the Safe is on chain {} but the deployment is for chain {}: \
+                 its addresses would be called on the wrong chain",
+                runbook.safe.chain_id, req.deployment.chain_id
+            ),
+        )
+        .into());
+    }
+
+    let main = chunk_steps(&req.plan.steps, max_calls).map_err(chunk_error)?;
+    if main.is_empty() {
+        let at = runbook
+            .intents
+            .first()
+            .map_or_else(|| runbook.safe.at.clone(), |i| i.at.clone());
+        return Err(
+            InputError::new(at, "the intents compile to no calls: nothing to build").into(),
+        );
+    }
+    let mut batches = lay_out(
+        req,
+        BatchKind::Main,
+        main,
+        runbook.safe.address,
+        runbook.safe.version,
+        runbook.safe.nonce,
+        &runbook.safe.at,
+    )?;
+
+    if let Some(accept) = &req.plan.accept {
+        let Some(config) = &runbook.accept else {
+            return Err(InputError::new(
+                runbook.safe.at.clone(),
+                format!(
+                    "{} must call acceptOwnership() in a batch of its own: add an [accept] table \
+                     with that Safe's `nonce` and `version`",
+                    view::address(accept.new_owner)
+                ),
+            )
+            .into());
+        };
+        // Plain calls with no frame: fixed-size slices.
+        let chunks: Vec<Vec<&PlannedCall>> = accept
+            .calls
+            .chunks(max_calls.max(1))
+            .map(|chunk| chunk.iter().collect())
+            .collect();
+        batches.extend(lay_out(
+            req,
+            BatchKind::Accept,
+            chunks,
+            accept.new_owner,
+            config.version,
+            config.nonce,
+            &config.at,
+        )?);
+    }
+
+    let mut outputs = Vec::with_capacity(batches.len() + 1);
+    let mut views = Vec::with_capacity(batches.len());
+    let mut abis_used = BTreeSet::new();
+    for batch in &batches {
+        let (output, batch_view) = write_batch(req, batch, &mut abis_used)?;
+        outputs.push(output);
+        views.push(batch_view);
+    }
+
+    let manifest = Manifest {
+        bundlec_version: req.bundlec_version.to_string(),
+        bundle: manifest::BundleView {
+            name: runbook.bundle.name.clone(),
+            description: runbook.bundle.description.clone(),
+            created_at: runbook.bundle.created_at.to_string(),
+        },
+        inputs: input_views(req.inputs, &abis_used),
+        chain_id: runbook.safe.chain_id.to_string(),
+        safe: view::address(runbook.safe.address),
+        safe_version: runbook.safe.version.to_string(),
+        layout: req.deployment.layout.name().to_string(),
+        batches: views,
+        signers_after: req.plan.signers.as_ref().map(|s| manifest::SignersView {
+            owners: s.owners.iter().map(|o| view::address(*o)).collect(),
+            threshold: s.threshold.to_string(),
+        }),
+    };
+    outputs.push(OutputFile {
+        name: manifest_file_name(req.stem),
+        contents: manifest.to_json_string(),
+        batch: None,
+    });
+    Ok(outputs)
+}
+
+/// Names, nonces and meta names for the chunks of one kind.
+fn lay_out<'a>(
+    req: &BuildRequest<'_>,
+    kind: BatchKind,
+    chunks: Vec<Vec<&'a PlannedCall>>,
+    safe: Address,
+    version: SafeVersion,
+    first_nonce: u64,
+    at: &Location,
+) -> Result<Vec<BatchPlan<'a>>, BuildError> {
+    let parts = chunks.len();
+    let name = &req.runbook.bundle.name;
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(i, calls)| {
+            let part = i + 1;
+            let nonce = u64::try_from(i)
+                .ok()
+                .and_then(|i| first_nonce.checked_add(i))
+                .ok_or_else(|| {
+                    InputError::new(at.clone(), format!("nonce {first_nonce} + {i} overflows"))
+                })?;
+            let mut meta_name = match kind {
+                BatchKind::Main => name.clone(),
+                BatchKind::Accept => format!("{name}: acceptOwnership"),
+            };
+            if parts > 1 {
+                meta_name.push_str(&format!(" (part {part} of {parts})"));
+            }
+            Ok(BatchPlan {
+                kind,
+                file: batch_file_name(req.stem, kind, part, parts),
+                meta_name,
+                safe,
+                version,
+                nonce,
+                calls,
+            })
+        })
+        .collect()
+}
+
+/// The batch file of one batch and its entry in the manifest.
+fn write_batch(
+    req: &BuildRequest<'_>,
+    batch: &BatchPlan<'_>,
+    abis_used: &mut BTreeSet<String>,
+) -> Result<(OutputFile, manifest::BatchView), BuildError> {
+    let runbook = req.runbook;
+    let chain_id = runbook.safe.chain_id;
+    let safe_at = match batch.kind {
+        BatchKind::Main => runbook.safe.at.clone(),
+        BatchKind::Accept => runbook
+            .accept
+            .as_ref()
+            .map_or_else(|| runbook.safe.at.clone(), |a| a.at.clone()),
+    };
+
+    let transactions = batch
+        .calls
+        .iter()
+        .enumerate()
+        .map(|(index, call)| {
+            batch_transaction(call).map_err(|source| BuildError::Transaction {
+                at: safe_at.clone(),
+                file: batch.file.clone(),
+                index,
+                summary: call.summary.clone(),
+                source: Box::new(source),
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut meta = BatchMeta::new(batch.meta_name.clone(), batch.safe);
+    meta.description = runbook.bundle.description.clone();
+    let file = BatchFile::new(chain_id, runbook.bundle.created_at, meta, transactions);
+
+    let calls: Vec<Call> = batch
+        .calls
+        .iter()
+        .map(|c| Call {
+            to: c.to,
+            value: c.value,
+            data: c.data.clone(),
+        })
+        .collect();
+    let tx = safe_tx_for_calls(&calls, batch.version, chain_id, U256::from(batch.nonce)).map_err(
+        |source| BuildError::Batching {
+            at: safe_at.clone(),
+            file: batch.file.clone(),
+            source,
+        },
+    )?;
+    let hashes = safe_tx_hashes(batch.version, chain_id, batch.safe, &tx);
+
+    let book = AddressBook::for_deployment(req.deployment, batch.safe);
+    let decoder = Decoder::new(req.registry, &book);
+    let mut call_views = Vec::with_capacity(batch.calls.len());
+    for (index, call) in batch.calls.iter().enumerate() {
+        let site = CallSite {
+            to: Some(call.to),
+            value: Some(call.value),
+            operation: Some(Operation::Call),
+        };
+        let tree = decoder
+            .decode(site, &call.data, &index.to_string())
+            .map_err(|source| BuildError::Decode {
+                at: safe_at.clone(),
+                file: batch.file.clone(),
+                source: Box::new(source),
+            })?;
+        for node in tree.walk() {
+            if let Some(function) = node.function() {
+                abis_used.insert(function.abi.clone());
+            }
+        }
+        call_views.push(manifest::CallView {
+            summary: call.summary.clone(),
+            text: render::tree_text(&tree, &book)
+                .lines()
+                .map(str::to_string)
+                .collect(),
+            decoded: render::tree_json(&tree, &book),
+        });
+    }
+
+    let view = manifest::BatchView {
+        file: batch.file.clone(),
+        kind: batch.kind.name().to_string(),
+        safe: view::address(batch.safe),
+        safe_version: batch.version.to_string(),
+        batch_checksum: hex::encode_prefixed(file.checksum()),
+        calls: call_views,
+        safe_tx: SafeTxView::new(&tx, &hashes),
+    };
+    let output = OutputFile {
+        name: batch.file.clone(),
+        contents: file.to_json_string(),
+        batch: Some(BatchSummary {
+            kind: batch.kind,
+            safe: batch.safe,
+            nonce: batch.nonce,
+            calls: batch.calls.len(),
+            safe_tx_hash: hashes.safe_tx_hash,
+        }),
+    };
+    Ok((output, view))
+}
+
+fn input_views(inputs: &Inputs, abis_used: &BTreeSet<String>) -> Vec<manifest::InputView> {
+    let file_view = |role: &str, file: &InputFile, contract: Option<&str>| manifest::InputView {
+        role: role.to_string(),
+        name: file.name.clone(),
+        contract: contract.map(str::to_string),
+        keccak256: view::hash(keccak256(&file.bytes)),
+    };
+    let mut views = vec![file_view("intent", &inputs.intent, None)];
+    if let Some(deployment) = &inputs.deployment {
+        views.push(file_view("deployment", deployment, None));
+    }
+    for contract in abis_used {
+        if let Some(abi) = inputs.abis.get(contract) {
+            let role = match abi.origin {
+                AbiOrigin::Deployment => "abi",
+                AbiOrigin::AbiDir => "abi-dir",
+            };
+            views.push(file_view(role, &abi.file, Some(contract)));
+        } else if let Some((_, text)) = EMBEDDED_ABIS.iter().find(|(name, _)| name == contract) {
+            let embedded = InputFile::new(format!("abis/{contract}.json"), text.as_bytes());
+            views.push(file_view("embedded-abi", &embedded, Some(contract)));
+        }
+    }
+    views
+}
+
+/// Where `[bundle] max_calls` is written, for errors about it; the start of
+/// the intent file when the default applies.
+fn max_calls_location(req: &BuildRequest<'_>) -> Location {
+    #[derive(Deserialize)]
+    struct Doc {
+        bundle: Option<BundleKeys>,
+    }
+    #[derive(Deserialize)]
+    struct BundleKeys {
+        max_calls: Option<toml::Spanned<toml::Value>>,
+    }
+    let file = req.runbook.safe.at.file.clone();
+    let text = String::from_utf8_lossy(&req.inputs.intent.bytes).into_owned();
+    let source = Source::new(file.clone(), text);
+    toml::from_str::<Doc>(&source.text)
+        .ok()
+        .and_then(|doc| doc.bundle)
+        .and_then(|bundle| bundle.max_calls)
+        .map_or(
+            Location {
+                file,
+                line: 1,
+                column: 1,
+            },
+            |spanned| source.span_location(&spanned.span()),
+        )
+}

@@ -1,0 +1,174 @@
+//! One planned call as a Transaction Builder transaction: explicit `data`,
+//! plus the `contractMethod` and `contractInputsValues` that the app shows
+//! and that encode to the same bytes.
+
+use alloy_dyn_abi::JsonAbiExt;
+use alloy_json_abi::{Function, StateMutability};
+use alloy_primitives::hex;
+
+use crate::abi::values::{args_from_contract_inputs, contract_inputs_values};
+use crate::plan::PlannedCall;
+use crate::txbuilder::{BatchTransaction, ContractMethod};
+
+/// Why a planned call cannot be written as a batch transaction.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransactionError {
+    #[error("its arguments have no Transaction Builder form: {0}")]
+    Inputs(String),
+    #[error("its arguments do not encode: {0}")]
+    Encode(String),
+    #[error(
+        "its contractInputsValues encode to {encoded}, not to its data {data}; \
+         the Transaction Builder would show one call and send another"
+    )]
+    Mismatch { data: String, encoded: String },
+}
+
+/// `contractMethod` for `function`: its inputs as ABI JSON, its name and
+/// whether it accepts value.
+pub fn contract_method(function: &Function) -> ContractMethod {
+    ContractMethod {
+        inputs: function
+            .inputs
+            .iter()
+            .map(|param| serde_json::to_value(param).expect("an ABI parameter serializes to JSON"))
+            .collect(),
+        name: function.name.clone(),
+        payable: function.state_mutability == StateMutability::Payable,
+    }
+}
+
+/// The function the Transaction Builder encodes from a `contractMethod`:
+/// its name and inputs (outputs and mutability do not enter the calldata).
+pub fn function_of(method: &ContractMethod) -> Result<Function, String> {
+    let inputs = method
+        .inputs
+        .iter()
+        .map(|input| serde_json::from_value(input.clone()).map_err(|e| e.to_string()))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Function {
+        name: method.name.clone(),
+        inputs,
+        outputs: Vec::new(),
+        state_mutability: if method.payable {
+            StateMutability::Payable
+        } else {
+            StateMutability::NonPayable
+        },
+    })
+}
+
+/// The batch transaction for `call`. Its `contractInputsValues` are read back
+/// with the Transaction Builder's rules and encoded; anything but exactly
+/// `call.data` is refused.
+pub fn batch_transaction(call: &PlannedCall) -> Result<BatchTransaction, TransactionError> {
+    let values = contract_inputs_values(&call.function, &call.args)
+        .map_err(|e| TransactionError::Inputs(e.to_string()))?;
+    let method = contract_method(&call.function);
+    let encoded = encode_contract_inputs(&method, &values)?;
+    if encoded != call.data.as_ref() {
+        return Err(TransactionError::Mismatch {
+            data: hex::encode_prefixed(&call.data),
+            encoded: hex::encode_prefixed(&encoded),
+        });
+    }
+    Ok(BatchTransaction {
+        to: call.to,
+        value: call.value,
+        data: Some(call.data.clone()),
+        contract_method: Some(method),
+        contract_inputs_values: Some(values),
+    })
+}
+
+/// The calldata the Transaction Builder builds from `contractMethod` and
+/// `contractInputsValues` (selector included).
+pub fn encode_contract_inputs(
+    method: &ContractMethod,
+    values: &[(String, String)],
+) -> Result<Vec<u8>, TransactionError> {
+    let function = function_of(method).map_err(TransactionError::Encode)?;
+    let map: serde_json::Map<String, serde_json::Value> = values
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+        .collect();
+    let args = args_from_contract_inputs(&function, &map)
+        .map_err(|e| TransactionError::Inputs(e.to_string()))?;
+    function
+        .abi_encode_input(&args)
+        .map_err(|e| TransactionError::Encode(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_dyn_abi::DynSolValue;
+    use alloy_primitives::{Address, Bytes, U256, address};
+
+    fn planned(signature: &str, args: Vec<DynSolValue>) -> PlannedCall {
+        let function = Function::parse(signature).unwrap();
+        let data = Bytes::from(function.abi_encode_input(&args).unwrap());
+        PlannedCall {
+            to: Address::repeat_byte(0x77),
+            value: U256::ZERO,
+            data,
+            function,
+            args,
+            summary: String::new(),
+        }
+    }
+
+    #[test]
+    fn inputs_values_encode_to_the_data() {
+        let call = planned(
+            "function governanceSlash(address user, uint8 role, uint256 pctBps, address beneficiary)",
+            vec![
+                DynSolValue::Address(address!("0x1111111111111111111111111111111111111111")),
+                DynSolValue::Uint(U256::from(1), 8),
+                DynSolValue::Uint(U256::from(2500), 256),
+                DynSolValue::Address(address!("0x5afe000000000000000000000000000000000002")),
+            ],
+        );
+        let tx = batch_transaction(&call).unwrap();
+        let values = tx.contract_inputs_values.unwrap();
+        assert_eq!(values[1], ("role".to_string(), "1".to_string()));
+        assert_eq!(values[2], ("pctBps".to_string(), "2500".to_string()));
+        let method = tx.contract_method.unwrap();
+        assert_eq!(method.name, "governanceSlash");
+        assert!(!method.payable);
+        assert_eq!(method.inputs[0]["type"], "address");
+        assert_eq!(
+            encode_contract_inputs(&method, &values).unwrap(),
+            call.data.to_vec()
+        );
+    }
+
+    #[test]
+    fn data_that_disagrees_with_the_arguments_is_refused() {
+        let mut call = planned(
+            "function delistJob(uint256 jobId)",
+            vec![DynSolValue::Uint(U256::from(7), 256)],
+        );
+        call.data = planned(
+            "function delistJob(uint256 jobId)",
+            vec![DynSolValue::Uint(U256::from(8), 256)],
+        )
+        .data;
+        assert!(matches!(
+            batch_transaction(&call),
+            Err(TransactionError::Mismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn payable_functions_are_marked() {
+        let call = planned("function deposit() payable", vec![]);
+        assert!(
+            batch_transaction(&call)
+                .unwrap()
+                .contract_method
+                .unwrap()
+                .payable
+        );
+    }
+}

@@ -1,0 +1,456 @@
+//! `bundlec build`: compile intent files into batch files and manifests.
+//!
+//! Every intent file is compiled in memory first; files are written only when
+//! all of them compiled, and then atomically: each output goes to a temporary
+//! file beside its target, and the temporaries are renamed into place only
+//! after all were written. A failure at any point leaves every existing file
+//! as it was.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use bundlec::abi::registry::AbiRegistry;
+use bundlec::build::{
+    self, AbiFile, AbiOrigin, BuildRequest, InputFile, Inputs, OutputFile,
+};
+use bundlec::plan::plan_runbook;
+use bundlec::runbook::{
+    Deployment, DeploymentSource, InputError, Located, Runbook, Source, parse_deployment,
+    parse_runbook,
+};
+use bundlec::safe::view;
+use clap::Args;
+
+use super::{CliError, Outcome, args};
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Intent files to compile (outputs go beside each: pause.toml -> pause.json, pause.safe.json)
+    #[arg(value_name = "FILE.toml", required = true)]
+    files: Vec<PathBuf>,
+    /// Write the outputs to this directory instead
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+    /// Build in memory and compare with the files on disk; exit 1 naming each that differs
+    #[arg(long)]
+    check: bool,
+    /// Add or override ABIs: one <Name>.json per contract
+    #[arg(long, value_name = "DIR")]
+    abi_dir: Option<PathBuf>,
+}
+
+/// One output and where it goes.
+struct Target {
+    path: PathBuf,
+    output: OutputFile,
+}
+
+pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
+    let (registry, abi_dir_files) = base_registry(args.abi_dir.as_deref())?;
+
+    let mut errors = Vec::new();
+    let mut targets = Vec::new();
+    let mut inputs_read = Vec::new();
+    for file in &args.files {
+        match compile(file, &registry, &abi_dir_files) {
+            Ok(compiled) => {
+                let dir = match &args.out_dir {
+                    Some(dir) => dir.clone(),
+                    None => parent_dir(file),
+                };
+                inputs_read.extend(compiled.inputs);
+                targets.extend(compiled.outputs.into_iter().map(|output| Target {
+                    path: dir.join(&output.name),
+                    output,
+                }));
+            }
+            Err(message) => errors.push(message),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(CliError(errors.join("\nerror: ")));
+    }
+    check_targets(&targets, &inputs_read)?;
+
+    if args.check {
+        return Ok(check(&targets));
+    }
+    write_atomically(&targets)?;
+    for target in &targets {
+        println!("{}", summary(target));
+    }
+    Ok(Outcome::Success)
+}
+
+/// The embedded ABIs plus `--abi-dir`, and the `--abi-dir` files for manifests.
+fn base_registry(dir: Option<&Path>) -> Result<(AbiRegistry, BTreeMap<String, AbiFile>), CliError> {
+    let mut registry = AbiRegistry::embedded()?;
+    let mut files = BTreeMap::new();
+    if let Some(dir) = dir {
+        for (name, path, text) in args::read_abi_dir(dir)? {
+            registry
+                .add_or_override(&name, &text)
+                .map_err(|e| CliError(format!("{}: {e}", path.display())))?;
+            let file_name = path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            files.insert(
+                name,
+                AbiFile {
+                    file: InputFile::new(file_name, text.into_bytes()),
+                    origin: AbiOrigin::AbiDir,
+                },
+            );
+        }
+    }
+    Ok((registry, files))
+}
+
+struct Compiled {
+    outputs: Vec<OutputFile>,
+    /// Every file read, to refuse outputs that would overwrite one.
+    inputs: Vec<PathBuf>,
+    runbook: Runbook,
+    deployment: Deployment,
+    registry: AbiRegistry,
+}
+
+/// Reads, parses, plans and builds one intent file. Errors are the text to
+/// print: `file:line:column: message` wherever the place is known.
+fn compile(
+    path: &Path,
+    base_registry: &AbiRegistry,
+    abi_dir_files: &BTreeMap<String, AbiFile>,
+) -> Result<Compiled, String> {
+    let shown = path.display().to_string();
+    let intent_bytes = fs::read(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let text =
+        String::from_utf8(intent_bytes.clone()).map_err(|_| format!("{shown}: not UTF-8 text"))?;
+    let intent_source = Source::new(shown.clone(), text);
+    let runbook = parse_runbook(&intent_source).map_err(|e| e.to_string())?;
+    let intent_dir = parent_dir(path);
+    let mut read = vec![path.to_path_buf()];
+
+    // The deployment, and the directory its ABI paths are relative to.
+    let (deployment, deployment_file, deployment_dir, manifest_dir) = match &runbook.deployment {
+        DeploymentSource::Inline(deployment) => {
+            (deployment.clone(), None, intent_dir.clone(), None)
+        }
+        DeploymentSource::File(file) => {
+            let (deployment, bytes, full) = read_deployment(&intent_dir, file)?;
+            read.push(full.clone());
+            let written = Path::new(&file.value);
+            (
+                deployment,
+                Some(InputFile::new(file.value.clone(), bytes)),
+                parent_dir(&full),
+                Some(parent_dir(written)),
+            )
+        }
+    };
+
+    let mut registry = base_registry.clone();
+    let mut abis = abi_dir_files.clone();
+    for (name, entry) in &deployment.contracts {
+        let Some(abi_file) = &entry.abi_file else {
+            continue;
+        };
+        let full = deployment_dir.join(abi_file);
+        let fail = |message: String| InputError::new(entry.at.clone(), message).to_string();
+        let bytes = fs::read(&full).map_err(|e| {
+            fail(format!(
+                "cannot read the ABI of {name}, {}: {e}",
+                full.display()
+            ))
+        })?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| {
+            fail(format!(
+                "the ABI of {name}, {}, is not UTF-8 text",
+                full.display()
+            ))
+        })?;
+        registry
+            .add_or_override(name, text)
+            .map_err(|e| fail(format!("{}: {e}", full.display())))?;
+        read.push(full);
+        let manifest_name = match &manifest_dir {
+            Some(dir) => slash_path(&dir.join(abi_file)),
+            None => abi_file.clone(),
+        };
+        abis.insert(
+            name.clone(),
+            AbiFile {
+                file: InputFile::new(manifest_name, bytes),
+                origin: AbiOrigin::Deployment,
+            },
+        );
+    }
+
+    let plan = plan_runbook(&runbook, &deployment, &registry).map_err(|e| e.to_string())?;
+    let inputs = Inputs {
+        intent: InputFile::new(file_name(path), intent_bytes),
+        deployment: deployment_file,
+        abis,
+    };
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .ok_or_else(|| format!("{shown}: not a file name"))?;
+    let outputs = build::build(&BuildRequest {
+        stem: &stem,
+        runbook: &runbook,
+        deployment: &deployment,
+        plan: &plan,
+        registry: &registry,
+        inputs: &inputs,
+        bundlec_version: env!("CARGO_PKG_VERSION"),
+    })
+    .map_err(|e| e.to_string())?;
+    Ok(Compiled {
+        outputs,
+        inputs: read,
+        runbook,
+        deployment,
+        registry,
+    })
+}
+
+/// Reads and parses `[deployment] file`, relative to the intent file.
+fn read_deployment(
+    intent_dir: &Path,
+    file: &Located<String>,
+) -> Result<(Deployment, Vec<u8>, PathBuf), String> {
+    let full = intent_dir.join(&file.value);
+    let fail = |message: String| InputError::new(file.at.clone(), message).to_string();
+    let bytes = fs::read(&full).map_err(|e| {
+        fail(format!(
+            "cannot read the deployment file {}: {e}",
+            full.display()
+        ))
+    })?;
+    let text = String::from_utf8(bytes.clone()).map_err(|_| {
+        fail(format!(
+            "the deployment file {} is not UTF-8 text",
+            full.display()
+        ))
+    })?;
+    let deployment = parse_deployment(&Source::new(full.display().to_string(), text))
+        .map_err(|e| e.to_string())?;
+    Ok((deployment, bytes, full))
+}
+
+/// The directory of a path as given (`.` for a bare file name).
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// A relative path with `/` separators and no `.` parts, the same on every OS.
+fn slash_path(path: &Path) -> String {
+    path.components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A path compared by its parts, so `a/./b.json` and `a/b.json` are one.
+fn normal(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect()
+}
+
+/// No two outputs may share a path, and no output may replace an input.
+fn check_targets(targets: &[Target], inputs: &[PathBuf]) -> Result<(), CliError> {
+    let mut seen: BTreeMap<PathBuf, &Path> = BTreeMap::new();
+    for target in targets {
+        let key = normal(&target.path);
+        if inputs.iter().any(|input| normal(input) == key) {
+            return Err(CliError(format!(
+                "{} is an input file; bundlec will not overwrite it with an output (use --out-dir)",
+                target.path.display()
+            )));
+        }
+        if let Some(first) = seen.insert(key, &target.path) {
+            return Err(CliError(format!(
+                "two outputs would be written to {} (also {}): rename one of the intent files",
+                target.path.display(),
+                first.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `--check`: every output must be on disk byte for byte.
+fn check(targets: &[Target]) -> Outcome {
+    let mut stale = 0;
+    for target in targets {
+        match fs::read(&target.path) {
+            Ok(bytes) if bytes == target.output.contents.as_bytes() => {}
+            Ok(_) => {
+                stale += 1;
+                println!("differs: {}", target.path.display());
+            }
+            Err(_) => {
+                stale += 1;
+                println!("missing: {}", target.path.display());
+            }
+        }
+    }
+    if stale == 0 {
+        println!("{} files up to date", targets.len());
+        Outcome::Success
+    } else {
+        println!(
+            "{stale} of {} files differ from a fresh build: run `bundlec build` and review the changes",
+            targets.len()
+        );
+        Outcome::CheckFailed
+    }
+}
+
+fn summary(target: &Target) -> String {
+    let path = target.path.display();
+    match &target.output.batch {
+        None => format!("wrote {path} (manifest)"),
+        Some(batch) => format!(
+            "wrote {path}: {} call{} for Safe {} at nonce {}, safeTxHash {}",
+            batch.calls,
+            if batch.calls == 1 { "" } else { "s" },
+            view::address(batch.safe),
+            batch.nonce,
+            view::hash(batch.safe_tx_hash),
+        ),
+    }
+}
+
+/// One output on its way in: the temporary file beside its target, and the
+/// hard link (or copy) that keeps the target's old content until the end.
+struct Staged<'a> {
+    target: &'a Path,
+    temp: PathBuf,
+    backup: Option<PathBuf>,
+}
+
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    parent_dir(path).join(format!(".{name}.bundlec-{}.{suffix}", std::process::id()))
+}
+
+fn write_atomically(targets: &[Target]) -> Result<(), CliError> {
+    let mut created_dirs = Vec::new();
+    let mut staged: Vec<Staged> = Vec::with_capacity(targets.len());
+    let result = stage_and_commit(targets, &mut staged, &mut created_dirs);
+    if result.is_err() {
+        for dir in created_dirs.iter().rev() {
+            let _ = fs::remove_dir(dir);
+        }
+    }
+    result
+}
+
+fn stage_and_commit<'a>(
+    targets: &'a [Target],
+    staged: &mut Vec<Staged<'a>>,
+    created_dirs: &mut Vec<PathBuf>,
+) -> Result<(), CliError> {
+    let discard = |staged: &[Staged]| {
+        for s in staged {
+            let _ = fs::remove_file(&s.temp);
+            if let Some(backup) = &s.backup {
+                let _ = fs::remove_file(backup);
+            }
+        }
+    };
+
+    // 1. Every output to a temporary file in its target's directory.
+    for target in targets {
+        let dir = parent_dir(&target.path);
+        if !dir.exists() {
+            fs::create_dir_all(&dir)
+                .map_err(|e| CliError(format!("cannot create {}: {e}", dir.display())))?;
+            created_dirs.push(dir);
+        }
+        let temp = sibling(&target.path, "tmp");
+        let written = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+            .and_then(|mut f| {
+                std::io::Write::write_all(&mut f, target.output.contents.as_bytes())
+                    .and_then(|()| f.sync_all())
+            });
+        if let Err(e) = written {
+            let _ = fs::remove_file(&temp);
+            discard(staged);
+            return Err(CliError(format!("cannot write {}: {e}", temp.display())));
+        }
+        staged.push(Staged {
+            target: &target.path,
+            temp,
+            backup: None,
+        });
+    }
+
+    // 2. Keep the old content of every existing target, to restore on failure.
+    for i in 0..staged.len() {
+        if !staged[i].target.is_file() {
+            continue;
+        }
+        let backup = sibling(staged[i].target, "old");
+        let kept = fs::hard_link(staged[i].target, &backup)
+            .or_else(|_| fs::copy(staged[i].target, &backup).map(|_| ()));
+        if let Err(e) = kept {
+            let _ = fs::remove_file(&backup);
+            discard(staged);
+            return Err(CliError(format!(
+                "cannot keep a copy of {}: {e}",
+                staged[i].target.display()
+            )));
+        }
+        staged[i].backup = Some(backup);
+    }
+
+    // 3. Rename into place; on failure put back what was renamed so far.
+    for i in 0..staged.len() {
+        if let Err(e) = fs::rename(&staged[i].temp, staged[i].target) {
+            for done in &staged[..i] {
+                match &done.backup {
+                    Some(backup) => {
+                        let _ = fs::rename(backup, done.target);
+                    }
+                    None => {
+                        let _ = fs::remove_file(done.target);
+                    }
+                }
+            }
+            discard(&staged[i..]);
+            return Err(CliError(format!(
+                "cannot write {}: {e} (no file was changed)",
+                staged[i].target.display()
+            )));
+        }
+    }
+
+    // 4. Done: drop the old contents.
+    for s in staged.iter() {
+        if let Some(backup) = &s.backup {
+            let _ = fs::remove_file(backup);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,399 @@
+//! `call`: any function of any contract, encoded through its ABI.
+//!
+//! `contract` is a deployment contract name (aliases allowed), a label or an
+//! address. An address that is a deployment contract (or the Safe itself)
+//! uses that contract's ABI; any other address has no ABI, so `function`
+//! must then be a full signature. Calls to a hub-managed module under the hub
+//! layout go through the hub's forwarder and may not carry ETH.
+
+use alloy_dyn_abi::DynSolValue;
+use alloy_json_abi::{Function, Param, StateMutability};
+use alloy_primitives::{Address, U256};
+
+use super::Step;
+use super::planner::{Module, Planner};
+use super::signers::SAFE_ABI;
+use crate::abi::registry::canonical_signature;
+use crate::abi::values::value_from_toml;
+use crate::parse::parse_address;
+use crate::runbook::{InputError, Located, Location};
+
+/// Where a `call` goes and how its data is read.
+struct Target {
+    address: Address,
+    /// How summaries name it.
+    name: String,
+    /// The registry ABI, when bundlec knows one.
+    abi: Option<String>,
+    /// Set when the target is a protocol contract (and may route via the hub).
+    module: Option<Module>,
+}
+
+/// The Safe functions `rotate-signers` owns: a raw call would bypass the
+/// owner-list simulation that later `prevOwner`s depend on.
+const OWNER_FUNCTIONS: [&str; 4] = [
+    "swapOwner",
+    "addOwnerWithThreshold",
+    "removeOwner",
+    "changeThreshold",
+];
+
+impl Planner<'_> {
+    pub(super) fn call(
+        &mut self,
+        contract: &Located<String>,
+        function: &Located<String>,
+        args: Option<&Located<toml::Value>>,
+        value: U256,
+        intent_at: &Location,
+    ) -> Result<(), InputError> {
+        let target = self.call_target(contract)?;
+        let f = self.call_function(&target, function)?;
+        if target.address == self.safe() && OWNER_FUNCTIONS.contains(&f.name.as_str()) {
+            return Err(InputError::new(
+                function.at.clone(),
+                format!(
+                    "`{}` changes the Safe's owners: write a `rotate-signers` intent, which computes prevOwner \
+                     from the owner list and checks the threshold",
+                    f.name
+                ),
+            ));
+        }
+        let values = self.call_args(&f, args, intent_at)?;
+        let routed = target
+            .module
+            .as_ref()
+            .is_some_and(|m| self.routes_via_hub(m));
+        if !value.is_zero()
+            && !routed
+            && target.abi.is_some()
+            && f.state_mutability != StateMutability::Payable
+        {
+            return Err(InputError::new(
+                intent_at.clone(),
+                format!(
+                    "{}.{} is not payable, so `value` must be 0 (got {value} wei)",
+                    target.name,
+                    f.signature()
+                ),
+            ));
+        }
+        let what = format!("{}.{}({})", target.name, f.name, self.values_text(&values));
+        let call = match &target.module {
+            Some(module) => {
+                self.module_call_with(module, f.clone(), values, value, &what, None, &function.at)?
+            }
+            None => {
+                self.require_control(target.address, &contract.at)?;
+                self.call_with(target.address, f.clone(), values, value, what, &function.at)?
+            }
+        };
+        self.steps.push(Step::Call(call));
+
+        // A raw call may change pause states the planner was tracking.
+        let profile = self.profile;
+        match &target.module {
+            Some(m) if m.name() == profile.hub.contract => self.forget_all_known(),
+            Some(m) if f.name == profile.pause_function || f.name == profile.unpause_function => {
+                self.forget_known(m.address)
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn call_target(&self, contract: &Located<String>) -> Result<Target, InputError> {
+        let written = contract.value.trim();
+        if let Some(target) = self.target_named(written, &contract.at)? {
+            return Ok(target);
+        }
+        if let Some(label) = self.deployment.labels.get(written) {
+            return self.target_at(label.value, &contract.at);
+        }
+        match parse_address(written) {
+            Ok(address) => self.target_at(address, &contract.at),
+            Err(e) if written.starts_with("0x") || written.starts_with("0X") => {
+                Err(InputError::new(contract.at.clone(), e.to_string()))
+            }
+            Err(_) => {
+                let labels: Vec<&str> = self.deployment.labels.keys().map(String::as_str).collect();
+                Err(InputError::new(
+                    contract.at.clone(),
+                    format!(
+                        "unknown contract `{written}`: not a contract of the deployment ({}), a label ({}) or an address",
+                        self.deployment_names(),
+                        if labels.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            labels.join(", ")
+                        }
+                    ),
+                ))
+            }
+        }
+    }
+
+    /// A contract named by a profile name, an alias or a deployment key.
+    fn target_named(&self, name: &str, at: &Location) -> Result<Option<Target>, InputError> {
+        if let Some(contract) = self.profile.contract(name) {
+            let module = self.require_deployed(contract, at)?;
+            return Ok(Some(Target {
+                address: module.address,
+                name: module.name().to_owned(),
+                abi: Some(module.abi.clone()),
+                module: Some(module),
+            }));
+        }
+        if let Some(entry) = self.deployment.contract(name) {
+            return Ok(Some(Target {
+                address: entry.address,
+                name: name.to_owned(),
+                abi: self
+                    .registry
+                    .contract(name)
+                    .is_some()
+                    .then(|| name.to_owned()),
+                module: None,
+            }));
+        }
+        Ok(None)
+    }
+
+    fn target_at(&self, address: Address, at: &Location) -> Result<Target, InputError> {
+        if let Some(name) = self.deployment.contract_at(address)
+            && let Some(target) = self.target_named(name, at)?
+        {
+            return Ok(target);
+        }
+        if address == self.safe() {
+            return Ok(Target {
+                address,
+                name: SAFE_ABI.to_owned(),
+                abi: Some(SAFE_ABI.to_owned()),
+                module: None,
+            });
+        }
+        Ok(Target {
+            address,
+            name: self.address_name(address),
+            abi: None,
+            module: None,
+        })
+    }
+
+    fn call_function(
+        &self,
+        target: &Target,
+        function: &Located<String>,
+    ) -> Result<Function, InputError> {
+        let written = function.value.trim();
+        if let Some(abi) = &target.abi {
+            return self.function(abi, written, &function.at);
+        }
+        let err = |message: String| InputError::new(function.at.clone(), message);
+        if !written.contains('(') {
+            return Err(err(format!(
+                "bundlec has no ABI for {} (not a contract of the deployment), so `function` must be a full \
+                 signature such as \"transfer(address,uint256)\", not `{written}`",
+                target.name
+            )));
+        }
+        canonical_signature(written).map_err(|e| err(e.to_string()))?;
+        Function::parse(written)
+            .map_err(|e| err(format!("`{written}` is not a function signature: {e}")))
+    }
+
+    fn call_args(
+        &self,
+        f: &Function,
+        args: Option<&Located<toml::Value>>,
+        intent_at: &Location,
+    ) -> Result<Vec<DynSolValue>, InputError> {
+        let signature = f.signature();
+        let names: Vec<String> = f
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| param_name(i, p))
+            .collect();
+        let Some(args) = args else {
+            if f.inputs.is_empty() {
+                return Ok(Vec::new());
+            }
+            return Err(InputError::new(
+                intent_at.clone(),
+                format!(
+                    "`{signature}` takes {} argument{} ({}): give them in `args`",
+                    f.inputs.len(),
+                    if f.inputs.len() == 1 { "" } else { "s" },
+                    names.join(", ")
+                ),
+            ));
+        };
+        let err = |message: String| InputError::new(args.at.clone(), message);
+        let lookup = |name: &str| self.named_address(name);
+        let read = |param: &Param, value: &toml::Value| {
+            let value = resolve_names(&param.ty, &param.components, value, &lookup);
+            value_from_toml(param, &value)
+                .map_err(|e| err(format!("in the arguments of `{signature}`: {e}")))
+        };
+        match &args.value {
+            toml::Value::Array(items) => {
+                if items.len() < f.inputs.len() {
+                    return Err(err(format!(
+                        "missing argument `{}`: `{signature}` takes {} arguments ({}), got {}",
+                        names[items.len()],
+                        f.inputs.len(),
+                        names.join(", "),
+                        items.len()
+                    )));
+                }
+                if items.len() > f.inputs.len() {
+                    return Err(err(format!(
+                        "`{signature}` takes {} argument{} ({}), got {}: argument {} is extra",
+                        f.inputs.len(),
+                        if f.inputs.len() == 1 { "" } else { "s" },
+                        names.join(", "),
+                        items.len(),
+                        f.inputs.len() + 1
+                    )));
+                }
+                f.inputs
+                    .iter()
+                    .zip(items)
+                    .map(|(p, v)| read(p, v))
+                    .collect()
+            }
+            toml::Value::Table(table) => {
+                if f.inputs.iter().any(|p| p.name.is_empty()) {
+                    return Err(err(format!(
+                        "`{signature}` has unnamed parameters, so give `args` as an array in parameter order"
+                    )));
+                }
+                if let Some(extra) = table.keys().find(|k| !names.contains(k)) {
+                    return Err(err(format!(
+                        "`{signature}` has no parameter `{extra}` (its parameters: {})",
+                        names.join(", ")
+                    )));
+                }
+                f.inputs
+                    .iter()
+                    .map(|p| match table.get(&p.name) {
+                        Some(v) => read(p, v),
+                        None => Err(err(format!(
+                            "missing argument `{}` of `{signature}` (its parameters: {})",
+                            p.name,
+                            names.join(", ")
+                        ))),
+                    })
+                    .collect()
+            }
+            _ => Err(err(
+                "`args` must be an array (in parameter order) or a table keyed by parameter name"
+                    .to_owned(),
+            )),
+        }
+    }
+}
+
+fn param_name(index: usize, param: &Param) -> String {
+    if param.name.is_empty() {
+        format!("#{}", index + 1)
+    } else {
+        param.name.clone()
+    }
+}
+
+impl Planner<'_> {
+    /// The address a label or contract name of the deployment stands for.
+    fn named_address(&self, name: &str) -> Option<Address> {
+        self.deployment
+            .labels
+            .get(name)
+            .map(|label| label.value)
+            .or_else(|| self.deployment.contract(name).map(|entry| entry.address))
+    }
+}
+
+/// Labels and contract names stand for their address wherever the ABI
+/// expects an address, at any depth of arrays and tuples. Only the ABI type
+/// decides: a `string` argument that happens to equal a label stays text.
+fn resolve_names(
+    ty: &str,
+    components: &[Param],
+    value: &toml::Value,
+    lookup: &dyn Fn(&str) -> Option<Address>,
+) -> toml::Value {
+    if let Some(inner) = ty.strip_suffix(']').and_then(|t| t.rfind('[').map(|i| &ty[..i])) {
+        return match value {
+            toml::Value::Array(items) => toml::Value::Array(
+                items
+                    .iter()
+                    .map(|item| resolve_names(inner, components, item, lookup))
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+    }
+    match (ty, value) {
+        ("address", toml::Value::String(text)) if !text.starts_with("0x") => lookup(text)
+            .map(|address| toml::Value::String(address.to_string()))
+            .unwrap_or_else(|| value.clone()),
+        ("tuple", toml::Value::Array(items)) => toml::Value::Array(
+            items
+                .iter()
+                .zip(components.iter().map(Some).chain(std::iter::repeat(None)))
+                .map(|(item, param)| match param {
+                    Some(p) => resolve_names(&p.ty, &p.components, item, lookup),
+                    None => item.clone(),
+                })
+                .collect(),
+        ),
+        ("tuple", toml::Value::Table(table)) => toml::Value::Table(
+            table
+                .iter()
+                .map(|(key, item)| {
+                    let resolved = match components.iter().find(|p| p.name == *key) {
+                        Some(p) => resolve_names(&p.ty, &p.components, item, lookup),
+                        None => item.clone(),
+                    };
+                    (key.clone(), resolved)
+                })
+                .collect(),
+        ),
+        _ => value.clone(),
+    }
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::*;
+
+    #[test]
+    fn names_resolve_only_where_an_address_is_expected() {
+        let backup = Address::repeat_byte(0xb0);
+        let lookup = |name: &str| (name == "backup-safe").then_some(backup);
+        let text = |s: &str| toml::Value::String(s.into());
+        let resolved = resolve_names("address", &[], &text("backup-safe"), &lookup);
+        assert_eq!(resolved, text(&backup.to_string()));
+        assert_eq!(resolve_names("string", &[], &text("backup-safe"), &lookup), text("backup-safe"));
+        let list = toml::Value::Array(vec![text("backup-safe"), text("0x01")]);
+        let resolved = resolve_names("address[2]", &[], &list, &lookup);
+        assert_eq!(resolved, toml::Value::Array(vec![text(&backup.to_string()), text("0x01")]));
+        let components: Vec<Param> =
+            serde_json::from_str(r#"[{"name":"to","type":"address"},{"name":"memo","type":"string"}]"#).unwrap();
+        let mut table = toml::Table::new();
+        table.insert("to".into(), text("backup-safe"));
+        table.insert("memo".into(), text("backup-safe"));
+        let toml::Value::Table(out) =
+            resolve_names("tuple[]", &components, &toml::Value::Array(vec![toml::Value::Table(table)]), &lookup)
+                .as_array()
+                .unwrap()[0]
+                .clone()
+        else {
+            panic!("not a table")
+        };
+        assert_eq!(out["to"], text(&backup.to_string()));
+        assert_eq!(out["memo"], text("backup-safe"));
+    }
+}

@@ -1,0 +1,175 @@
+//! The plan: the ordered calls an intent file compiles to, before they become
+//! batch files. Planning knows the protocol (who owns what, what must come
+//! first); it does no I/O and writes no files.
+//!
+//! - `profile.rs`: the shape of a protocol profile; `agijobs.rs`: the AGI Jobs
+//!   facts (the only place they live).
+//! - `planner.rs`: shared state, contract lookup, encoding and hub routing.
+//! - one file per intent kind: `pause.rs`, `governance.rs`
+//!   (rotate-governance), `signers.rs` (rotate-signers), `refunds.rs`,
+//!   `call.rs`.
+//!
+//! Intents run in file order. Across intents the planner tracks what the file
+//! itself changes, and refuses a call that would revert because of it: a call
+//! that needs an authority an earlier rotation gave away, pausing what is
+//! already paused (or unpausing what is live), refunding while the registry is
+//! paused. The Safe's owner list and threshold carry over between
+//! `rotate-signers` intents.
+
+use alloy_dyn_abi::DynSolValue;
+use alloy_json_abi::Function;
+use alloy_primitives::{Address, Bytes, U256};
+
+use crate::abi::registry::AbiRegistry;
+use crate::runbook::{Deployment, InputError, Intent, Runbook};
+
+pub mod agijobs;
+mod call;
+mod governance;
+mod pause;
+mod planner;
+pub mod profile;
+mod refunds;
+pub mod signers;
+
+pub use profile::ProtocolProfile;
+pub use signers::{OwnerCall, OwnerChanges, SENTINEL, owner_calls};
+
+/// Compiles a parsed intent file against its deployment into a plan, with the
+/// AGI Jobs profile. Every error names the place in the intent or deployment
+/// file.
+pub fn plan_runbook(
+    runbook: &Runbook,
+    deployment: &Deployment,
+    registry: &AbiRegistry,
+) -> Result<Plan, InputError> {
+    plan_with_profile(&agijobs::PROFILE, runbook, deployment, registry)
+}
+
+/// [`plan_runbook`] for any protocol profile.
+pub fn plan_with_profile(
+    profile: &ProtocolProfile,
+    runbook: &Runbook,
+    deployment: &Deployment,
+    registry: &AbiRegistry,
+) -> Result<Plan, InputError> {
+    let mut planner = planner::Planner::new(profile, runbook, deployment, registry);
+    for intent in &runbook.intents {
+        let at = &intent.at;
+        match &intent.value {
+            Intent::Pause { modules } => planner.pause(modules, true)?,
+            Intent::Unpause { modules } => planner.pause(modules, false)?,
+            Intent::RotateGovernance {
+                to,
+                modules,
+                confirm_unlabelled,
+            } => planner.rotate_governance(to, modules, *confirm_unlabelled, at)?,
+            Intent::RotateSigners {
+                swap,
+                add,
+                remove,
+                threshold,
+            } => planner.rotate_signers(swap, add, remove, threshold.as_ref(), at)?,
+            Intent::RefundJobs {
+                delist,
+                claim_timeout,
+                cancel_expired,
+                finalize,
+                system_paused,
+            } => {
+                let ids = refunds::RefundIds {
+                    delist,
+                    claim_timeout,
+                    cancel_expired,
+                    finalize,
+                };
+                planner.refund_jobs(&ids, *system_paused, at)?
+            }
+            Intent::Call {
+                contract,
+                function,
+                args,
+                value,
+            } => planner.call(contract, function, args.as_ref(), *value, at)?,
+        }
+    }
+    Ok(Plan {
+        steps: planner.steps,
+        accept: planner.accept.map(|(plan, _)| plan),
+        signers: planner.signers,
+    })
+}
+
+/// One call the Safe makes, with everything needed to show and encode it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedCall {
+    pub to: Address,
+    pub value: U256,
+    /// The ABI-encoded calldata (selector included).
+    pub data: Bytes,
+    /// The function and arguments `data` encodes, for the batch's
+    /// `contractMethod` / `contractInputsValues` and for people.
+    pub function: Function,
+    pub args: Vec<DynSolValue>,
+    /// One line on what the call does, e.g. "pause JobRegistry via SystemPause".
+    pub summary: String,
+}
+
+/// A unit of the plan. Chunking may split a `Wrapped` step's body across
+/// batches; every batch that holds part of the body repeats `before` and
+/// `after`, so each batch is self-contained.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    Call(PlannedCall),
+    Wrapped {
+        before: Vec<PlannedCall>,
+        body: Vec<PlannedCall>,
+        after: Vec<PlannedCall>,
+    },
+}
+
+/// Everything one intent file compiles to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// Calls for the governing Safe, in execution order.
+    pub steps: Vec<Step>,
+    /// `acceptOwnership()` calls the new owner must make after an Ownable2Step
+    /// transfer, and that owner's address.
+    pub accept: Option<AcceptPlan>,
+    /// Owners and threshold after the plan ran, when it changes them.
+    pub signers: Option<SignerChange>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AcceptPlan {
+    pub new_owner: Address,
+    pub calls: Vec<PlannedCall>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignerChange {
+    pub owners: Vec<Address>,
+    pub threshold: u64,
+}
+
+impl Plan {
+    /// Every call of the main batch in order, with wrapped bodies inline.
+    pub fn calls(&self) -> Vec<&PlannedCall> {
+        let mut out = Vec::new();
+        for step in &self.steps {
+            match step {
+                Step::Call(call) => out.push(call),
+                Step::Wrapped {
+                    before,
+                    body,
+                    after,
+                } => {
+                    out.extend(before);
+                    out.extend(body);
+                    out.extend(after);
+                }
+            }
+        }
+        out
+    }
+}

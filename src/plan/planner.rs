@@ -1,0 +1,536 @@
+//! The planner's shared state and tools: finding contracts in the deployment,
+//! encoding calls through the ABI registry, routing calls to hub-managed
+//! modules through the hub, and the two things it tracks across intents so
+//! that a batch cannot contain a call that is bound to revert:
+//!
+//! - handovers: once a rotation gave a contract (or the hub) away, no later
+//!   call may need the Safe's authority over it;
+//! - pause states: a pause the file itself made is known, so pausing it again,
+//!   unpausing a module the file unpaused, or refunding while a module the
+//!   refund needs is paused is refused.
+
+use std::collections::BTreeMap;
+
+use alloy_dyn_abi::{DynSolValue, JsonAbiExt};
+use alloy_json_abi::Function;
+use alloy_primitives::{Address, Bytes, U256};
+
+use super::profile::{ContractProfile, ProtocolProfile};
+use super::{AcceptPlan, PlannedCall, SignerChange, Step};
+use crate::abi::registry::AbiRegistry;
+use crate::runbook::{Deployment, InputError, Layout, Location, Runbook};
+
+/// A protocol contract found in the deployment.
+#[derive(Debug, Clone)]
+pub(super) struct Module {
+    pub profile: &'static ContractProfile,
+    pub address: Address,
+    /// The registry ABI its calls are encoded with.
+    pub abi: String,
+}
+
+impl Module {
+    pub fn name(&self) -> &'static str {
+        self.profile.name
+    }
+}
+
+/// Why the Safe no longer controls an address.
+#[derive(Debug, Clone)]
+struct Handover {
+    what: String,
+    to: String,
+    at: Location,
+}
+
+pub(super) struct Planner<'a> {
+    pub profile: &'a ProtocolProfile,
+    pub runbook: &'a Runbook,
+    pub deployment: &'a Deployment,
+    pub registry: &'a AbiRegistry,
+    pub steps: Vec<Step>,
+    /// The accept batch so far, and the rotation that started it.
+    pub accept: Option<(AcceptPlan, Location)>,
+    /// The Safe's owners and threshold as the plan leaves them, once a
+    /// `rotate-signers` intent ran.
+    pub signers: Option<SignerChange>,
+    handed_over: BTreeMap<Address, Handover>,
+    /// Pause states set by earlier intents of this file: paused?, and where.
+    known_paused: BTreeMap<Address, (bool, Location)>,
+}
+
+impl<'a> Planner<'a> {
+    pub fn new(
+        profile: &'a ProtocolProfile,
+        runbook: &'a Runbook,
+        deployment: &'a Deployment,
+        registry: &'a AbiRegistry,
+    ) -> Self {
+        Planner {
+            profile,
+            runbook,
+            deployment,
+            registry,
+            steps: Vec::new(),
+            accept: None,
+            signers: None,
+            handed_over: BTreeMap::new(),
+            known_paused: BTreeMap::new(),
+        }
+    }
+
+    pub fn safe(&self) -> Address {
+        self.runbook.safe.address
+    }
+
+    pub fn hub_layout(&self) -> bool {
+        self.deployment.layout == Layout::SystemPause
+    }
+
+    // ---- finding contracts ----------------------------------------------
+
+    /// The profile entry for a name an operator wrote (aliases allowed).
+    pub fn profile_contract(
+        &self,
+        name: &str,
+        at: &Location,
+    ) -> Result<&'static ContractProfile, InputError> {
+        self.profile.contract(name.trim()).ok_or_else(|| {
+            let close: Vec<&str> = self
+                .profile
+                .names()
+                .into_iter()
+                .chain(self.profile.aliases.iter().map(|(alias, _)| *alias))
+                .filter(|known| looks_like(name.trim(), known))
+                .collect();
+            let hint = match close.as_slice() {
+                [] => String::new(),
+                names => format!(" (did you mean {}?)", names.join(" or ")),
+            };
+            InputError::new(
+                at.clone(),
+                format!(
+                    "unknown module `{}`{hint}: the {} modules are {} (aliases: {})",
+                    name,
+                    self.profile.protocol,
+                    self.profile.names().join(", "),
+                    self.alias_list()
+                ),
+            )
+        })
+    }
+
+    fn alias_list(&self) -> String {
+        self.profile
+            .aliases
+            .iter()
+            .map(|(alias, target)| format!("{alias} = {target}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The contract in the deployment, under its name or an alias.
+    pub fn deployed(&self, contract: &'static ContractProfile) -> Option<Module> {
+        let names = std::iter::once(contract.name).chain(self.profile.aliases_of(contract.name));
+        for key in names {
+            if let Some(entry) = self.deployment.contract(key) {
+                // A deployment may load its own ABI under the key it uses.
+                let abi = if self.registry.contract(key).is_some() {
+                    key
+                } else {
+                    contract.name
+                };
+                return Some(Module {
+                    profile: contract,
+                    address: entry.address,
+                    abi: abi.to_owned(),
+                });
+            }
+        }
+        None
+    }
+
+    /// Like [`deployed`](Self::deployed), with an error naming the place.
+    pub fn require_deployed(
+        &self,
+        contract: &'static ContractProfile,
+        at: &Location,
+    ) -> Result<Module, InputError> {
+        self.deployed(contract).ok_or_else(|| {
+            InputError::new(
+                at.clone(),
+                format!(
+                    "`{}` is not in the deployment's [contracts] (it has: {})",
+                    contract.name,
+                    self.deployment_names()
+                ),
+            )
+        })
+    }
+
+    pub fn deployment_names(&self) -> String {
+        if self.deployment.contracts.is_empty() {
+            return "none".to_owned();
+        }
+        self.deployment
+            .contracts
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The hub, which a call under the hub layout needs.
+    pub fn hub(&self, at: &Location, why: &str) -> Result<Module, InputError> {
+        let name = self.profile.hub.contract;
+        self.profile
+            .contract(name)
+            .and_then(|c| self.deployed(c))
+            .ok_or_else(|| {
+                InputError::new(
+                    at.clone(),
+                    format!(
+                        "layout \"{}\" routes {why} through {name}, but the deployment's [contracts] has no {name}",
+                        self.deployment.layout.name()
+                    ),
+                )
+            })
+    }
+
+    /// Whether calls to `module` go through the hub.
+    pub fn routes_via_hub(&self, module: &Module) -> bool {
+        self.hub_layout() && module.profile.hub_slot.is_some()
+    }
+
+    // ---- encoding -------------------------------------------------------
+
+    /// A function of a registry ABI, by name or signature.
+    pub fn function(&self, abi: &str, name: &str, at: &Location) -> Result<Function, InputError> {
+        self.registry
+            .function(abi, name)
+            .cloned()
+            .map_err(|e| InputError::new(at.clone(), e.to_string()))
+    }
+
+    /// Encodes a call of `function` with `args`.
+    pub fn encode(
+        &self,
+        function: &Function,
+        args: &[DynSolValue],
+        at: &Location,
+    ) -> Result<Bytes, InputError> {
+        function
+            .abi_encode_input(args)
+            .map(Bytes::from)
+            .map_err(|e| {
+                InputError::new(
+                    at.clone(),
+                    format!("cannot encode {}: {e}", function.signature()),
+                )
+            })
+    }
+
+    /// A call without ETH from the Safe to `to`, encoded with `abi`.
+    pub fn call_to(
+        &self,
+        to: Address,
+        abi: &str,
+        function: &str,
+        args: Vec<DynSolValue>,
+        summary: String,
+        at: &Location,
+    ) -> Result<PlannedCall, InputError> {
+        let function = self.function(abi, function, at)?;
+        self.call_with(to, function, args, U256::ZERO, summary, at)
+    }
+
+    pub fn call_with(
+        &self,
+        to: Address,
+        function: Function,
+        args: Vec<DynSolValue>,
+        value: U256,
+        summary: String,
+        at: &Location,
+    ) -> Result<PlannedCall, InputError> {
+        let data = self.encode(&function, &args, at)?;
+        Ok(PlannedCall {
+            to,
+            value,
+            data,
+            function,
+            args,
+            summary,
+        })
+    }
+
+    /// A call to a protocol module: direct, or through the hub's forwarder
+    /// when the hub governs the module. `what` describes the call; " via
+    /// <hub>" and `: note` are appended.
+    pub fn module_call(
+        &self,
+        module: &Module,
+        function: &str,
+        args: Vec<DynSolValue>,
+        what: &str,
+        note: Option<&str>,
+        at: &Location,
+    ) -> Result<PlannedCall, InputError> {
+        let function = self.function(&module.abi, function, at)?;
+        self.module_call_with(module, function, args, U256::ZERO, what, note, at)
+    }
+
+    /// A `pause()` / `unpause()` of a module. Through the hub it needs only
+    /// the hub: the hub stays the module's pauser even after the module's
+    /// ownership left it.
+    pub fn pauser_call(
+        &self,
+        module: &Module,
+        function: &str,
+        what: &str,
+        at: &Location,
+    ) -> Result<PlannedCall, InputError> {
+        let function = self.function(&module.abi, function, at)?;
+        if !self.routes_via_hub(module) {
+            self.require_control(module.address, at)?;
+            let summary = what.to_owned();
+            return self.call_with(module.address, function, vec![], U256::ZERO, summary, at);
+        }
+        let hub = self.hub(at, &format!("calls to {}", module.name()))?;
+        self.require_control(hub.address, at)?;
+        let summary = format!("{what} via {}", hub.name());
+        self.forward(&hub, module, &function, &[], summary, at)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn module_call_with(
+        &self,
+        module: &Module,
+        function: Function,
+        args: Vec<DynSolValue>,
+        value: U256,
+        what: &str,
+        note: Option<&str>,
+        at: &Location,
+    ) -> Result<PlannedCall, InputError> {
+        let note = note.map(|n| format!(": {n}")).unwrap_or_default();
+        if !self.routes_via_hub(module) {
+            self.require_control(module.address, at)?;
+            return self.call_with(
+                module.address,
+                function,
+                args,
+                value,
+                format!("{what}{note}"),
+                at,
+            );
+        }
+        let hub = self.hub(at, &format!("calls to {}", module.name()))?;
+        if !value.is_zero() {
+            return Err(InputError::new(
+                at.clone(),
+                format!(
+                    "{} is governed through {}.{}, which forwards no ETH: `value` must be 0",
+                    module.name(),
+                    hub.name(),
+                    self.profile.hub.forward
+                ),
+            ));
+        }
+        self.require_control(hub.address, at)?;
+        self.require_control(module.address, at)?;
+        self.forward(
+            &hub,
+            module,
+            &function,
+            &args,
+            format!("{what} via {}{note}", hub.name()),
+            at,
+        )
+    }
+
+    /// `hub.forward(module, data)`: the hub runs the call with its authority.
+    fn forward(
+        &self,
+        hub: &Module,
+        module: &Module,
+        function: &Function,
+        args: &[DynSolValue],
+        summary: String,
+        at: &Location,
+    ) -> Result<PlannedCall, InputError> {
+        let inner = self.encode(function, args, at)?;
+        self.call_to(
+            hub.address,
+            &hub.abi,
+            self.profile.hub.forward,
+            vec![
+                DynSolValue::Address(module.address),
+                DynSolValue::Bytes(inner.to_vec()),
+            ],
+            summary,
+            at,
+        )
+    }
+
+    // ---- what the file has already done ------------------------------------
+
+    /// Fails when an earlier rotation gave `address` away: the call would revert.
+    pub fn require_control(&self, address: Address, at: &Location) -> Result<(), InputError> {
+        match self.handed_over.get(&address) {
+            None => Ok(()),
+            Some(h) => Err(InputError::new(
+                at.clone(),
+                format!(
+                    "this call needs the Safe's authority over {}, which the rotation at {} hands to {} \
+                     earlier in the batch, so it would revert: put this intent before that rotation",
+                    h.what, h.at, h.to
+                ),
+            )),
+        }
+    }
+
+    /// Records that the Safe no longer controls `address` after the calls so far.
+    pub fn hand_over(&mut self, address: Address, what: &str, to: Address, at: &Location) {
+        let to = self.address_name(to);
+        self.handed_over.insert(
+            address,
+            Handover {
+                what: what.to_owned(),
+                to,
+                at: at.clone(),
+            },
+        );
+    }
+
+    /// Fails when the file itself already put `module` in the state `paused`.
+    pub fn require_not_known(
+        &self,
+        module: &Module,
+        paused: bool,
+        why: &str,
+        at: &Location,
+    ) -> Result<(), InputError> {
+        match self.known_paused.get(&module.address) {
+            Some((state, by)) if *state == paused => Err(InputError::new(
+                at.clone(),
+                format!(
+                    "{} is already {} by the intent at {by}: {why}",
+                    module.name(),
+                    if paused { "paused" } else { "unpaused" }
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn set_known(&mut self, module: &Module, paused: bool, at: &Location) {
+        self.known_paused
+            .insert(module.address, (paused, at.clone()));
+    }
+
+    pub fn forget_known(&mut self, address: Address) {
+        self.known_paused.remove(&address);
+    }
+
+    pub fn forget_all_known(&mut self) {
+        self.known_paused.clear();
+    }
+
+    // ---- showing values -------------------------------------------------
+
+    /// How an address is shown in summaries: its label, its contract name,
+    /// "this Safe", or the checksummed address.
+    pub fn address_name(&self, address: Address) -> String {
+        if address == self.safe() {
+            return "this Safe".to_owned();
+        }
+        if let Some(label) = self.deployment.label_of(address) {
+            return label.to_owned();
+        }
+        if let Some(name) = self.deployment.contract_at(address) {
+            return name.to_owned();
+        }
+        address.to_checksum(None)
+    }
+
+    /// A short one-line rendering of an argument.
+    pub fn value_text(&self, value: &DynSolValue) -> String {
+        match value {
+            DynSolValue::Address(a) => self.address_name(*a),
+            DynSolValue::Bool(b) => b.to_string(),
+            DynSolValue::Uint(n, _) => n.to_string(),
+            DynSolValue::Int(n, _) => n.to_string(),
+            DynSolValue::FixedBytes(word, size) => short_hex(&word[..*size]),
+            DynSolValue::Bytes(bytes) => short_hex(bytes),
+            DynSolValue::Function(f) => short_hex(f.as_slice()),
+            DynSolValue::String(s) => format!("{s:?}"),
+            DynSolValue::Array(items) | DynSolValue::FixedArray(items) => {
+                format!("[{}]", self.values_text(items))
+            }
+            DynSolValue::Tuple(items) => format!("({})", self.values_text(items)),
+        }
+    }
+
+    pub fn values_text(&self, values: &[DynSolValue]) -> String {
+        values
+            .iter()
+            .map(|v| self.value_text(v))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Whether a mistyped name is probably `known`: the same ignoring case, or
+/// at most two single-character edits apart.
+fn looks_like(written: &str, known: &str) -> bool {
+    let (a, b) = (written.to_lowercase(), known.to_lowercase());
+    if a == b {
+        return true;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > 2 {
+        return false;
+    }
+    // Edit distance, one row at a time.
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()] <= 2
+}
+
+/// Hex, shortened past 36 bytes so a summary stays one readable line.
+fn short_hex(bytes: &[u8]) -> String {
+    const KEEP: usize = 36;
+    if bytes.len() <= KEEP {
+        format!("0x{}", alloy_primitives::hex::encode(bytes))
+    } else {
+        format!(
+            "0x{}…({} bytes)",
+            alloy_primitives::hex::encode(&bytes[..8]),
+            bytes.len()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like;
+
+    #[test]
+    fn close_names_are_suggested() {
+        assert!(looks_like("jobregistry", "JobRegistry"));
+        assert!(looks_like("JobRegistery", "JobRegistry"));
+        assert!(looks_like("StakeManger", "StakeManager"));
+        assert!(looks_like("FeePol", "FeePool"));
+        assert!(!looks_like("Fee", "FeePool"));
+        assert!(!looks_like("Thermostat", "TaxPolicy"));
+    }
+}

@@ -1,0 +1,135 @@
+//! `refund-jobs`: the registry's governance refund calls, one per job id, in
+//! the profile's kind order (AGI Jobs: delistJob, claimTimeout,
+//! cancelExpiredJob, finalize) and the written id order within a kind.
+//!
+//! The registry refuses them while it or the escrow holder is paused, so with
+//! `system_paused = true` they become one `Step::Wrapped`: unpause those
+//! contracts (in profile order), refund, pause them again (in reverse order).
+
+use alloy_dyn_abi::DynSolValue;
+use alloy_primitives::U256;
+
+use super::Step;
+use super::planner::{Module, Planner};
+use crate::runbook::{InputError, Located, Location};
+
+/// The ids of one refund intent, by intent key.
+pub(super) struct RefundIds<'a> {
+    pub delist: &'a [Located<U256>],
+    pub claim_timeout: &'a [Located<U256>],
+    pub cancel_expired: &'a [Located<U256>],
+    pub finalize: &'a [Located<U256>],
+}
+
+impl RefundIds<'_> {
+    fn for_key(&self, key: &str) -> &[Located<U256>] {
+        match key {
+            "delist" => self.delist,
+            "claim_timeout" => self.claim_timeout,
+            "cancel_expired" => self.cancel_expired,
+            "finalize" => self.finalize,
+            _ => &[],
+        }
+    }
+}
+
+impl Planner<'_> {
+    pub(super) fn refund_jobs(
+        &mut self,
+        ids: &RefundIds<'_>,
+        system_paused: bool,
+        intent_at: &Location,
+    ) -> Result<(), InputError> {
+        let refunds = self.profile.refunds;
+        let registry = self.named_module(refunds.registry, "refund-jobs calls", intent_at)?;
+        // The contracts that must be live for the refunds: unpaused around
+        // them when `system_paused`, otherwise only checked when deployed.
+        let mut guards: Vec<Module> = Vec::with_capacity(refunds.needs_unpaused.len());
+        for name in refunds.needs_unpaused {
+            if system_paused {
+                guards.push(self.named_module(
+                    name,
+                    "a refund while paused unpauses",
+                    intent_at,
+                )?);
+            } else if let Some(module) = self.profile.contract(name).and_then(|c| self.deployed(c))
+            {
+                guards.push(module);
+            }
+        }
+
+        for guard in &guards {
+            if system_paused {
+                self.require_not_known(
+                    guard,
+                    false,
+                    "with `system_paused = true` the refund unpauses it first, which would revert",
+                    intent_at,
+                )?;
+            } else {
+                self.require_not_known(
+                    guard,
+                    true,
+                    &format!(
+                        "{} refuses refunds while it is paused: set `system_paused = true` to unpause and re-pause around them",
+                        refunds.registry
+                    ),
+                    intent_at,
+                )?;
+            }
+        }
+
+        let mut body = Vec::new();
+        for refund in refunds.functions {
+            for id in ids.for_key(refund.key) {
+                let what = format!("{}.{}({})", registry.name(), refund.function, id.value);
+                let args = vec![DynSolValue::Uint(id.value, 256)];
+                body.push(self.module_call(
+                    &registry,
+                    refund.function,
+                    args,
+                    &what,
+                    None,
+                    &id.at,
+                )?);
+            }
+        }
+
+        if !system_paused {
+            self.steps.extend(body.into_iter().map(Step::Call));
+            return Ok(());
+        }
+        let (pause, unpause) = (self.profile.pause_function, self.profile.unpause_function);
+        let mut before = Vec::with_capacity(guards.len());
+        for guard in &guards {
+            let what = format!("unpause {} for the refunds", guard.name());
+            before.push(self.pauser_call(guard, unpause, &what, intent_at)?);
+        }
+        let mut after = Vec::with_capacity(guards.len());
+        for guard in guards.iter().rev() {
+            let what = format!("pause {} again after the refunds", guard.name());
+            after.push(self.pauser_call(guard, pause, &what, intent_at)?);
+            self.set_known(guard, true, intent_at);
+        }
+        self.steps.push(Step::Wrapped {
+            before,
+            body,
+            after,
+        });
+        Ok(())
+    }
+
+    /// A profile contract that must be in the deployment for `why`.
+    fn named_module(&self, name: &str, why: &str, at: &Location) -> Result<Module, InputError> {
+        let contract = self.profile_contract(name, at)?;
+        self.deployed(contract).ok_or_else(|| {
+            InputError::new(
+                at.clone(),
+                format!(
+                    "{why} {name}, which is not in the deployment's [contracts] (it has: {})",
+                    self.deployment_names()
+                ),
+            )
+        })
+    }
+}

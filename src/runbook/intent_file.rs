@@ -1,0 +1,606 @@
+//! The intent file an operator writes: what must happen, for which Safe.
+
+use alloy_primitives::{Address, U256};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::deployment::{Deployment, RawDeployment};
+use super::source::{InputError, Located, Location, Source, toml_error};
+use crate::parse::{parse_address, parse_uint256};
+use crate::safe::SafeVersion;
+
+/// Calls per batch unless `[bundle] max_calls` says otherwise.
+pub const DEFAULT_MAX_CALLS: usize = 100;
+/// The most job ids one range may expand to: a typo like `1..1000000000`
+/// must fail rather than build a billion calls.
+pub const MAX_RANGE_LEN: u64 = 10_000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Runbook {
+    pub bundle: Bundle,
+    pub safe: SafeConfig,
+    /// The Safe that accepts Ownable2Step transfers after a rotation.
+    pub accept: Option<AcceptConfig>,
+    pub deployment: DeploymentSource,
+    pub intents: Vec<Located<Intent>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bundle {
+    pub name: String,
+    pub description: String,
+    /// Epoch milliseconds written to the batch (never the wall clock).
+    pub created_at: u64,
+    pub max_calls: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SafeConfig {
+    pub address: Address,
+    pub chain_id: u64,
+    pub version: SafeVersion,
+    pub nonce: u64,
+    /// Current owners in `getOwners()` order; empty when not given.
+    pub owners: Vec<Located<Address>>,
+    pub threshold: Option<u64>,
+    pub at: Location,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcceptConfig {
+    pub nonce: u64,
+    pub version: SafeVersion,
+    pub at: Location,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeploymentSource {
+    /// A path relative to the intent file.
+    File(Located<String>),
+    Inline(Deployment),
+}
+
+/// Which modules an intent applies to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Modules {
+    All(Location),
+    List(Vec<Located<String>>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intent {
+    Pause {
+        modules: Modules,
+    },
+    Unpause {
+        modules: Modules,
+    },
+    RotateGovernance {
+        to: Located<String>,
+        modules: Modules,
+        confirm_unlabelled: bool,
+    },
+    RotateSigners {
+        swap: Vec<(Located<String>, Located<String>)>,
+        add: Vec<Located<String>>,
+        remove: Vec<Located<String>>,
+        threshold: Option<Located<u64>>,
+    },
+    RefundJobs {
+        delist: Vec<Located<U256>>,
+        claim_timeout: Vec<Located<U256>>,
+        cancel_expired: Vec<Located<U256>>,
+        finalize: Vec<Located<U256>>,
+        system_paused: bool,
+    },
+    Call {
+        contract: Located<String>,
+        function: Located<String>,
+        args: Option<Located<toml::Value>>,
+        value: U256,
+    },
+}
+
+impl Intent {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Intent::Pause { .. } => "pause",
+            Intent::Unpause { .. } => "unpause",
+            Intent::RotateGovernance { .. } => "rotate-governance",
+            Intent::RotateSigners { .. } => "rotate-signers",
+            Intent::RefundJobs { .. } => "refund-jobs",
+            Intent::Call { .. } => "call",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRunbook {
+    bundle: RawBundle,
+    safe: Spanned<RawSafe>,
+    accept: Option<Spanned<RawAccept>>,
+    deployment: Spanned<RawDeploymentRef>,
+    #[serde(default, rename = "intent")]
+    intents: Vec<Spanned<RawIntent>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBundle {
+    name: String,
+    #[serde(default)]
+    description: String,
+    created_at: Spanned<i64>,
+    max_calls: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSafe {
+    address: Spanned<String>,
+    chain_id: Spanned<i64>,
+    version: Spanned<String>,
+    nonce: Spanned<i64>,
+    #[serde(default)]
+    owners: Vec<Spanned<String>>,
+    threshold: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAccept {
+    nonce: Spanned<i64>,
+    version: Spanned<String>,
+}
+
+/// `[deployment]`: either `file = "…"` or the deployment's own keys inline.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDeploymentRef {
+    file: Option<Spanned<String>>,
+    chain_id: Option<Spanned<i64>>,
+    layout: Option<Spanned<String>>,
+    contracts: Option<std::collections::BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
+    labels: Option<std::collections::BTreeMap<Spanned<String>, Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSwap {
+    old: Spanned<String>,
+    new: Spanned<String>,
+}
+
+/// Every key any intent kind takes; which ones a kind accepts is checked after.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIntent {
+    kind: Spanned<String>,
+    modules: Option<Spanned<toml::Value>>,
+    to: Option<Spanned<String>>,
+    confirm_unlabelled: Option<Spanned<bool>>,
+    swap: Option<Spanned<Vec<Spanned<RawSwap>>>>,
+    add: Option<Spanned<Vec<Spanned<String>>>>,
+    remove: Option<Spanned<Vec<Spanned<String>>>>,
+    threshold: Option<Spanned<i64>>,
+    delist: Option<Spanned<Vec<Spanned<toml::Value>>>>,
+    claim_timeout: Option<Spanned<Vec<Spanned<toml::Value>>>>,
+    cancel_expired: Option<Spanned<Vec<Spanned<toml::Value>>>>,
+    finalize: Option<Spanned<Vec<Spanned<toml::Value>>>>,
+    system_paused: Option<Spanned<bool>>,
+    contract: Option<Spanned<String>>,
+    function: Option<Spanned<String>>,
+    args: Option<Spanned<toml::Value>>,
+    value: Option<Spanned<toml::Value>>,
+}
+
+struct Ctx<'a> {
+    source: &'a Source,
+}
+
+impl Ctx<'_> {
+    fn at<T>(&self, spanned: &Spanned<T>) -> Location {
+        self.source.span_location(&spanned.span())
+    }
+
+    fn located<T: Clone>(&self, spanned: &Spanned<T>) -> Located<T> {
+        Located::new(spanned.get_ref().clone(), self.at(spanned))
+    }
+
+    fn err<T, S>(&self, spanned: &Spanned<S>, message: impl Into<String>) -> Result<T, InputError> {
+        Err(InputError::new(self.at(spanned), message))
+    }
+
+    fn non_negative(&self, n: &Spanned<i64>, what: &str) -> Result<u64, InputError> {
+        u64::try_from(*n.get_ref()).or_else(|_| self.err(n, format!("{what} must not be negative")))
+    }
+
+    fn version(&self, text: &Spanned<String>) -> Result<SafeVersion, InputError> {
+        text.get_ref()
+            .parse()
+            .or_else(|e: crate::safe::UnsupportedSafeVersion| self.err(text, e.to_string()))
+    }
+
+    fn address(&self, text: &Spanned<String>, what: &str) -> Result<Address, InputError> {
+        parse_address(text.get_ref()).or_else(|e| self.err(text, format!("{what}: {e}")))
+    }
+}
+
+/// Parses an intent file. A `[deployment] file` is returned as a path for the
+/// caller to read; an inline deployment is parsed here.
+pub fn parse_runbook(source: &Source) -> Result<Runbook, InputError> {
+    let raw: RawRunbook = toml::from_str(&source.text).map_err(|e| toml_error(source, &e))?;
+    let cx = Ctx { source };
+
+    let created_at = cx.non_negative(&raw.bundle.created_at, "created_at")?;
+    let max_calls = match &raw.bundle.max_calls {
+        None => DEFAULT_MAX_CALLS,
+        Some(n) => match usize::try_from(*n.get_ref()) {
+            Ok(n) if n > 0 => n,
+            _ => return cx.err(n, "max_calls must be a positive integer"),
+        },
+    };
+    let bundle = Bundle {
+        name: raw.bundle.name,
+        description: raw.bundle.description,
+        created_at,
+        max_calls,
+    };
+
+    let safe_raw = raw.safe.get_ref();
+    let chain_id = cx.non_negative(&safe_raw.chain_id, "chain_id")?;
+    if chain_id == 0 {
+        return cx.err(&safe_raw.chain_id, "chain_id must be positive");
+    }
+    let mut owners = Vec::with_capacity(safe_raw.owners.len());
+    for owner in &safe_raw.owners {
+        let address = cx.address(owner, "owner")?;
+        if owners.iter().any(|o: &Located<Address>| o.value == address) {
+            return cx.err(owner, format!("owner {address} is listed twice"));
+        }
+        owners.push(Located::new(address, cx.at(owner)));
+    }
+    let threshold = match &safe_raw.threshold {
+        None => None,
+        Some(t) => Some(cx.non_negative(t, "threshold")?),
+    };
+    let safe = SafeConfig {
+        address: cx.address(&safe_raw.address, "address")?,
+        chain_id,
+        version: cx.version(&safe_raw.version)?,
+        nonce: cx.non_negative(&safe_raw.nonce, "nonce")?,
+        owners,
+        threshold,
+        at: cx.at(&raw.safe),
+    };
+
+    let accept = match &raw.accept {
+        None => None,
+        Some(accept) => Some(AcceptConfig {
+            nonce: cx.non_negative(&accept.get_ref().nonce, "accept nonce")?,
+            version: cx.version(&accept.get_ref().version)?,
+            at: cx.at(accept),
+        }),
+    };
+
+    let deployment = deployment_source(&cx, raw.deployment)?;
+
+    let mut intents = Vec::with_capacity(raw.intents.len());
+    for intent in &raw.intents {
+        intents.push(Located::new(parse_intent(&cx, intent)?, cx.at(intent)));
+    }
+    if intents.is_empty() {
+        return Err(InputError::new(
+            source.location(source.text.len()),
+            "the file has no [[intent]]: nothing to build",
+        ));
+    }
+    Ok(Runbook {
+        bundle,
+        safe,
+        accept,
+        deployment,
+        intents,
+    })
+}
+
+fn deployment_source(
+    cx: &Ctx,
+    raw: Spanned<RawDeploymentRef>,
+) -> Result<DeploymentSource, InputError> {
+    let at = cx.at(&raw);
+    let span = raw.span();
+    let inner = raw.into_inner();
+    if let Some(file) = inner.file {
+        if inner.chain_id.is_some()
+            || inner.layout.is_some()
+            || inner.contracts.is_some()
+            || inner.labels.is_some()
+        {
+            return Err(InputError::new(
+                at,
+                "[deployment] has `file` and inline keys: use one or the other",
+            ));
+        }
+        return Ok(DeploymentSource::File(cx.located(&file)));
+    }
+    let (Some(chain_id), Some(layout)) = (inner.chain_id, inner.layout) else {
+        return Err(InputError::new(
+            at,
+            "[deployment] needs `file = \"…\"`, or inline `chain_id`, `layout` and `[deployment.contracts]`",
+        ));
+    };
+    let _ = span;
+    let raw = RawDeployment {
+        chain_id,
+        layout,
+        contracts: inner.contracts.unwrap_or_default(),
+        labels: inner.labels.unwrap_or_default(),
+    };
+    Ok(DeploymentSource::Inline(raw.into_deployment(cx.source)?))
+}
+
+/// The keys each kind accepts besides `kind`.
+fn allowed_keys(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "pause" | "unpause" => &["modules"],
+        "rotate-governance" => &["to", "modules", "confirm_unlabelled"],
+        "rotate-signers" => &["swap", "add", "remove", "threshold"],
+        "refund-jobs" => &[
+            "delist",
+            "claim_timeout",
+            "cancel_expired",
+            "finalize",
+            "system_paused",
+        ],
+        "call" => &["contract", "function", "args", "value"],
+        _ => return None,
+    })
+}
+
+const KINDS: &str = "pause, unpause, rotate-governance, rotate-signers, refund-jobs, call";
+
+fn parse_intent(cx: &Ctx, spanned: &Spanned<RawIntent>) -> Result<Intent, InputError> {
+    let raw = spanned.get_ref();
+    let kind = raw.kind.get_ref().as_str();
+    let Some(allowed) = allowed_keys(kind) else {
+        return cx.err(
+            &raw.kind,
+            format!("unknown intent kind `{kind}`; expected one of {KINDS}"),
+        );
+    };
+    let present: [(&str, Option<std::ops::Range<usize>>); 17] = [
+        ("modules", raw.modules.as_ref().map(|v| v.span())),
+        ("to", raw.to.as_ref().map(|v| v.span())),
+        (
+            "confirm_unlabelled",
+            raw.confirm_unlabelled.as_ref().map(|v| v.span()),
+        ),
+        ("swap", raw.swap.as_ref().map(|v| v.span())),
+        ("add", raw.add.as_ref().map(|v| v.span())),
+        ("remove", raw.remove.as_ref().map(|v| v.span())),
+        ("threshold", raw.threshold.as_ref().map(|v| v.span())),
+        ("delist", raw.delist.as_ref().map(|v| v.span())),
+        (
+            "claim_timeout",
+            raw.claim_timeout.as_ref().map(|v| v.span()),
+        ),
+        (
+            "cancel_expired",
+            raw.cancel_expired.as_ref().map(|v| v.span()),
+        ),
+        ("finalize", raw.finalize.as_ref().map(|v| v.span())),
+        (
+            "system_paused",
+            raw.system_paused.as_ref().map(|v| v.span()),
+        ),
+        ("contract", raw.contract.as_ref().map(|v| v.span())),
+        ("function", raw.function.as_ref().map(|v| v.span())),
+        ("args", raw.args.as_ref().map(|v| v.span())),
+        ("value", raw.value.as_ref().map(|v| v.span())),
+        ("kind", None),
+    ];
+    for (key, span) in &present {
+        if let Some(span) = span
+            && !allowed.contains(key)
+        {
+            return Err(InputError::new(
+                cx.source.span_location(span),
+                format!(
+                    "`{key}` does not apply to a `{kind}` intent; it takes: {}",
+                    allowed.join(", ")
+                ),
+            ));
+        }
+    }
+    let missing =
+        |key: &str| InputError::new(cx.at(spanned), format!("a `{kind}` intent needs `{key}`"));
+
+    Ok(match kind {
+        "pause" | "unpause" => {
+            let modules = modules(cx, raw.modules.as_ref().ok_or_else(|| missing("modules"))?)?;
+            if kind == "pause" {
+                Intent::Pause { modules }
+            } else {
+                Intent::Unpause { modules }
+            }
+        }
+        "rotate-governance" => Intent::RotateGovernance {
+            to: cx.located(raw.to.as_ref().ok_or_else(|| missing("to"))?),
+            modules: modules(cx, raw.modules.as_ref().ok_or_else(|| missing("modules"))?)?,
+            confirm_unlabelled: raw
+                .confirm_unlabelled
+                .as_ref()
+                .is_some_and(|b| *b.get_ref()),
+        },
+        "rotate-signers" => {
+            let list = |v: &Option<Spanned<Vec<Spanned<String>>>>| -> Vec<Located<String>> {
+                v.as_ref()
+                    .map(|items| items.get_ref().iter().map(|s| cx.located(s)).collect())
+                    .unwrap_or_default()
+            };
+            let swap = raw
+                .swap
+                .as_ref()
+                .map(|items| {
+                    items
+                        .get_ref()
+                        .iter()
+                        .map(|s| (cx.located(&s.get_ref().old), cx.located(&s.get_ref().new)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let threshold = match &raw.threshold {
+                None => None,
+                Some(t) => Some(Located::new(cx.non_negative(t, "threshold")?, cx.at(t))),
+            };
+            let intent = Intent::RotateSigners {
+                swap,
+                add: list(&raw.add),
+                remove: list(&raw.remove),
+                threshold,
+            };
+            if let Intent::RotateSigners {
+                swap,
+                add,
+                remove,
+                threshold,
+            } = &intent
+                && swap.is_empty()
+                && add.is_empty()
+                && remove.is_empty()
+                && threshold.is_none()
+            {
+                return Err(InputError::new(
+                    cx.at(spanned),
+                    "a `rotate-signers` intent needs at least one of `swap`, `add`, `remove`, `threshold`",
+                ));
+            }
+            intent
+        }
+        "refund-jobs" => {
+            let mut seen = std::collections::BTreeMap::<U256, Location>::new();
+            let mut ids = |v: &Option<Spanned<Vec<Spanned<toml::Value>>>>| -> Result<Vec<Located<U256>>, InputError> {
+                let mut out = Vec::new();
+                for item in v.as_ref().map(|v| v.get_ref().as_slice()).unwrap_or_default() {
+                    for id in job_ids(cx, item)? {
+                        if let Some(first) = seen.insert(id, cx.at(item)) {
+                            return cx.err(item, format!("job {id} is listed twice (first at {first})"));
+                        }
+                        out.push(Located::new(id, cx.at(item)));
+                    }
+                }
+                Ok(out)
+            };
+            let intent = Intent::RefundJobs {
+                delist: ids(&raw.delist)?,
+                claim_timeout: ids(&raw.claim_timeout)?,
+                cancel_expired: ids(&raw.cancel_expired)?,
+                finalize: ids(&raw.finalize)?,
+                system_paused: raw.system_paused.as_ref().is_some_and(|b| *b.get_ref()),
+            };
+            if seen.is_empty() {
+                return Err(InputError::new(
+                    cx.at(spanned),
+                    "a `refund-jobs` intent needs job ids in `delist`, `claim_timeout`, `cancel_expired` or `finalize`",
+                ));
+            }
+            intent
+        }
+        "call" => Intent::Call {
+            contract: cx.located(raw.contract.as_ref().ok_or_else(|| missing("contract"))?),
+            function: cx.located(raw.function.as_ref().ok_or_else(|| missing("function"))?),
+            args: raw.args.as_ref().map(|a| cx.located(a)),
+            value: match &raw.value {
+                None => U256::ZERO,
+                Some(v) => wei(cx, v)?,
+            },
+        },
+        _ => unreachable_kind(cx, &raw.kind)?,
+    })
+}
+
+fn unreachable_kind(cx: &Ctx, kind: &Spanned<String>) -> Result<Intent, InputError> {
+    cx.err(
+        kind,
+        format!(
+            "unknown intent kind `{}`; expected one of {KINDS}",
+            kind.get_ref()
+        ),
+    )
+}
+
+fn modules(cx: &Ctx, value: &Spanned<toml::Value>) -> Result<Modules, InputError> {
+    match value.get_ref() {
+        toml::Value::String(s) if s == "all" => Ok(Modules::All(cx.at(value))),
+        toml::Value::Array(items) if !items.is_empty() => {
+            let mut names: Vec<Located<String>> = Vec::with_capacity(items.len());
+            for item in items {
+                let toml::Value::String(name) = item else {
+                    return cx.err(value, "`modules` entries must be contract names (strings)");
+                };
+                if names.iter().any(|n| n.value == *name) {
+                    return cx.err(value, format!("module `{name}` is listed twice"));
+                }
+                names.push(Located::new(name.clone(), cx.at(value)));
+            }
+            Ok(Modules::List(names))
+        }
+        _ => cx.err(
+            value,
+            "`modules` must be \"all\" or a non-empty list of contract names",
+        ),
+    }
+}
+
+/// A job id, or an inclusive `"from..to"` range of them.
+fn job_ids(cx: &Ctx, item: &Spanned<toml::Value>) -> Result<Vec<U256>, InputError> {
+    match item.get_ref() {
+        toml::Value::Integer(n) => match u64::try_from(*n) {
+            Ok(n) => Ok(vec![U256::from(n)]),
+            Err(_) => cx.err(item, "a job id must not be negative"),
+        },
+        toml::Value::String(text) => {
+            if let Some((from, to)) = text.split_once("..") {
+                let bound = |s: &str| {
+                    parse_uint256(s.trim())
+                        .or_else(|e| cx.err(item, format!("job range `{text}`: {e}")))
+                };
+                let (from, to) = (bound(from)?, bound(to)?);
+                if from > to {
+                    return cx.err(item, format!("job range `{text}` runs backwards"));
+                }
+                let len = to - from;
+                if len >= U256::from(MAX_RANGE_LEN) {
+                    return cx.err(
+                        item,
+                        format!("job range `{text}` covers more than {MAX_RANGE_LEN} jobs; split it or check for a typo"),
+                    );
+                }
+                let len = len.to::<u64>();
+                Ok((0..=len).map(|i| from + U256::from(i)).collect())
+            } else {
+                parse_uint256(text.trim())
+                    .map(|id| vec![id])
+                    .or_else(|e| cx.err(item, format!("job id: {e}")))
+            }
+        }
+        _ => cx.err(
+            item,
+            "a job id is an integer or a \"from..to\" range (both ends included)",
+        ),
+    }
+}
+
+fn wei(cx: &Ctx, value: &Spanned<toml::Value>) -> Result<U256, InputError> {
+    match value.get_ref() {
+        toml::Value::Integer(n) => u64::try_from(*n)
+            .map(U256::from)
+            .or_else(|_| cx.err(value, "value must not be negative")),
+        toml::Value::String(text) => {
+            parse_uint256(text).or_else(|e| cx.err(value, format!("value: {e}")))
+        }
+        _ => cx.err(value, "value is wei, as an integer or a decimal string"),
+    }
+}

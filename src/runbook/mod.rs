@@ -1,0 +1,12 @@
+//! Runbooks: the intent files operators write and the deployment address books
+//! they share, parsed with the place of every value so each error can point at it.
+
+pub mod deployment;
+pub mod intent_file;
+pub mod source;
+
+pub use deployment::{ContractEntry, Deployment, Layout, parse_deployment};
+pub use intent_file::{
+    AcceptConfig, Bundle, DeploymentSource, Intent, Modules, Runbook, SafeConfig, parse_runbook,
+};
+pub use source::{InputError, Located, Location, Source};

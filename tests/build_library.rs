@@ -1,0 +1,503 @@
+//! `bundlec::build` on hand-made plans: chunking, nonces, self-contained
+//! chunks, the accept batch, the manifest, determinism, and that every
+//! batch transaction's contractInputsValues encode to its data.
+
+use alloy_dyn_abi::{DynSolValue, JsonAbiExt};
+use alloy_primitives::{Address, Bytes, U256, address};
+use bundlec::abi::registry::AbiRegistry;
+use bundlec::build::{
+    self, BatchKind, BuildError, BuildRequest, InputFile, Inputs, OutputFile,
+    encode_contract_inputs,
+};
+use bundlec::plan::{AcceptPlan, Plan, PlannedCall, SignerChange, Step};
+use bundlec::runbook::{Deployment, DeploymentSource, Runbook, Source, parse_runbook};
+use bundlec::txbuilder::{ContractMethod, check, parse_json};
+use serde_json::Value;
+
+const SYSTEM_PAUSE: Address = address!("0x5555555555555555555555555555555555555555");
+const STAKE_MANAGER: Address = address!("0x6666666666666666666666666666666666666666");
+const JOB_REGISTRY: Address = address!("0x7777777777777777777777777777777777777777");
+const TAX_POLICY: Address = address!("0xf333333333333333333333333333333333333333");
+const SAFE: Address = address!("0x5afe000000000000000000000000000000000001");
+const BACKUP: Address = address!("0x5afe000000000000000000000000000000000002");
+
+fn intent(max_calls: Option<usize>, accept: bool) -> String {
+    let max_calls = max_calls.map_or(String::new(), |n| format!("max_calls = {n}\n"));
+    let accept = if accept {
+        "[accept]\nnonce = 7\nversion = \"1.3.0\"\n\n"
+    } else {
+        ""
+    };
+    format!(
+        r#"[bundle]
+name = "Refunds"
+description = "hand-made plan"
+created_at = 1764374400000
+{max_calls}
+[safe]
+address = "0x5afe000000000000000000000000000000000001"
+chain_id = 1
+version = "1.4.1"
+nonce = 42
+
+{accept}[deployment]
+chain_id = 1
+layout = "system-pause"
+
+[deployment.contracts]
+SystemPause = "0x5555555555555555555555555555555555555555"
+StakeManager = "0x6666666666666666666666666666666666666666"
+JobRegistry = "0x7777777777777777777777777777777777777777"
+TaxPolicy = "0xf333333333333333333333333333333333333333"
+
+[deployment.labels]
+backup-safe = "0x5afe000000000000000000000000000000000002"
+
+[[intent]]
+kind = "refund-jobs"
+delist = ["1..5"]
+system_paused = true
+"#
+    )
+}
+
+struct Fixture {
+    text: String,
+    runbook: Runbook,
+    deployment: Deployment,
+    registry: AbiRegistry,
+}
+
+fn fixture(max_calls: Option<usize>, accept: bool) -> Fixture {
+    let text = intent(max_calls, accept);
+    let runbook = parse_runbook(&Source::new("refund.toml", text.clone())).unwrap();
+    let DeploymentSource::Inline(deployment) = runbook.deployment.clone() else {
+        panic!("inline deployment expected")
+    };
+    Fixture {
+        text,
+        runbook,
+        deployment,
+        registry: AbiRegistry::embedded().unwrap(),
+    }
+}
+
+fn planned(
+    registry: &AbiRegistry,
+    contract: &str,
+    to: Address,
+    function: &str,
+    args: Vec<DynSolValue>,
+) -> PlannedCall {
+    let function = registry.function(contract, function).unwrap().clone();
+    let data = Bytes::from(function.abi_encode_input(&args).unwrap());
+    PlannedCall {
+        to,
+        value: U256::ZERO,
+        data,
+        summary: format!("{contract}.{}", function.name),
+        function,
+        args,
+    }
+}
+
+/// `SystemPause.executeGovernanceCall(module, inner)`.
+fn forwarded(registry: &AbiRegistry, module: Address, inner: PlannedCall) -> PlannedCall {
+    let mut call = planned(
+        registry,
+        "SystemPause",
+        SYSTEM_PAUSE,
+        "executeGovernanceCall",
+        vec![
+            DynSolValue::Address(module),
+            DynSolValue::Bytes(inner.data.to_vec()),
+        ],
+    );
+    call.summary = format!("{} via SystemPause", inner.summary);
+    call
+}
+
+fn module_call(
+    registry: &AbiRegistry,
+    contract: &str,
+    module: Address,
+    function: &str,
+    args: Vec<DynSolValue>,
+) -> PlannedCall {
+    forwarded(
+        registry,
+        module,
+        planned(registry, contract, module, function, args),
+    )
+}
+
+fn refund_plan(registry: &AbiRegistry, jobs: u64) -> Plan {
+    let toggle = |f: &str| {
+        vec![
+            module_call(registry, "JobRegistry", JOB_REGISTRY, f, vec![]),
+            module_call(registry, "StakeManager", STAKE_MANAGER, f, vec![]),
+        ]
+    };
+    let body = (1..=jobs)
+        .map(|id| {
+            module_call(
+                registry,
+                "JobRegistry",
+                JOB_REGISTRY,
+                "delistJob",
+                vec![DynSolValue::Uint(U256::from(id), 256)],
+            )
+        })
+        .collect();
+    Plan {
+        steps: vec![Step::Wrapped {
+            before: toggle("unpause"),
+            body,
+            after: toggle("pause"),
+        }],
+        accept: None,
+        signers: None,
+    }
+}
+
+fn build_with(f: &Fixture, plan: &Plan) -> Result<Vec<OutputFile>, BuildError> {
+    let inputs = Inputs {
+        intent: InputFile::new("refund.toml", f.text.as_bytes()),
+        deployment: None,
+        abis: Default::default(),
+    };
+    build::build(&BuildRequest {
+        stem: "refund",
+        runbook: &f.runbook,
+        deployment: &f.deployment,
+        plan,
+        registry: &f.registry,
+        inputs: &inputs,
+        bundlec_version: "test",
+    })
+}
+
+fn json(output: &OutputFile) -> Value {
+    serde_json::from_str(&output.contents).unwrap()
+}
+
+fn manifest(outputs: &[OutputFile]) -> Value {
+    json(outputs.last().unwrap())
+}
+
+/// The inner function names of a manifest batch's calls, e.g. `unpause`,
+/// `delistJob` (through executeGovernanceCall).
+fn inner_functions(batch: &Value) -> Vec<String> {
+    batch["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|call| {
+            let decoded = &call["decoded"];
+            assert_eq!(decoded["function"], "executeGovernanceCall");
+            let child = &decoded["children"][0];
+            format!(
+                "{}.{}",
+                child["to_name"].as_str().unwrap(),
+                child["function"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn one_chunk_is_named_after_the_stem() {
+    let f = fixture(None, false);
+    let outputs = build_with(&f, &refund_plan(&f.registry, 5)).unwrap();
+    let names: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(names, ["refund.json", "refund.safe.json"]);
+    let batch = json(&outputs[0]);
+    assert_eq!(batch["meta"]["name"], "Refunds");
+    assert_eq!(batch["meta"]["description"], "hand-made plan");
+    assert_eq!(batch["createdAt"], 1_764_374_400_000u64);
+    assert_eq!(batch["chainId"], "1");
+    assert_eq!(
+        batch["meta"]["createdFromSafeAddress"],
+        SAFE.to_checksum(None)
+    );
+    assert_eq!(batch["transactions"].as_array().unwrap().len(), 9);
+    let summary = outputs[0].batch.as_ref().unwrap();
+    assert_eq!(
+        (summary.kind, summary.nonce, summary.calls),
+        (BatchKind::Main, 42, 9)
+    );
+    assert!(outputs[1].batch.is_none());
+}
+
+#[test]
+fn chunks_have_consecutive_nonces_and_restore_the_paused_state_themselves() {
+    let f = fixture(Some(6), false);
+    let outputs = build_with(&f, &refund_plan(&f.registry, 5)).unwrap();
+    let names: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "refund.1.json",
+            "refund.2.json",
+            "refund.3.json",
+            "refund.safe.json"
+        ]
+    );
+    let manifest = manifest(&outputs);
+    let batches = manifest["batches"].as_array().unwrap();
+    assert_eq!(batches.len(), 3);
+    let mut delisted = Vec::new();
+    for (i, batch) in batches.iter().enumerate() {
+        assert_eq!(batch["file"], names[i]);
+        assert_eq!(batch["safe_tx"]["nonce"], (42 + i).to_string());
+        assert_eq!(outputs[i].batch.as_ref().unwrap().nonce, 42 + i as u64);
+        let file = json(&outputs[i]);
+        assert_eq!(
+            file["meta"]["name"],
+            format!("Refunds (part {} of 3)", i + 1)
+        );
+        let functions = inner_functions(batch);
+        assert_eq!(
+            functions[..2],
+            ["JobRegistry.unpause", "StakeManager.unpause"],
+            "{functions:?}"
+        );
+        assert_eq!(
+            functions[functions.len() - 2..],
+            ["JobRegistry.pause", "StakeManager.pause"]
+        );
+        let body = &functions[2..functions.len() - 2];
+        assert!(!body.is_empty() && body.iter().all(|f| f == "JobRegistry.delistJob"));
+        for call in &batch["calls"].as_array().unwrap()[2..functions.len() - 2] {
+            delisted.push(
+                call["decoded"]["children"][0]["args"][0]["value"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            );
+        }
+    }
+    assert_eq!(delisted, ["1", "2", "3", "4", "5"]);
+}
+
+#[test]
+fn too_small_a_max_calls_names_its_place() {
+    let f = fixture(Some(4), false);
+    let err = build_with(&f, &refund_plan(&f.registry, 5)).unwrap_err();
+    assert_eq!(err.location().to_string(), "refund.toml:5:13");
+    assert!(
+        err.to_string()
+            .starts_with("refund.toml:5:13: max_calls = 4 is too small"),
+        "{err}"
+    );
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    let f = fixture(Some(6), false);
+    let plan = refund_plan(&f.registry, 5);
+    assert_eq!(
+        build_with(&f, &plan).unwrap(),
+        build_with(&f, &plan).unwrap()
+    );
+}
+
+#[test]
+fn every_transaction_reencodes_from_its_contract_inputs() {
+    let f = fixture(Some(6), false);
+    let outputs = build_with(&f, &refund_plan(&f.registry, 5)).unwrap();
+    for output in outputs.iter().filter(|o| o.batch.is_some()) {
+        let batch = parse_json(&output.contents).unwrap();
+        assert!(check(&batch).unwrap().valid, "{}", output.name);
+        for tx in batch["transactions"].as_array().unwrap() {
+            let method: ContractMethod = ContractMethod {
+                inputs: tx["contractMethod"]["inputs"].as_array().unwrap().clone(),
+                name: tx["contractMethod"]["name"].as_str().unwrap().to_string(),
+                payable: tx["contractMethod"]["payable"].as_bool().unwrap(),
+            };
+            let values: Vec<(String, String)> = tx["contractInputsValues"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+                .collect();
+            let encoded = encode_contract_inputs(&method, &values).unwrap();
+            assert_eq!(
+                alloy_primitives::hex::encode_prefixed(encoded),
+                tx["data"].as_str().unwrap()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_accept_batch_belongs_to_the_new_owner() {
+    let f = fixture(None, true);
+    let registry = &f.registry;
+    let plan = Plan {
+        steps: vec![Step::Call(planned(
+            registry,
+            "TaxPolicy",
+            TAX_POLICY,
+            "transferOwnership",
+            vec![DynSolValue::Address(BACKUP)],
+        ))],
+        accept: Some(AcceptPlan {
+            new_owner: BACKUP,
+            calls: vec![planned(
+                registry,
+                "TaxPolicy",
+                TAX_POLICY,
+                "acceptOwnership",
+                vec![],
+            )],
+        }),
+        signers: None,
+    };
+    let outputs = build_with(&f, &plan).unwrap();
+    let names: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["refund.json", "refund.accept.json", "refund.safe.json"]
+    );
+    let accept = json(&outputs[1]);
+    assert_eq!(
+        accept["meta"]["createdFromSafeAddress"],
+        BACKUP.to_checksum(None)
+    );
+    assert_eq!(accept["meta"]["name"], "Refunds: acceptOwnership");
+    let summary = outputs[1].batch.as_ref().unwrap();
+    assert_eq!(
+        (summary.kind, summary.safe, summary.nonce),
+        (BatchKind::Accept, BACKUP, 7)
+    );
+    let manifest = manifest(&outputs);
+    let batch = &manifest["batches"][1];
+    assert_eq!(batch["kind"], "accept");
+    assert_eq!(batch["safe"], BACKUP.to_checksum(None));
+    assert_eq!(batch["safe_version"], "1.3.0");
+    // One call: proposed as it is, a CALL from the backup Safe.
+    assert_eq!(batch["safe_tx"]["to"], TAX_POLICY.to_checksum(None));
+    assert_eq!(batch["safe_tx"]["operation"], "0");
+    assert_eq!(batch["calls"][0]["decoded"]["function"], "acceptOwnership");
+    assert_eq!(
+        manifest["batches"][0]["calls"][0]["decoded"]["args"][0]["value_name"],
+        "backup-safe"
+    );
+}
+
+#[test]
+fn an_accept_batch_without_an_accept_table_is_an_error() {
+    let f = fixture(None, false);
+    let registry = &f.registry;
+    let plan = Plan {
+        steps: vec![Step::Call(planned(
+            registry,
+            "TaxPolicy",
+            TAX_POLICY,
+            "transferOwnership",
+            vec![DynSolValue::Address(BACKUP)],
+        ))],
+        accept: Some(AcceptPlan {
+            new_owner: BACKUP,
+            calls: vec![planned(
+                registry,
+                "TaxPolicy",
+                TAX_POLICY,
+                "acceptOwnership",
+                vec![],
+            )],
+        }),
+        signers: None,
+    };
+    let err = build_with(&f, &plan).unwrap_err();
+    assert!(err.to_string().contains("add an [accept] table"), "{err}");
+}
+
+#[test]
+fn the_manifest_records_inputs_hashes_and_signers() {
+    let f = fixture(None, false);
+    let mut plan = refund_plan(&f.registry, 2);
+    plan.signers = Some(SignerChange {
+        owners: vec![
+            address!("0xa11ce00000000000000000000000000000000001"),
+            BACKUP,
+        ],
+        threshold: 2,
+    });
+    let outputs = build_with(&f, &plan).unwrap();
+    let m = manifest(&outputs);
+    let keys: Vec<&str> = m.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut expected = [
+        "bundlec_version",
+        "bundle",
+        "inputs",
+        "chain_id",
+        "safe",
+        "safe_version",
+        "layout",
+        "batches",
+        "signers_after",
+    ];
+    expected.sort();
+    assert_eq!(keys, expected);
+    // Key order in the file is the schema's, not alphabetical.
+    let text = &outputs.last().unwrap().contents;
+    assert!(
+        text.starts_with("{\n  \"bundlec_version\": \"test\",\n  \"bundle\": {"),
+        "{text}"
+    );
+    assert!(text.ends_with("}\n"));
+    assert_eq!(m["chain_id"], "1");
+    assert_eq!(m["safe_version"], "1.4.1");
+    assert_eq!(m["layout"], "system-pause");
+    assert_eq!(m["signers_after"]["threshold"], "2");
+    assert_eq!(m["signers_after"]["owners"][1], BACKUP.to_checksum(None));
+    let inputs = m["inputs"].as_array().unwrap();
+    assert_eq!(inputs[0]["role"], "intent");
+    assert_eq!(inputs[0]["name"], "refund.toml");
+    assert_eq!(
+        inputs[0]["keccak256"],
+        alloy_primitives::hex::encode_prefixed(alloy_primitives::keccak256(f.text.as_bytes()))
+    );
+    let abis: Vec<(&str, &str)> = inputs[1..]
+        .iter()
+        .map(|i| (i["role"].as_str().unwrap(), i["contract"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        abis,
+        [
+            ("embedded-abi", "JobRegistry"),
+            ("embedded-abi", "StakeManager"),
+            ("embedded-abi", "SystemPause")
+        ]
+    );
+    // Several calls: MultiSendCallOnly 1.4.1 by DELEGATECALL.
+    let tx = &m["batches"][0]["safe_tx"];
+    assert_eq!(tx["operation"], "1");
+    assert_eq!(tx["to"], "0x9641d764fc13c8B624c04430C7356C1C7C8102e2");
+    assert_eq!(tx["value"], "0");
+    for key in ["domain_hash", "message_hash", "safe_tx_hash"] {
+        let hash = tx[key].as_str().unwrap();
+        assert!(
+            hash.len() == 66 && hash == hash.to_lowercase(),
+            "{key}: {hash}"
+        );
+    }
+    assert_eq!(
+        m["batches"][0]["batch_checksum"],
+        json(&outputs[0])["meta"]["checksum"]
+    );
+}
+
+#[test]
+fn a_plan_without_calls_is_an_error() {
+    let f = fixture(None, false);
+    let plan = Plan {
+        steps: vec![],
+        accept: None,
+        signers: None,
+    };
+    let err = build_with(&f, &plan).unwrap_err();
+    assert!(err.to_string().contains("nothing to build"), "{err}");
+}
