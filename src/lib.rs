@@ -16,3 +16,4 @@ pub mod plan;
 pub mod runbook;
 pub mod safe;
 pub mod txbuilder;
+pub mod verify;

@@ -11,8 +11,9 @@ use std::fs;
 use std::path::{Component, Path, PathBuf};
 
 use bundlec::abi::registry::AbiRegistry;
+use bundlec::address_book::AddressBook;
 use bundlec::build::{
-    self, AbiFile, AbiOrigin, BuildRequest, InputFile, Inputs, OutputFile,
+    self, AbiFile, AbiOrigin, BatchKind, BuildRequest, InputFile, Inputs, OutputFile,
 };
 use bundlec::plan::plan_runbook;
 use bundlec::runbook::{
@@ -20,6 +21,7 @@ use bundlec::runbook::{
     parse_runbook,
 };
 use bundlec::safe::view;
+use bundlec::verify::Target as VerifyTarget;
 use clap::Args;
 
 use super::{CliError, Outcome, args};
@@ -114,6 +116,71 @@ struct Compiled {
     runbook: Runbook,
     deployment: Deployment,
     registry: AbiRegistry,
+}
+
+/// An intent file compiled in memory, for `bundlec verify --intent`.
+pub struct CompiledIntent {
+    outputs: Vec<OutputFile>,
+    runbook: Runbook,
+    deployment: Deployment,
+    /// The ABIs the intent was compiled with (embedded, --abi-dir, deployment).
+    pub registry: AbiRegistry,
+}
+
+impl CompiledIntent {
+    /// The batch of that file name (or the only batch), as JSON, and the Safe
+    /// that proposes it.
+    pub fn batch_named(&self, name: &str) -> Option<(serde_json::Value, VerifyTarget)> {
+        let batches: Vec<&OutputFile> = self.outputs.iter().filter(|o| o.batch.is_some()).collect();
+        let output = batches
+            .iter()
+            .find(|o| o.name == name)
+            .or(if batches.len() == 1 {
+                batches.first()
+            } else {
+                None
+            })?;
+        let summary = output.batch.as_ref()?;
+        let version = match summary.kind {
+            BatchKind::Main => self.runbook.safe.version,
+            BatchKind::Accept => self.runbook.accept.as_ref()?.version,
+        };
+        let value = serde_json::from_str(&output.contents).ok()?;
+        Some((
+            value,
+            VerifyTarget {
+                chain_id: self.runbook.safe.chain_id,
+                safe: summary.safe,
+                version,
+                nonce: alloy_primitives::U256::from(summary.nonce),
+            },
+        ))
+    }
+
+    pub fn batch_names(&self) -> Vec<String> {
+        self.outputs
+            .iter()
+            .filter(|o| o.batch.is_some())
+            .map(|o| o.name.clone())
+            .collect()
+    }
+
+    /// Names from the deployment, with `safe` as the Safe that signs.
+    pub fn address_book(&self, safe: alloy_primitives::Address) -> AddressBook {
+        AddressBook::for_deployment(&self.deployment, safe)
+    }
+}
+
+/// Compiles `path` the way `bundlec build` would, without writing anything.
+pub fn compile_for_verify(path: &Path, abi_dir: Option<&Path>) -> Result<CompiledIntent, CliError> {
+    let (registry, abi_dir_files) = base_registry(abi_dir)?;
+    let compiled = compile(path, &registry, &abi_dir_files).map_err(CliError)?;
+    Ok(CompiledIntent {
+        outputs: compiled.outputs,
+        runbook: compiled.runbook,
+        deployment: compiled.deployment,
+        registry: compiled.registry,
+    })
 }
 
 /// Reads, parses, plans and builds one intent file. Errors are the text to

@@ -10,6 +10,7 @@ mod build;
 mod checksum;
 mod decode;
 mod hash;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -47,6 +48,9 @@ enum Command {
     /// Decode calldata into a tree of calls, offline, against the embedded ABIs
     #[command(after_help = EXIT_CODES)]
     Decode(decode::DecodeArgs),
+    /// Verify a batch offline: recompute, decode, compare with the intent, manifest or proposed Safe transaction
+    #[command(after_help = EXIT_CODES)]
+    Verify(Box<verify::VerifyArgs>),
 }
 
 /// How a command that ran to the end turned out.
@@ -74,6 +78,7 @@ pub fn main() -> ExitCode {
         Command::Hash(args) => hash::run(*args),
         Command::Checksum(args) => checksum::run(args),
         Command::Decode(args) => decode::run(args),
+        Command::Verify(args) => verify::run(*args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -324,7 +324,10 @@ fn resolve_names(
     value: &toml::Value,
     lookup: &dyn Fn(&str) -> Option<Address>,
 ) -> toml::Value {
-    if let Some(inner) = ty.strip_suffix(']').and_then(|t| t.rfind('[').map(|i| &ty[..i])) {
+    if let Some(inner) = ty
+        .strip_suffix(']')
+        .and_then(|t| t.rfind('[').map(|i| &ty[..i]))
+    {
         return match value {
             toml::Value::Array(items) => toml::Value::Array(
                 items
@@ -376,20 +379,32 @@ mod label_tests {
         let text = |s: &str| toml::Value::String(s.into());
         let resolved = resolve_names("address", &[], &text("backup-safe"), &lookup);
         assert_eq!(resolved, text(&backup.to_string()));
-        assert_eq!(resolve_names("string", &[], &text("backup-safe"), &lookup), text("backup-safe"));
+        assert_eq!(
+            resolve_names("string", &[], &text("backup-safe"), &lookup),
+            text("backup-safe")
+        );
         let list = toml::Value::Array(vec![text("backup-safe"), text("0x01")]);
         let resolved = resolve_names("address[2]", &[], &list, &lookup);
-        assert_eq!(resolved, toml::Value::Array(vec![text(&backup.to_string()), text("0x01")]));
-        let components: Vec<Param> =
-            serde_json::from_str(r#"[{"name":"to","type":"address"},{"name":"memo","type":"string"}]"#).unwrap();
+        assert_eq!(
+            resolved,
+            toml::Value::Array(vec![text(&backup.to_string()), text("0x01")])
+        );
+        let components: Vec<Param> = serde_json::from_str(
+            r#"[{"name":"to","type":"address"},{"name":"memo","type":"string"}]"#,
+        )
+        .unwrap();
         let mut table = toml::Table::new();
         table.insert("to".into(), text("backup-safe"));
         table.insert("memo".into(), text("backup-safe"));
-        let toml::Value::Table(out) =
-            resolve_names("tuple[]", &components, &toml::Value::Array(vec![toml::Value::Table(table)]), &lookup)
-                .as_array()
-                .unwrap()[0]
-                .clone()
+        let toml::Value::Table(out) = resolve_names(
+            "tuple[]",
+            &components,
+            &toml::Value::Array(vec![toml::Value::Table(table)]),
+            &lookup,
+        )
+        .as_array()
+        .unwrap()[0]
+            .clone()
         else {
             panic!("not a table")
         };

@@ -1,0 +1,230 @@
+//! Reading a Transaction Builder batch from anywhere (bundlec's own, a
+//! colleague's, an export from the Safe UI) into the calls the Safe will make.
+//!
+//! The rules are the Transaction Builder's: a truthy `data` string is sent as
+//! it is and `contractMethod`/`contractInputsValues` are then only a label;
+//! without `data` the call is encoded from method and values. A structurally
+//! broken file (the UI would refuse it) is bad input; a label that disagrees
+//! with the bytes is a finding.
+
+use alloy_dyn_abi::JsonAbiExt;
+use alloy_json_abi::{Function, Param, StateMutability};
+use alloy_primitives::{Address, Bytes};
+use serde_json::{Map, Value};
+
+use super::findings::{Code, Findings};
+use crate::abi::values::args_from_contract_inputs;
+use crate::parse::{parse_address, parse_hex_bytes, parse_uint256};
+use crate::safe::batching::Call;
+
+/// Why a batch file is not one the Transaction Builder would load.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct BatchError {
+    pub path: String,
+    pub message: String,
+}
+
+fn bad<T>(path: impl Into<String>, message: impl Into<String>) -> Result<T, BatchError> {
+    Err(BatchError {
+        path: path.into(),
+        message: message.into(),
+    })
+}
+
+/// The parts of a batch verify works with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchContents {
+    pub chain_id: Option<String>,
+    pub created_from_safe: Option<String>,
+    pub calls: Vec<Call>,
+    /// The readable label of each call, when the batch carries one.
+    pub labels: Vec<Option<Function>>,
+}
+
+/// Reads the batch's calls; label checks go to `findings` under `tx N`.
+pub fn read_batch(batch: &Value, findings: &mut Findings) -> Result<BatchContents, BatchError> {
+    let Some(object) = batch.as_object() else {
+        return bad("batch", "a batch file must be a JSON object");
+    };
+    let chain_id = match object.get("chainId") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(other) => Some(other.to_string()),
+    };
+    let created_from_safe = object
+        .get("meta")
+        .and_then(|m| m.get("createdFromSafeAddress"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let Some(transactions) = object.get("transactions").and_then(Value::as_array) else {
+        return bad("batch", "`transactions` must be an array");
+    };
+    if transactions.is_empty() {
+        return bad("batch", "`transactions` is empty: there is nothing to sign");
+    }
+    let mut calls = Vec::with_capacity(transactions.len());
+    let mut labels = Vec::with_capacity(transactions.len());
+    for (index, tx) in transactions.iter().enumerate() {
+        let (call, label) = read_transaction(index, tx, findings)?;
+        calls.push(call);
+        labels.push(label);
+    }
+    Ok(BatchContents {
+        chain_id,
+        created_from_safe,
+        calls,
+        labels,
+    })
+}
+
+fn read_transaction(
+    index: usize,
+    tx: &Value,
+    findings: &mut Findings,
+) -> Result<(Call, Option<Function>), BatchError> {
+    let path = format!("tx {index}");
+    let Some(tx) = tx.as_object() else {
+        return bad(path, "a transaction must be a JSON object");
+    };
+    let to = match tx.get("to") {
+        Some(Value::String(s)) => parse_address(s).or_else(|e| bad(&path, format!("`to`: {e}")))?,
+        _ => return bad(path, "`to` must be an address string"),
+    };
+    // The UI refuses a batch whose value is a JSON number.
+    let value = match tx.get("value") {
+        Some(Value::String(s)) => {
+            parse_uint256(s).or_else(|e| bad(&path, format!("`value`: {e}")))?
+        }
+        _ => return bad(path, "`value` must be a decimal string of wei"),
+    };
+    let label = match tx.get("contractMethod") {
+        None | Some(Value::Null) => None,
+        Some(method) => Some(
+            contract_method(method).or_else(|e| bad(&path, format!("`contractMethod`: {e}")))?,
+        ),
+    };
+    let inputs = match tx.get("contractInputsValues") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(map)) => Some(map),
+        Some(_) => return bad(path, "`contractInputsValues` must be an object of strings"),
+    };
+    // JavaScript truthiness: "" and null are absent, "0x" is present (empty calldata).
+    let raw_data = match tx.get("data") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.is_empty() => None,
+        Some(Value::String(s)) => {
+            Some(parse_hex_bytes(s).or_else(|e| bad(&path, format!("`data`: {e}")))?)
+        }
+        Some(_) => return bad(path, "`data` must be a hex string or null"),
+    };
+    // A method with values is a complete readable call, and must be the bytes.
+    // A method without values next to explicit data is what the app exports
+    // for custom data (it shows "Custom hex data" and ignores the method), so
+    // it is no claim about the bytes; the decoded tree shows what they do.
+    let labelled = match (&label, inputs, &raw_data) {
+        (Some(function), Some(values), _) => Some(encode_label(function, values)),
+        (Some(function), None, None) if function.inputs.is_empty() => {
+            Some(encode_label(function, &Map::new()))
+        }
+        _ => None,
+    };
+    let data = match (raw_data, labelled) {
+        (Some(data), Some(Ok(encoded))) => {
+            if encoded != data {
+                findings.add(
+                    Code::LabelMismatch,
+                    &path,
+                    format!(
+                        "the readable method {} does not encode to this transaction's data: the bytes do something else",
+                        signature_of(&label)
+                    ),
+                );
+            }
+            data
+        }
+        (Some(data), Some(Err(reason))) => {
+            findings.add(
+                Code::LabelMismatch,
+                &path,
+                format!("the readable method {} cannot be encoded ({reason}), so it does not describe the data", signature_of(&label)),
+            );
+            data
+        }
+        (Some(data), None) => data,
+        (None, Some(Ok(encoded))) => encoded,
+        (None, Some(Err(reason))) => {
+            findings.add(
+                Code::ContractMethodUnencodable,
+                &path,
+                format!(
+                    "the Safe app cannot encode {} ({reason}) and would silently send empty data instead",
+                    signature_of(&label)
+                ),
+            );
+            Bytes::new()
+        }
+        (None, None) => Bytes::new(),
+    };
+    Ok((Call { to, value, data }, label))
+}
+
+fn signature_of(label: &Option<Function>) -> String {
+    label
+        .as_ref()
+        .map_or_else(|| "?".into(), Function::signature)
+}
+
+/// The `contractMethod` object as an ABI function (`internalType` optional).
+fn contract_method(method: &Value) -> Result<Function, String> {
+    let name = method
+        .get("name")
+        .and_then(Value::as_str)
+        .ok_or("`name` must be a string")?
+        .to_string();
+    let inputs: Vec<Param> = match method.get("inputs") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(inputs) => {
+            serde_json::from_value(inputs.clone()).map_err(|e| format!("`inputs`: {e}"))?
+        }
+    };
+    let payable = method
+        .get("payable")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    Ok(Function {
+        name,
+        inputs,
+        outputs: Vec::new(),
+        state_mutability: if payable {
+            StateMutability::Payable
+        } else {
+            StateMutability::NonPayable
+        },
+    })
+}
+
+fn encode_label(function: &Function, values: &Map<String, Value>) -> Result<Bytes, String> {
+    // The app does not encode these names at all.
+    if function.name == "receive" || function.name == "fallback" {
+        return Err(format!(
+            "`{}` is not a callable function name",
+            function.name
+        ));
+    }
+    let args = args_from_contract_inputs(function, values).map_err(|e| e.to_string())?;
+    function
+        .abi_encode_input(&args)
+        .map(Bytes::from)
+        .map_err(|e| e.to_string())
+}
+
+/// Reads `createdFromSafeAddress` leniently: any case, checksum not enforced
+/// (the UI writes what the SDK gave it; the comparison is by value).
+pub fn loose_address(text: &str) -> Option<Address> {
+    let digits = text.strip_prefix("0x")?;
+    if digits.len() != 40 {
+        return None;
+    }
+    digits.parse().ok()
+}

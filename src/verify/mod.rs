@@ -1,0 +1,427 @@
+//! The signer's independent check: recompute everything from the batch bytes,
+//! decode every call, compare with whatever else the signer was given (the
+//! intent, a manifest, a proposed Safe transaction, a hash), and report
+//! findings. Pure: the caller reads the files and picks the expectations.
+
+pub mod batch;
+pub mod findings;
+pub mod given;
+pub mod render;
+mod scan;
+
+use alloy_primitives::{Address, B256, U256};
+use serde_json::Value;
+
+use crate::abi::registry::AbiRegistry;
+use crate::address_book::AddressBook;
+use crate::decode::{CallNode, CallSite, Decoder};
+use crate::safe::batching::{Call, safe_tx_for_calls};
+use crate::safe::view::SafeTxView;
+use crate::safe::{self, Operation, SafeTx, SafeTxHashes, SafeVersion, nested};
+use crate::txbuilder::{self, ChecksumReport};
+
+pub use batch::{BatchContents, BatchError, read_batch};
+pub use findings::{Code, Finding, Findings, Severity};
+pub use given::{GivenSafeTx, GivenSafeTxError, parse_given_safe_tx};
+
+/// Which Safe is to sign, where, and at which nonce.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub chain_id: u64,
+    pub safe: Address,
+    pub version: SafeVersion,
+    pub nonce: U256,
+}
+
+/// An owner Safe that approves the batch's hash with `approveHash`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NestedOwner {
+    pub safe: Address,
+    pub version: SafeVersion,
+    pub nonce: U256,
+}
+
+/// Everything a verification compares.
+pub struct Request<'a> {
+    pub batch: &'a Value,
+    pub target: Target,
+    /// The calls the intent recompiles to, when `--intent` was given.
+    pub intent_calls: Option<&'a [Call]>,
+    /// The manifest's record of this batch's Safe transaction.
+    pub manifest_safe_tx: Option<&'a SafeTxView>,
+    pub given_safe_tx: Option<&'a GivenSafeTx>,
+    pub expect_safe_tx_hash: Option<B256>,
+    pub nested: Option<NestedOwner>,
+    pub registry: &'a AbiRegistry,
+    pub book: &'a AddressBook,
+    pub strict: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerifiedTransaction {
+    pub call: Call,
+    pub tree: Option<CallNode>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub ok: bool,
+    pub checksum: ChecksumReport,
+    pub target: Target,
+    pub transactions: Vec<VerifiedTransaction>,
+    pub safe_tx: SafeTx,
+    pub hashes: SafeTxHashes,
+    pub nested: Option<(NestedOwner, SafeTx, SafeTxHashes)>,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    #[error("the batch is not one the Transaction Builder would load: {0}")]
+    Batch(#[from] BatchError),
+    #[error("the batch is not a JSON object")]
+    NotAnObject,
+    #[error(transparent)]
+    Batching(#[from] crate::safe::batching::BatchingError),
+}
+
+pub fn verify(request: &Request) -> Result<Report, VerifyError> {
+    let target = &request.target;
+    let mut findings = Findings::new(request.strict);
+
+    let checksum = txbuilder::check(request.batch).map_err(|_| VerifyError::NotAnObject)?;
+    match &checksum.stored {
+        None => findings.add(
+            Code::ChecksumMissing,
+            "batch",
+            "the batch has no meta.checksum, so nothing shows it is the file that was written",
+        ),
+        Some(_) if !checksum.valid => findings.add(
+            Code::ChecksumMismatch,
+            "batch",
+            "meta.checksum does not match the contents: the file was changed after it was written",
+        ),
+        Some(_) => {}
+    }
+
+    let contents = read_batch(request.batch, &mut findings)?;
+    if contents.chain_id.as_deref() != Some(target.chain_id.to_string().as_str()) {
+        findings.add(
+            Code::ChainMismatch,
+            "batch",
+            format!(
+                "the batch is for chain {}, not chain {}",
+                contents.chain_id.as_deref().unwrap_or("(none)"),
+                target.chain_id
+            ),
+        );
+    }
+    let created_from = contents
+        .created_from_safe
+        .as_deref()
+        .and_then(batch::loose_address);
+    if created_from != Some(target.safe) {
+        findings.add(
+            Code::SafeMismatch,
+            "batch",
+            format!(
+                "the batch was made for Safe {}, not {}",
+                contents.created_from_safe.as_deref().unwrap_or("(none)"),
+                target.safe.to_checksum(None)
+            ),
+        );
+    }
+
+    let decoder = Decoder::new(request.registry, request.book);
+    let mut transactions = Vec::with_capacity(contents.calls.len());
+    for (index, call) in contents.calls.iter().enumerate() {
+        let site = CallSite {
+            to: Some(call.to),
+            value: Some(call.value),
+            operation: Some(Operation::Call),
+        };
+        let path = format!("tx {index}");
+        let tree = match decoder.decode(site, &call.data, &path) {
+            Ok(tree) => {
+                scan::scan_tree(&tree, target, request.book, &mut findings);
+                Some(tree)
+            }
+            Err(err) => {
+                findings.add(
+                    Code::CalldataMalformed,
+                    &path,
+                    format!("the data cannot be read as the call it claims to be: {err}"),
+                );
+                None
+            }
+        };
+        transactions.push(VerifiedTransaction {
+            call: call.clone(),
+            tree,
+        });
+    }
+
+    if let Some(expected) = request.intent_calls {
+        compare_with_intent(expected, &contents.calls, &decoder, &mut findings);
+    }
+
+    let safe_tx = safe_tx_for_calls(
+        &contents.calls,
+        target.version,
+        target.chain_id,
+        target.nonce,
+    )?;
+    let hashes = safe::safe_tx_hashes(target.version, target.chain_id, target.safe, &safe_tx);
+    scan::scan_safe_tx(&safe_tx, "safe_tx", target, &mut findings);
+
+    if let Some(recorded) = request.manifest_safe_tx {
+        let computed = SafeTxView::new(&safe_tx, &hashes);
+        for (field, want, got) in view_differences(&computed, recorded) {
+            findings.add(
+                Code::ManifestMismatch,
+                "manifest",
+                format!("the manifest's {field} is {got}, but this batch gives {want}"),
+            );
+        }
+    }
+
+    if let Some(given) = request.given_safe_tx {
+        compare_given(given, &safe_tx, &hashes, target, &decoder, &mut findings);
+    }
+    if let Some(expected) = request.expect_safe_tx_hash
+        && expected != hashes.safe_tx_hash
+    {
+        findings.add(
+            Code::SafeTxHashMismatch,
+            "safe_tx",
+            format!(
+                "this batch gives safeTxHash {}, not the expected {expected}",
+                hashes.safe_tx_hash
+            ),
+        );
+    }
+
+    let nested = request.nested.clone().map(|owner| {
+        let approve = nested::approve_hash_tx(target.safe, hashes.safe_tx_hash, owner.nonce);
+        let approve_hashes =
+            safe::safe_tx_hashes(owner.version, target.chain_id, owner.safe, &approve);
+        (owner, approve, approve_hashes)
+    });
+
+    let findings = findings.into_vec();
+    let ok = findings.iter().all(|f| f.severity != Severity::Error);
+    Ok(Report {
+        ok,
+        checksum,
+        target: target.clone(),
+        transactions,
+        safe_tx,
+        hashes,
+        nested,
+        findings,
+    })
+}
+
+fn describe_call(call: &Call, decoder: &Decoder) -> String {
+    let site = CallSite {
+        to: Some(call.to),
+        value: Some(call.value),
+        operation: Some(Operation::Call),
+    };
+    match decoder.decode(site, &call.data, "") {
+        Ok(tree) => {
+            let text = crate::decode::render::tree_text(&tree, decoder.book);
+            text.lines()
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("[] ")
+                .to_string()
+        }
+        Err(_) => format!(
+            "{} value {} data {}",
+            call.to.to_checksum(None),
+            call.value,
+            alloy_primitives::hex::encode_prefixed(&call.data)
+        ),
+    }
+}
+
+fn compare_with_intent(
+    expected: &[Call],
+    actual: &[Call],
+    decoder: &Decoder,
+    findings: &mut Findings,
+) {
+    let first_difference =
+        (0..expected.len().max(actual.len())).find(|&i| expected.get(i) != actual.get(i));
+    let Some(index) = first_difference else {
+        return;
+    };
+    let side = |call: Option<&Call>| {
+        call.map_or_else(|| "(no call)".to_string(), |c| describe_call(c, decoder))
+    };
+    findings.add(
+        Code::IntentMismatch,
+        format!("tx {index}"),
+        format!(
+            "the batch differs from what the intent compiles to: expected {} but the batch has {}{}",
+            side(expected.get(index)),
+            side(actual.get(index)),
+            if expected.len() != actual.len() {
+                format!(" ({} calls expected, {} in the batch)", expected.len(), actual.len())
+            } else {
+                String::new()
+            }
+        ),
+    );
+}
+
+/// Field-by-field differences as (field, computed, recorded).
+fn view_differences(
+    computed: &SafeTxView,
+    recorded: &SafeTxView,
+) -> Vec<(&'static str, String, String)> {
+    let pairs: [(&'static str, &String, &String); 13] = [
+        ("to", &computed.to, &recorded.to),
+        ("value", &computed.value, &recorded.value),
+        ("data", &computed.data, &recorded.data),
+        ("operation", &computed.operation, &recorded.operation),
+        ("safe_tx_gas", &computed.safe_tx_gas, &recorded.safe_tx_gas),
+        ("base_gas", &computed.base_gas, &recorded.base_gas),
+        ("gas_price", &computed.gas_price, &recorded.gas_price),
+        ("gas_token", &computed.gas_token, &recorded.gas_token),
+        (
+            "refund_receiver",
+            &computed.refund_receiver,
+            &recorded.refund_receiver,
+        ),
+        ("nonce", &computed.nonce, &recorded.nonce),
+        ("domain_hash", &computed.domain_hash, &recorded.domain_hash),
+        (
+            "message_hash",
+            &computed.message_hash,
+            &recorded.message_hash,
+        ),
+        (
+            "safe_tx_hash",
+            &computed.safe_tx_hash,
+            &recorded.safe_tx_hash,
+        ),
+    ];
+    pairs
+        .into_iter()
+        .filter(|(_, a, b)| !a.eq_ignore_ascii_case(b))
+        .map(|(field, a, b)| (field, a.clone(), b.clone()))
+        .collect()
+}
+
+fn compare_given(
+    given: &GivenSafeTx,
+    computed: &SafeTx,
+    hashes: &SafeTxHashes,
+    target: &Target,
+    decoder: &Decoder,
+    findings: &mut Findings,
+) {
+    let given_hashes =
+        safe::safe_tx_hashes(target.version, target.chain_id, target.safe, &given.tx);
+    if let Some(claimed) = given.claimed_hash
+        && claimed != given_hashes.safe_tx_hash
+    {
+        findings.add(
+            Code::SafeTxHashMismatch,
+            "given_safe_tx",
+            format!(
+                "the given transaction claims safeTxHash {claimed}, but its fields hash to {}",
+                given_hashes.safe_tx_hash
+            ),
+        );
+    }
+    let g = &given.tx;
+    let fields: [(&str, String, String); 10] = [
+        ("to", computed.to.to_checksum(None), g.to.to_checksum(None)),
+        ("value", computed.value.to_string(), g.value.to_string()),
+        (
+            "data",
+            alloy_primitives::hex::encode_prefixed(&computed.data),
+            alloy_primitives::hex::encode_prefixed(&g.data),
+        ),
+        (
+            "operation",
+            computed.operation.to_string(),
+            g.operation.to_string(),
+        ),
+        (
+            "safeTxGas",
+            computed.safe_tx_gas.to_string(),
+            g.safe_tx_gas.to_string(),
+        ),
+        (
+            "baseGas",
+            computed.base_gas.to_string(),
+            g.base_gas.to_string(),
+        ),
+        (
+            "gasPrice",
+            computed.gas_price.to_string(),
+            g.gas_price.to_string(),
+        ),
+        (
+            "gasToken",
+            computed.gas_token.to_checksum(None),
+            g.gas_token.to_checksum(None),
+        ),
+        (
+            "refundReceiver",
+            computed.refund_receiver.to_checksum(None),
+            g.refund_receiver.to_checksum(None),
+        ),
+        ("nonce", computed.nonce.to_string(), g.nonce.to_string()),
+    ];
+    for (field, want, got) in fields {
+        if want == got {
+            continue;
+        }
+        let message = if field == "data" {
+            let site = |tx: &SafeTx| CallSite {
+                to: Some(tx.to),
+                value: Some(tx.value),
+                operation: tx.known_operation(),
+            };
+            let read = |tx: &SafeTx| match decoder.decode(site(tx), &tx.data, "") {
+                Ok(tree) => {
+                    crate::decode::render::tree_text(&tree, decoder.book).replace('\n', " / ")
+                }
+                Err(err) => format!("unreadable data ({err})"),
+            };
+            format!(
+                "the given transaction's data is {} but this batch needs {}",
+                read(g),
+                read(computed)
+            )
+        } else {
+            format!("the given transaction has {field} {got}, but this batch needs {want}")
+        };
+        findings.add(Code::SafeTxMismatch, "given_safe_tx", message);
+    }
+    if given_hashes.safe_tx_hash != hashes.safe_tx_hash {
+        findings.add(
+            Code::SafeTxHashMismatch,
+            "given_safe_tx",
+            format!(
+                "the given transaction hashes to {}, this batch to {}: do not sign it",
+                given_hashes.safe_tx_hash, hashes.safe_tx_hash
+            ),
+        );
+    }
+    scan::scan_safe_tx(g, "given_safe_tx", target, findings);
+    // Whatever the given transaction would run is scanned too.
+    let site = CallSite {
+        to: Some(g.to),
+        value: Some(g.value),
+        operation: g.known_operation(),
+    };
+    if let Ok(tree) = decoder.decode(site, &g.data, "given_safe_tx") {
+        scan::scan_tree(&tree, target, decoder.book, findings);
+    }
+}

@@ -1,0 +1,525 @@
+//! One fixture per verify finding and error, under fixtures/verify/, each run
+//! through `bundlec verify` with the exit code and finding it must produce.
+//!
+//! The fixture files are generated here (batches need valid checksums to show
+//! that only the semantic check catches them); the test fails when a committed
+//! fixture drifts, and `BUNDLEC_REGENERATE=1` rewrites them.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use alloy_dyn_abi::{DynSolValue, JsonAbiExt};
+use alloy_primitives::{Address, Bytes, U256, address, hex};
+use bundlec::abi::registry::AbiRegistry;
+use bundlec::safe::batching::{Call, safe_tx_for_calls};
+use bundlec::safe::view::SafeTxView;
+use bundlec::safe::{self, SafeTx, SafeVersion};
+use bundlec::txbuilder::{BatchFile, BatchMeta, BatchTransaction, ContractMethod};
+use common::bundlec;
+use serde_json::{Value, json};
+
+const SAFE: Address = address!("5afe5afe5afe5afe5afe5afe5afe5afe5afe5afe");
+const SYSTEM_PAUSE: Address = address!("5555555555555555555555555555555555555555");
+const CERTIFICATE_NFT: Address = address!("f222222222222222222222222222222222222222");
+const TAX_POLICY: Address = address!("f333333333333333333333333333333333333333");
+const BACKUP_SAFE: Address = address!("b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0");
+/// Same first four and last four hex digits as the backup Safe.
+const LOOKALIKE: Address = address!("b0b0aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab0b0");
+const ATTACKER: Address = address!("a77ac6e2a77ac6e2a77ac6e2a77ac6e2a77ac6e2");
+const NONCE: u64 = 7;
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/verify")
+}
+
+fn version() -> SafeVersion {
+    "1.4.1".parse().unwrap()
+}
+
+fn registry() -> AbiRegistry {
+    AbiRegistry::embedded().unwrap()
+}
+
+fn encode(contract: &str, function: &str, args: &[DynSolValue]) -> Bytes {
+    registry()
+        .function(contract, function)
+        .unwrap()
+        .abi_encode_input(args)
+        .unwrap()
+        .into()
+}
+
+fn raw(to: Address, value: u64, data: Bytes) -> BatchTransaction {
+    BatchTransaction::raw(to, U256::from(value), data)
+}
+
+fn batch(transactions: Vec<BatchTransaction>) -> BatchFile {
+    BatchFile::new(
+        1,
+        1_764_374_400_000,
+        BatchMeta::new("verify fixture", SAFE),
+        transactions,
+    )
+}
+
+fn pause_all() -> BatchTransaction {
+    raw(SYSTEM_PAUSE, 0, encode("SystemPause", "pauseAll", &[]))
+}
+
+fn certificate_pause() -> BatchTransaction {
+    raw(CERTIFICATE_NFT, 0, encode("CertificateNFT", "pause", &[]))
+}
+
+fn calls_of(batch: &BatchFile) -> Vec<Call> {
+    batch
+        .transactions
+        .iter()
+        .map(|t| Call {
+            to: t.to,
+            value: t.value,
+            data: t.data.clone().unwrap_or_default(),
+        })
+        .collect()
+}
+
+fn safe_tx_of(batch: &BatchFile) -> SafeTx {
+    safe_tx_for_calls(&calls_of(batch), version(), 1, U256::from(NONCE)).unwrap()
+}
+
+/// A Safe transaction in the Transaction Service's JSON form.
+fn service_json(tx: &SafeTx) -> Value {
+    json!({
+        "safe": SAFE.to_checksum(None),
+        "to": tx.to.to_checksum(None),
+        "value": tx.value.to_string(),
+        "data": hex::encode_prefixed(&tx.data),
+        "operation": tx.operation,
+        "gasToken": tx.gas_token.to_checksum(None),
+        "safeTxGas": tx.safe_tx_gas.to_string(),
+        "baseGas": tx.base_gas.to_string(),
+        "gasPrice": tx.gas_price.to_string(),
+        "refundReceiver": tx.refund_receiver.to_checksum(None),
+        "nonce": tx.nonce.to::<u64>(),
+        "dataDecoded": { "method": "pauseAll", "parameters": [] },
+    })
+}
+
+struct Case {
+    name: &'static str,
+    /// Files to write: (file name, contents).
+    files: Vec<(String, String)>,
+    args: Vec<String>,
+    exit: i32,
+    codes: &'static [&'static str],
+}
+
+fn batch_case(
+    name: &'static str,
+    batch: BatchFile,
+    exit: i32,
+    codes: &'static [&'static str],
+) -> Case {
+    Case {
+        name,
+        files: vec![(format!("{name}.json"), batch.to_json_string())],
+        args: Vec::new(),
+        exit,
+        codes,
+    }
+}
+
+fn cases() -> Vec<Case> {
+    let mut cases = Vec::new();
+    let clean = batch(vec![pause_all(), certificate_pause()]);
+    cases.push(batch_case("clean-pause", clean.clone(), 0, &[]));
+
+    // The checksum is removed or wrong.
+    let mut value: Value = serde_json::from_str(&clean.to_json_string()).unwrap();
+    value["meta"].as_object_mut().unwrap().remove("checksum");
+    cases.push(Case {
+        files: vec![(
+            "checksum-missing.json".into(),
+            serde_json::to_string_pretty(&value).unwrap() + "\n",
+        )],
+        ..batch_case("checksum-missing", clean.clone(), 1, &["checksum-missing"])
+    });
+    let tampered = clean
+        .to_json_string()
+        .replacen("\"value\": \"0\"", "\"value\": \"1\"", 1);
+    cases.push(Case {
+        files: vec![("checksum-mismatch.json".into(), tampered)],
+        ..batch_case(
+            "checksum-mismatch",
+            clean.clone(),
+            1,
+            &["checksum-mismatch"],
+        )
+    });
+
+    let mut other_chain = clean.clone();
+    other_chain.chain_id = 5;
+    cases.push(Case {
+        args: vec!["--chain-id".into(), "1".into()],
+        ..batch_case("chain-mismatch", other_chain, 1, &["chain-mismatch"])
+    });
+    let mut other_safe = clean.clone();
+    other_safe.meta.created_from_safe_address = ATTACKER;
+    cases.push(Case {
+        args: vec!["--safe".into(), SAFE.to_checksum(None)],
+        ..batch_case("safe-mismatch", other_safe, 1, &["safe-mismatch"])
+    });
+
+    // The readable label says pauseAll; the bytes hand SystemPause to the attacker.
+    let mut lying = pause_all();
+    lying.data = Some(encode(
+        "SystemPause",
+        "setGovernance",
+        &[DynSolValue::Address(ATTACKER)],
+    ));
+    lying.contract_method = Some(ContractMethod {
+        inputs: vec![],
+        name: "pauseAll".into(),
+        payable: false,
+    });
+    lying.contract_inputs_values = Some(vec![]);
+    cases.push(batch_case(
+        "label-lies",
+        batch(vec![lying, certificate_pause()]),
+        1,
+        &["label-mismatch", "unlabelled-recipient"],
+    ));
+
+    let mut short = encode(
+        "JobRegistry",
+        "delistJob",
+        &[DynSolValue::Uint(U256::from(42), 256)],
+    )
+    .to_vec();
+    short.truncate(20);
+    cases.push(batch_case(
+        "calldata-malformed",
+        batch(vec![raw(
+            address!("7777777777777777777777777777777777777777"),
+            0,
+            short.into(),
+        )]),
+        1,
+        &["calldata-malformed"],
+    ));
+
+    let unencodable = BatchTransaction {
+        to: TAX_POLICY,
+        value: U256::ZERO,
+        data: None,
+        contract_method: Some(ContractMethod {
+            inputs: vec![json!({"internalType": "address", "name": "newOwner", "type": "address"})],
+            name: "transferOwnership".into(),
+            payable: false,
+        }),
+        contract_inputs_values: Some(vec![("newOwner".into(), "not an address".into())]),
+    };
+    cases.push(batch_case(
+        "contract-method-unencodable",
+        batch(vec![unencodable]),
+        1,
+        &["contract-method-unencodable"],
+    ));
+
+    // A long batch with one owner added to the Safe in the middle.
+    let mut long: Vec<BatchTransaction> = (0..40).map(|_| certificate_pause()).collect();
+    long[23] = raw(
+        SAFE,
+        0,
+        encode(
+            "Safe",
+            "addOwnerWithThreshold",
+            &[
+                DynSolValue::Address(ATTACKER),
+                DynSolValue::Uint(U256::from(1), 256),
+            ],
+        ),
+    );
+    cases.push(batch_case(
+        "hidden-add-owner",
+        batch(long.clone()),
+        0,
+        &["safe-config-change", "unlabelled-recipient"],
+    ));
+    cases.push(Case {
+        args: vec!["--strict".into()],
+        ..batch_case(
+            "hidden-add-owner-strict",
+            batch(long),
+            1,
+            &["safe-config-change"],
+        )
+    });
+
+    // Proposed Safe transactions that are not the batch's.
+    let single = batch(vec![pause_all()]);
+    let mut delegate = safe_tx_of(&single);
+    delegate.to = ATTACKER;
+    delegate.operation = 1;
+    cases.push(Case {
+        files: vec![
+            ("delegatecall-unknown.json".into(), single.to_json_string()),
+            (
+                "delegatecall-unknown.safe-tx.json".into(),
+                serde_json::to_string_pretty(&service_json(&delegate)).unwrap() + "\n",
+            ),
+        ],
+        args: vec![
+            "--safe-tx".into(),
+            "{dir}/delegatecall-unknown.safe-tx.json".into(),
+        ],
+        ..batch_case(
+            "delegatecall-unknown",
+            single.clone(),
+            1,
+            &["untrusted-delegatecall", "safe-tx-mismatch"],
+        )
+    });
+    let mut full = safe_tx_of(&clean);
+    full.to = address!("38869bf66a61cF6bDB996A6aE40D5853Fd43B526");
+    cases.push(Case {
+        files: vec![
+            ("full-multisend.json".into(), clean.to_json_string()),
+            (
+                "full-multisend.safe-tx.json".into(),
+                serde_json::to_string_pretty(&service_json(&full)).unwrap() + "\n",
+            ),
+        ],
+        args: vec![
+            "--safe-tx".into(),
+            "{dir}/full-multisend.safe-tx.json".into(),
+        ],
+        ..batch_case(
+            "full-multisend",
+            clean.clone(),
+            1,
+            &["full-multisend", "safe-tx-mismatch"],
+        )
+    });
+    let mut drain = safe_tx_of(&clean);
+    drain.gas_price = U256::from(1_000_000_000u64);
+    drain.gas_token = address!("C02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2");
+    drain.refund_receiver = ATTACKER;
+    cases.push(Case {
+        files: vec![
+            ("gas-refund-drain.json".into(), clean.to_json_string()),
+            (
+                "gas-refund-drain.safe-tx.json".into(),
+                serde_json::to_string_pretty(&service_json(&drain)).unwrap() + "\n",
+            ),
+        ],
+        args: vec![
+            "--safe-tx".into(),
+            "{dir}/gas-refund-drain.safe-tx.json".into(),
+        ],
+        ..batch_case(
+            "gas-refund-drain",
+            clean.clone(),
+            1,
+            &[
+                "gas-price",
+                "gas-token",
+                "refund-receiver",
+                "safe-tx-mismatch",
+                "safe-tx-hash-mismatch",
+            ],
+        )
+    });
+
+    cases.push(batch_case(
+        "native-value",
+        batch(vec![
+            pause_all(),
+            raw(BACKUP_SAFE, 1_000_000_000_000_000_000, Bytes::new()),
+        ]),
+        0,
+        &["native-value"],
+    ));
+    let rotate = |to: Address| {
+        raw(
+            TAX_POLICY,
+            0,
+            encode(
+                "TaxPolicy",
+                "transferOwnership",
+                &[DynSolValue::Address(to)],
+            ),
+        )
+    };
+    cases.push(batch_case(
+        "unlabelled-recipient",
+        batch(vec![rotate(ATTACKER)]),
+        0,
+        &["unlabelled-recipient"],
+    ));
+    cases.push(batch_case(
+        "lookalike-address",
+        batch(vec![rotate(LOOKALIKE)]),
+        0,
+        &["lookalike-address"],
+    ));
+    cases.push(batch_case(
+        "unknown-target",
+        batch(vec![raw(
+            ATTACKER,
+            0,
+            encode("SystemPause", "pauseAll", &[]),
+        )]),
+        0,
+        &["unknown-target"],
+    ));
+    cases.push(batch_case(
+        "unknown-selector",
+        batch(vec![raw(
+            SYSTEM_PAUSE,
+            0,
+            Bytes::from_static(&[0xde, 0xad, 0xbe, 0xef]),
+        )]),
+        0,
+        &["unknown-selector"],
+    ));
+    // burn(uint256) shares its selector with collate_propagate_storage(bytes16).
+    let mut burn = hex::decode("42966c68").unwrap();
+    burn.extend_from_slice(&U256::from(1).to_be_bytes::<32>());
+    cases.push(Case {
+        args: vec!["--abi-dir".into(), "{dir}/collision-abis".into()],
+        ..batch_case(
+            "selector-collision",
+            batch(vec![raw(ATTACKER, 0, burn.into())]),
+            0,
+            &["selector-collision", "unknown-target"],
+        )
+    });
+
+    let hashes = safe::safe_tx_hashes(version(), 1, SAFE, &safe_tx_of(&clean));
+    let mut wrong_hash = hashes.safe_tx_hash;
+    wrong_hash.0[0] ^= 1;
+    cases.push(Case {
+        args: vec!["--expect-safe-tx-hash".into(), wrong_hash.to_string()],
+        ..batch_case(
+            "expected-hash-mismatch",
+            clean.clone(),
+            1,
+            &["safe-tx-hash-mismatch"],
+        )
+    });
+
+    let mut recorded = SafeTxView::new(&safe_tx_of(&clean), &hashes);
+    recorded.nonce = "8".into();
+    let manifest = json!({
+        "chain_id": "1",
+        "safe": SAFE.to_checksum(None),
+        "safe_version": "1.4.1",
+        "batches": [{ "file": "manifest-mismatch.json", "safe": SAFE.to_checksum(None), "safe_version": "1.4.1", "safe_tx": recorded }],
+    });
+    cases.push(Case {
+        files: vec![
+            ("manifest-mismatch.json".into(), clean.to_json_string()),
+            (
+                "manifest-mismatch.safe.json".into(),
+                serde_json::to_string_pretty(&manifest).unwrap() + "\n",
+            ),
+        ],
+        args: vec![
+            "--manifest".into(),
+            "{dir}/manifest-mismatch.safe.json".into(),
+            "--nonce".into(),
+            NONCE.to_string(),
+        ],
+        ..batch_case("manifest-mismatch", clean, 1, &["manifest-mismatch"])
+    });
+    cases
+}
+
+fn sync_fixture(path: &Path, contents: &str) {
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    if committed != contents {
+        if std::env::var_os("BUNDLEC_REGENERATE").is_some() {
+            std::fs::write(path, contents).unwrap();
+        } else {
+            panic!(
+                "{} is out of date: run `BUNDLEC_REGENERATE=1 cargo test --test verify_fixtures`",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn every_finding_and_error_has_a_fixture_that_produces_it() {
+    let dir = dir();
+    let mut seen_codes = std::collections::BTreeSet::new();
+    for case in cases() {
+        for (file, contents) in &case.files {
+            sync_fixture(&dir.join(file), contents);
+        }
+        let mut args: Vec<String> = vec![
+            "verify".into(),
+            dir.join(format!("{}.json", case.name))
+                .display()
+                .to_string(),
+            "--safe-version".into(),
+            "1.4.1".into(),
+            "--deployment".into(),
+            dir.join("deployment.toml").display().to_string(),
+            "--json".into(),
+        ];
+        if !case.args.iter().any(|a| a == "--nonce") {
+            args.push("--nonce".into());
+            args.push(NONCE.to_string());
+        }
+        args.extend(
+            case.args
+                .iter()
+                .map(|a| a.replace("{dir}", &dir.display().to_string())),
+        );
+        let output = bundlec().args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(case.exit),
+            "{}: {stderr}\n{}",
+            case.name,
+            String::from_utf8_lossy(&output.stdout)
+        );
+        let report: Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("{}: {e} {stderr}", case.name));
+        let codes: Vec<&str> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap())
+            .collect();
+        for code in case.codes {
+            assert!(
+                codes.contains(code),
+                "{}: expected {code} in {codes:?}",
+                case.name
+            );
+            seen_codes.insert(*code);
+        }
+        if case.codes.is_empty() {
+            assert!(
+                codes.is_empty(),
+                "{}: unexpected findings {codes:?}",
+                case.name
+            );
+        }
+        assert_eq!(report["ok"], case.exit == 0, "{}", case.name);
+    }
+    // Every code except intent-mismatch (covered with the bundles) has a fixture.
+    for code in bundlec::verify::Code::ALL {
+        if code != bundlec::verify::Code::IntentMismatch {
+            assert!(
+                seen_codes.contains(code.as_str()),
+                "no fixture produces {}",
+                code.as_str()
+            );
+        }
+    }
+}
