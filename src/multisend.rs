@@ -19,6 +19,11 @@ sol! {
 /// The 4-byte selector of `multiSend(bytes)`.
 pub const MULTI_SEND_SELECTOR: [u8; 4] = multiSendCall::SELECTOR;
 
+/// The most records one payload may hold: as many calls as the largest batch
+/// bundlec accepts, so a payload of empty records cannot make a signer's
+/// machine build millions of tree nodes.
+pub const MAX_RECORDS: usize = 100_000;
+
 /// Bytes before a record's data: operation (1), to (20), value (32), length (32).
 const RECORD_HEADER_LEN: usize = 85;
 /// selector (4) + offset word (32) + length word (32).
@@ -40,12 +45,15 @@ pub struct MultiSendRecord {
 pub struct MultiSendError {
     pub offset: usize,
     pub reason: String,
+    /// The payload is well-formed so far but exceeds [`MAX_RECORDS`].
+    pub limit_exceeded: bool,
 }
 
 fn fail<T>(offset: usize, reason: impl Into<String>) -> Result<T, MultiSendError> {
     Err(MultiSendError {
         offset,
         reason: reason.into(),
+        limit_exceeded: false,
     })
 }
 
@@ -162,6 +170,13 @@ fn decode_records(packed: &[u8], base: usize) -> Result<Vec<MultiSendRecord>, Mu
     while pos < packed.len() {
         let at = base + pos;
         let index = records.len();
+        if index == MAX_RECORDS {
+            return Err(MultiSendError {
+                offset: at,
+                reason: format!("more than {MAX_RECORDS} records"),
+                limit_exceeded: true,
+            });
+        }
         let rest = &packed[pos..];
         if rest.len() < RECORD_HEADER_LEN {
             return fail(
@@ -264,6 +279,15 @@ mod tests {
 
         assert_eq!(decode(&[0x8d, 0x80]).unwrap_err().offset, 0);
         assert_eq!(decode(&[0, 0, 0, 0]).unwrap_err().offset, 0);
+    }
+
+    #[test]
+    fn record_count_is_bounded() {
+        let records = vec![record(0, &[]); MAX_RECORDS + 1];
+        let err = decode(&encode(&records)).unwrap_err();
+        assert!(err.limit_exceeded, "{err}");
+        assert_eq!(err.offset, 68 + MAX_RECORDS * 85);
+        assert_eq!(decode(&encode(&records[1..])).unwrap().len(), MAX_RECORDS);
     }
 
     #[test]

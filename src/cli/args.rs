@@ -21,9 +21,57 @@ pub fn safe_version(s: &str) -> Result<SafeVersion, String> {
     s.parse::<SafeVersion>().map_err(|e| e.to_string())
 }
 
+/// Files larger than this are refused unread (`--max-input-bytes`): large
+/// enough for a batch of 100,000 calls, small enough that a hostile or
+/// mistaken input (a device, a disk image) cannot exhaust memory.
+pub const DEFAULT_MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+
+static MAX_INPUT_BYTES: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+
+/// Sets the input size limit for this run (once, from the command line).
+pub fn set_max_input_bytes(limit: u64) {
+    let _ = MAX_INPUT_BYTES.set(limit);
+}
+
+/// Why an input file could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    Io(std::io::Error),
+    TooLarge { limit: u64 },
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Io(e) => e.fmt(f),
+            ReadError::TooLarge { limit } => write!(
+                f,
+                "larger than the input limit of {limit} bytes (raise it with --max-input-bytes)"
+            ),
+        }
+    }
+}
+
+/// Reads an input file, refusing it past the size limit.
+pub fn read_input(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read as _;
+    let limit = *MAX_INPUT_BYTES.get_or_init(|| DEFAULT_MAX_INPUT_BYTES);
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let mut bytes = Vec::new();
+    // Read one byte past the limit rather than trusting metadata: pipes and
+    // devices report no size.
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge { limit });
+    }
+    Ok(bytes)
+}
+
 /// Reads a file for a command, naming it in the error.
 pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, super::CliError> {
-    std::fs::read(path).map_err(|e| super::CliError(format!("cannot read {}: {e}", path.display())))
+    read_input(path).map_err(|e| super::CliError(format!("cannot read {}: {e}", path.display())))
 }
 
 /// The embedded ABIs, plus every `<Name>.json` in `dir` (added, or replacing
@@ -32,34 +80,12 @@ pub fn load_registry(
     dir: Option<&std::path::Path>,
 ) -> Result<bundlec::abi::registry::AbiRegistry, super::CliError> {
     let mut registry = bundlec::abi::registry::AbiRegistry::embedded()?;
-    let Some(dir) = dir else {
-        return Ok(registry);
-    };
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        super::CliError(format!("cannot read ABI directory {}: {e}", dir.display()))
-    })?;
-    let mut files: Vec<std::path::PathBuf> = entries
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-        .collect();
-    files.sort();
-    for path in files {
-        let name = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .ok_or_else(|| {
-                super::CliError(format!(
-                    "{}: the file name is not a contract name",
-                    path.display()
-                ))
-            })?
-            .to_string();
-        let bytes = read_file(&path)?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| super::CliError(format!("{}: not UTF-8 text", path.display())))?;
-        registry
-            .add_or_override(&name, &text)
-            .map_err(|e| super::CliError(format!("{}: {e}", path.display())))?;
+    if let Some(dir) = dir {
+        for (name, path, text) in read_abi_dir(dir)? {
+            registry
+                .add_or_override(&name, &text)
+                .map_err(|e| super::CliError(format!("{}: {e}", path.display())))?;
+        }
     }
     Ok(registry)
 }

@@ -191,7 +191,7 @@ fn compile(
     abi_dir_files: &BTreeMap<String, AbiFile>,
 ) -> Result<Compiled, String> {
     let shown = path.display().to_string();
-    let intent_bytes = fs::read(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let intent_bytes = args::read_input(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
     let text =
         String::from_utf8(intent_bytes.clone()).map_err(|_| format!("{shown}: not UTF-8 text"))?;
     let intent_source = Source::new(shown.clone(), text);
@@ -225,11 +225,8 @@ fn compile(
         };
         let full = deployment_dir.join(abi_file);
         let fail = |message: String| InputError::new(entry.at.clone(), message).to_string();
-        let bytes = fs::read(&full).map_err(|e| {
-            fail(format!(
-                "cannot read the ABI of {name}, {}: {e}",
-                full.display()
-            ))
+        let bytes = args::read_input(&full).map_err(|e| {
+            fail(format!("cannot read the ABI of {name}, {}: {e}", full.display()))
         })?;
         let text = std::str::from_utf8(&bytes).map_err(|_| {
             fail(format!(
@@ -290,11 +287,8 @@ fn read_deployment(
 ) -> Result<(Deployment, Vec<u8>, PathBuf), String> {
     let full = intent_dir.join(&file.value);
     let fail = |message: String| InputError::new(file.at.clone(), message).to_string();
-    let bytes = fs::read(&full).map_err(|e| {
-        fail(format!(
-            "cannot read the deployment file {}: {e}",
-            full.display()
-        ))
+    let bytes = args::read_input(&full).map_err(|e| {
+        fail(format!("cannot read the deployment file {}: {e}", full.display()))
     })?;
     let text = String::from_utf8(bytes.clone()).map_err(|_| {
         fail(format!(

@@ -32,6 +32,9 @@ Exit codes:
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Refuse input files larger than this many bytes
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = args::DEFAULT_MAX_INPUT_BYTES)]
+    max_input_bytes: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,6 +76,7 @@ impl<E: std::error::Error> From<E> for CliError {
 pub fn main() -> ExitCode {
     // clap prints its own usage errors and exits with 2 (0 for --help/--version).
     let cli = Cli::parse();
+    args::set_max_input_bytes(cli.max_input_bytes);
     let result = match cli.command {
         Command::Build(args) => build::run(args),
         Command::Hash(args) => hash::run(*args),

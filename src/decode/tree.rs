@@ -79,6 +79,18 @@ pub enum DecodeError {
     TooDeep { path: String, max: usize },
 }
 
+impl DecodeError {
+    /// A bound on the work decoding may do was hit (nesting depth, record
+    /// count): the input is refused as a whole rather than read in part.
+    pub fn is_limit(&self) -> bool {
+        match self {
+            DecodeError::TooDeep { .. } => true,
+            DecodeError::MultiSend { source, .. } => source.limit_exceeded,
+            _ => false,
+        }
+    }
+}
+
 /// What a call looks like from outside: target, value and operation where the
 /// enclosing structure states them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -83,6 +83,8 @@ pub enum VerifyError {
     NotAnObject,
     #[error(transparent)]
     Batching(#[from] crate::safe::batching::BatchingError),
+    #[error("the batch exceeds what bundlec reads: {0}")]
+    Limit(crate::decode::DecodeError),
 }
 
 pub fn verify(request: &Request) -> Result<Report, VerifyError> {
@@ -146,6 +148,7 @@ pub fn verify(request: &Request) -> Result<Report, VerifyError> {
                 scan::scan_tree(&tree, target, request.book, &mut findings);
                 Some(tree)
             }
+            Err(err) if err.is_limit() => return Err(VerifyError::Limit(err)),
             Err(err) => {
                 findings.add(
                     Code::CalldataMalformed,
