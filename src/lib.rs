@@ -6,6 +6,22 @@
 //! that reads files, calls into these modules, prints and sets exit codes.
 //! See ARCHITECTURE.md for the map.
 
+// No panic on any input (ARCHITECTURE.md, Invariants): outside tests, every
+// failure is a returned error. `#[cfg(test)]` code is compiled with `test`
+// set, so unit tests may still unwrap.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 pub mod abi;
 pub mod address_book;
 pub mod build;

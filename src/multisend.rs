@@ -7,6 +7,9 @@
 //! slack the contract tolerates (odd offsets, dirty padding, trailing bytes) is
 //! refused here, with the byte offset of the problem.
 
+// Lengths and offsets here come from input: overflow must be an error, not a panic or a wrap.
+#![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
+
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::{SolCall, sol};
 
@@ -59,10 +62,11 @@ fn fail<T>(offset: usize, reason: impl Into<String>) -> Result<T, MultiSendError
 
 /// The packed `transactions` argument for `records`.
 pub fn encode_records(records: &[MultiSendRecord]) -> Vec<u8> {
-    let len = records
-        .iter()
-        .map(|r| RECORD_HEADER_LEN + r.data.len())
-        .sum();
+    // Only a capacity hint, so saturating is harmless.
+    let len = records.iter().fold(0usize, |sum, r| {
+        sum.saturating_add(RECORD_HEADER_LEN)
+            .saturating_add(r.data.len())
+    });
     let mut out = Vec::with_capacity(len);
     for record in records {
         out.push(record.operation.as_u8());
@@ -85,7 +89,7 @@ pub fn encode(records: &[MultiSendRecord]) -> Bytes {
 
 /// Strictly decodes `multiSend(bytes)` calldata into its records.
 pub fn decode(calldata: &[u8]) -> Result<Vec<MultiSendRecord>, MultiSendError> {
-    if calldata.len() < 4 {
+    let Some((selector, arguments)) = calldata.split_first_chunk::<4>() else {
         return fail(
             0,
             format!(
@@ -93,17 +97,21 @@ pub fn decode(calldata: &[u8]) -> Result<Vec<MultiSendRecord>, MultiSendError> {
                 calldata.len()
             ),
         );
-    }
-    if calldata[..4] != MULTI_SEND_SELECTOR {
+    };
+    if *selector != MULTI_SEND_SELECTOR {
         return fail(
             0,
             format!(
                 "selector 0x{} is not multiSend(bytes) (0x8d80ff0a)",
-                alloy_primitives::hex::encode(&calldata[..4])
+                alloy_primitives::hex::encode(selector)
             ),
         );
     }
-    if calldata.len() < ENVELOPE_LEN {
+    let Some((offset_word, length_word, payload)) =
+        split_word(arguments).and_then(|(offset, rest)| {
+            split_word(rest).map(|(length, payload)| (offset, length, payload))
+        })
+    else {
         return fail(
             calldata.len(),
             format!(
@@ -111,50 +119,50 @@ pub fn decode(calldata: &[u8]) -> Result<Vec<MultiSendRecord>, MultiSendError> {
                 calldata.len()
             ),
         );
-    }
-    let offset_word = U256::from_be_slice(&calldata[4..36]);
+    };
+    let offset_word = U256::from_be_bytes(*offset_word);
     if offset_word != U256::from(32) {
         return fail(
             4,
             format!("the bytes argument's offset is {offset_word}, expected 32"),
         );
     }
-    let declared = U256::from_be_slice(&calldata[36..68]);
-    let available = calldata.len() - ENVELOPE_LEN;
-    let packed_len = match usize::try_from(declared) {
-        Ok(n) if n <= available => n,
-        _ => {
-            return fail(
-                36,
-                format!("the bytes argument claims {declared} bytes but only {available} follow"),
-            );
-        }
+    let declared = U256::from_be_bytes(*length_word);
+    let available = payload.len();
+    let Some((packed, after_packed)) = usize::try_from(declared)
+        .ok()
+        .and_then(|n| payload.split_at_checked(n))
+    else {
+        return fail(
+            36,
+            format!("the bytes argument claims {declared} bytes but only {available} follow"),
+        );
     };
-    let packed_end = ENVELOPE_LEN + packed_len;
-    let padded_end = ENVELOPE_LEN + packed_len.div_ceil(32) * 32;
-    if calldata.len() < padded_end {
+    // Offsets in errors count from the selector; none exceeds calldata.len().
+    let packed_end = ENVELOPE_LEN.saturating_add(packed.len());
+    // Zero bytes up to the next multiple of 32: (-len) mod 32.
+    let padding_len = packed.len().wrapping_neg() % 32;
+    let padded_end = packed_end.saturating_add(padding_len);
+    let Some((padding, trailing)) = after_packed.split_at_checked(padding_len) else {
         return fail(
             calldata.len(),
             format!("padding is cut short: calldata should end at byte {padded_end}"),
         );
+    };
+    if let Some(dirty) = padding.iter().position(|&b| b != 0) {
+        return fail(
+            packed_end.saturating_add(dirty),
+            "ABI padding byte is not zero",
+        );
     }
-    if let Some(dirty) = calldata[packed_end..padded_end]
-        .iter()
-        .position(|&b| b != 0)
-    {
-        return fail(packed_end + dirty, "ABI padding byte is not zero");
-    }
-    if calldata.len() > padded_end {
+    if !trailing.is_empty() {
         return fail(
             padded_end,
-            format!(
-                "{} trailing bytes after the bytes argument",
-                calldata.len() - padded_end
-            ),
+            format!("{} trailing bytes after the bytes argument", trailing.len()),
         );
     }
 
-    let records = decode_records(&calldata[ENVELOPE_LEN..packed_end], ENVELOPE_LEN)?;
+    let records = decode_records(packed, ENVELOPE_LEN)?;
     // The checks above should make this impossible; it guards the guarantee
     // that what a signer is shown re-encodes to exactly what they sign.
     if encode(&records).as_ref() != calldata {
@@ -163,12 +171,42 @@ pub fn decode(calldata: &[u8]) -> Result<Vec<MultiSendRecord>, MultiSendError> {
     Ok(records)
 }
 
+/// The first 32-byte word of `bytes` and the rest.
+fn split_word(bytes: &[u8]) -> Option<(&[u8; 32], &[u8])> {
+    bytes.split_first_chunk::<32>()
+}
+
+/// A record's header: everything before its data.
+struct RecordHeader<'a> {
+    operation: u8,
+    to: &'a [u8; 20],
+    value: &'a [u8; 32],
+    data_len: &'a [u8; 32],
+}
+
+/// Splits a record's header from the bytes after it; `None` when fewer than
+/// [`RECORD_HEADER_LEN`] bytes remain.
+fn split_header(bytes: &[u8]) -> Option<(RecordHeader<'_>, &[u8])> {
+    let (operation, rest) = bytes.split_first()?;
+    let (to, rest) = rest.split_first_chunk::<20>()?;
+    let (value, rest) = split_word(rest)?;
+    let (data_len, rest) = split_word(rest)?;
+    let header = RecordHeader {
+        operation: *operation,
+        to,
+        value,
+        data_len,
+    };
+    Some((header, rest))
+}
+
 /// Walks the packed records; `base` is their offset in the calldata, for errors.
 fn decode_records(packed: &[u8], base: usize) -> Result<Vec<MultiSendRecord>, MultiSendError> {
     let mut records = Vec::new();
-    let mut pos = 0usize;
-    while pos < packed.len() {
-        let at = base + pos;
+    let mut rest = packed;
+    // The offset of `rest` in the calldata; it never exceeds the calldata's length.
+    let mut at = base;
+    while !rest.is_empty() {
         let index = records.len();
         if index == MAX_RECORDS {
             return Err(MultiSendError {
@@ -177,8 +215,7 @@ fn decode_records(packed: &[u8], base: usize) -> Result<Vec<MultiSendRecord>, Mu
                 limit_exceeded: true,
             });
         }
-        let rest = &packed[pos..];
-        if rest.len() < RECORD_HEADER_LEN {
+        let Some((header, after_header)) = split_header(rest) else {
             return fail(
                 at,
                 format!(
@@ -186,8 +223,8 @@ fn decode_records(packed: &[u8], base: usize) -> Result<Vec<MultiSendRecord>, Mu
                     rest.len()
                 ),
             );
-        }
-        let operation = match Operation::try_from(rest[0]) {
+        };
+        let operation = match Operation::try_from(header.operation) {
             Ok(op) => op,
             Err(other) => {
                 return fail(
@@ -198,29 +235,27 @@ fn decode_records(packed: &[u8], base: usize) -> Result<Vec<MultiSendRecord>, Mu
                 );
             }
         };
-        let to = Address::from_slice(&rest[1..21]);
-        let value = U256::from_be_slice(&rest[21..53]);
-        let declared = U256::from_be_slice(&rest[53..85]);
-        let remaining = rest.len() - RECORD_HEADER_LEN;
-        let data_len = match usize::try_from(declared) {
-            Ok(n) if n <= remaining => n,
-            _ => {
-                return fail(
-                    at + 53,
-                    format!(
-                        "record {index} claims {declared} data bytes but only {remaining} remain"
-                    ),
-                );
-            }
+        let declared = U256::from_be_bytes(*header.data_len);
+        let remaining = after_header.len();
+        let Some((data, next)) = usize::try_from(declared)
+            .ok()
+            .and_then(|n| after_header.split_at_checked(n))
+        else {
+            return fail(
+                at.saturating_add(53),
+                format!("record {index} claims {declared} data bytes but only {remaining} remain"),
+            );
         };
-        let data = Bytes::copy_from_slice(&rest[RECORD_HEADER_LEN..RECORD_HEADER_LEN + data_len]);
         records.push(MultiSendRecord {
             operation,
-            to,
-            value,
-            data,
+            to: Address::from(*header.to),
+            value: U256::from_be_bytes(*header.value),
+            data: Bytes::copy_from_slice(data),
         });
-        pos += RECORD_HEADER_LEN + data_len;
+        at = at
+            .saturating_add(RECORD_HEADER_LEN)
+            .saturating_add(data.len());
+        rest = next;
     }
     Ok(records)
 }

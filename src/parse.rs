@@ -6,6 +6,9 @@
 //! checksum usually means a mistyped or tampered address, which is exactly what
 //! a signer must not accept silently.
 
+// Lengths and offsets here come from input: overflow must be an error, not a panic or a wrap.
+#![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
+
 use alloy_primitives::{Address, Bytes, U256, hex};
 
 /// Why a string is not an acceptable address.

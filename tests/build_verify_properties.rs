@@ -82,7 +82,10 @@ fn runbook_strategy() -> impl Strategy<Value = Runbook> {
         proptest::collection::vec((0usize..3, 0u64..1_000_000), 0..3),
         proptest::collection::btree_set(0u64..500, 0..6),
         proptest::option::of(0usize..3),
-        proptest::option::of(proptest::collection::btree_set(0usize..PAUSABLE.len(), 1..5)),
+        proptest::option::of(proptest::collection::btree_set(
+            0usize..PAUSABLE.len(),
+            1..5,
+        )),
     )
         .prop_map(|(layout, max_calls, calls, refunds, swap, pause)| Runbook {
             layout,
@@ -108,15 +111,23 @@ fn to_toml(r: &Runbook) -> String {
     );
     for (kind, amount) in &r.calls {
         let call = match kind {
-            0 => format!("contract = \"FeePool\"\nfunction = \"governanceWithdraw\"\nargs = {{ to = \"backup-safe\", amount = \"{amount}\" }}"),
-            1 => "contract = \"JobRegistry\"\nfunction = \"setFeePool\"\nargs = [\"FeePool\"]".to_string(),
-            _ => format!("contract = \"DisputeModule\"\nfunction = \"resolveDispute\"\nargs = [{amount}, true]"),
+            0 => format!(
+                "contract = \"FeePool\"\nfunction = \"governanceWithdraw\"\nargs = {{ to = \"backup-safe\", amount = \"{amount}\" }}"
+            ),
+            1 => "contract = \"JobRegistry\"\nfunction = \"setFeePool\"\nargs = [\"FeePool\"]"
+                .to_string(),
+            _ => format!(
+                "contract = \"DisputeModule\"\nfunction = \"resolveDispute\"\nargs = [{amount}, true]"
+            ),
         };
         text.push_str(&format!("[[intent]]\nkind = \"call\"\n{call}\n\n"));
     }
     if !r.refunds.is_empty() {
         let ids: Vec<String> = r.refunds.iter().map(u64::to_string).collect();
-        text.push_str(&format!("[[intent]]\nkind = \"refund-jobs\"\ndelist = [{}]\n\n", ids.join(", ")));
+        text.push_str(&format!(
+            "[[intent]]\nkind = \"refund-jobs\"\ndelist = [{}]\n\n",
+            ids.join(", ")
+        ));
     }
     if let Some(old) = r.swap {
         text.push_str(&format!(
@@ -125,19 +136,27 @@ fn to_toml(r: &Runbook) -> String {
         ));
     }
     if let Some(modules) = &r.pause {
-        let names: Vec<String> = modules.iter().map(|&i| format!("\"{}\"", PAUSABLE[i])).collect();
-        text.push_str(&format!("[[intent]]\nkind = \"pause\"\nmodules = [{}]\n\n", names.join(", ")));
+        let names: Vec<String> = modules
+            .iter()
+            .map(|&i| format!("\"{}\"", PAUSABLE[i]))
+            .collect();
+        text.push_str(&format!(
+            "[[intent]]\nkind = \"pause\"\nmodules = [{}]\n\n",
+            names.join(", ")
+        ));
     }
     text
 }
 
 /// What `bundlec build` would write for this intent file.
 fn build_text(text: &str) -> (Vec<OutputFile>, AddressBook) {
-    let runbook = parse_runbook(&Source::new("generated.toml", text)).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let runbook = parse_runbook(&Source::new("generated.toml", text))
+        .unwrap_or_else(|e| panic!("{e}\n{text}"));
     let DeploymentSource::Inline(deployment) = &runbook.deployment else {
         panic!("inline deployment expected")
     };
-    let plan = plan_runbook(&runbook, deployment, &REGISTRY).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let plan =
+        plan_runbook(&runbook, deployment, &REGISTRY).unwrap_or_else(|e| panic!("{e}\n{text}"));
     let inputs = Inputs {
         intent: InputFile::new("generated.toml", text.as_bytes()),
         deployment: None,
@@ -168,10 +187,17 @@ fn target(output: &OutputFile) -> Target {
 }
 
 fn calls_of(batch: &Value) -> Vec<Call> {
-    verify::read_batch(batch, &mut Findings::new(false)).unwrap().calls
+    verify::read_batch(batch, &mut Findings::new(false))
+        .unwrap()
+        .calls
 }
 
-fn verify_batch(batch: &Value, output: &OutputFile, intent_calls: &[Call], book: &AddressBook) -> verify::Report {
+fn verify_batch(
+    batch: &Value,
+    output: &OutputFile,
+    intent_calls: &[Call],
+    book: &AddressBook,
+) -> verify::Report {
     verify::verify(&Request {
         batch,
         target: target(output),

@@ -36,7 +36,7 @@ fn example_batch_is_what_the_writer_produces() {
         env!("CARGO_MANIFEST_DIR"),
         "/fixtures/batches/sev0-pause.json"
     );
-    let written = example().to_json_string();
+    let written = example().to_json_string().unwrap();
     let committed = std::fs::read_to_string(path).unwrap_or_default();
     if written != committed {
         if std::env::var_os("BUNDLEC_REGENERATE").is_some() {

@@ -16,7 +16,10 @@ fn assert_refused(args: &[String], needle: &str) {
     let output = bundlec().args(args).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-    assert!(stderr.contains(needle), "{args:?}: `{needle}` not in {stderr}");
+    assert!(
+        stderr.contains(needle),
+        "{args:?}: `{needle}` not in {stderr}"
+    );
 }
 
 fn write(dir: &tempfile::TempDir, name: &str, contents: &[u8]) -> String {
@@ -33,21 +36,37 @@ fn input_size_is_limited_and_the_default_fits_100000_calls() {
         0,
         BatchMeta::new("big", Address::repeat_byte(0x5a)),
         (0..100_000)
-            .map(|_| BatchTransaction::raw(Address::repeat_byte(0x55), U256::ZERO, Bytes::from_static(&[0x59, 0x5c, 0x6a, 0x67])))
+            .map(|_| {
+                BatchTransaction::raw(
+                    Address::repeat_byte(0x55),
+                    U256::ZERO,
+                    Bytes::from_static(&[0x59, 0x5c, 0x6a, 0x67]),
+                )
+            })
             .collect(),
     );
-    let text = batch.to_json_string();
+    let text = batch.to_json_string().unwrap();
     // Room to spare even with readable labels on every call.
     assert!(text.len() * 4 < DEFAULT_LIMIT, "{} bytes", text.len());
     let path = write(&dir, "big.json", text.as_bytes());
     bundlec().args(["checksum", &path]).assert().success();
     assert_refused(
-        &["checksum".into(), path, "--max-input-bytes".into(), "1000".into()],
+        &[
+            "checksum".into(),
+            path,
+            "--max-input-bytes".into(),
+            "1000".into(),
+        ],
         "larger than the input limit of 1000 bytes",
     );
     // A device that never ends is cut off at the limit too.
     assert_refused(
-        &["checksum".into(), "/dev/zero".into(), "--max-input-bytes".into(), "4096".into()],
+        &[
+            "checksum".into(),
+            "/dev/zero".into(),
+            "--max-input-bytes".into(),
+            "4096".into(),
+        ],
         "larger than the input limit",
     );
     let help = bundlec().arg("--help").output().unwrap();
@@ -60,9 +79,21 @@ fn json_and_toml_nesting_is_limited() {
     let deep_json = format!("{{\"a\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
     let json = write(&dir, "deep.json", deep_json.as_bytes());
     assert_refused(&["checksum".into(), json.clone()], "recursion limit");
-    assert_refused(&["verify".into(), json, "--safe-version=1.4.1".into(), "--nonce=0".into()], "recursion limit");
+    assert_refused(
+        &[
+            "verify".into(),
+            json,
+            "--safe-version=1.4.1".into(),
+            "--nonce=0".into(),
+        ],
+        "recursion limit",
+    );
 
-    let deep_toml = format!("[bundle]\nname = {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let deep_toml = format!(
+        "[bundle]\nname = {}{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     let toml = write(&dir, "deep.toml", deep_toml.as_bytes());
     assert_refused(&["build".into(), toml], "deep.toml:2:");
 }
@@ -97,8 +128,20 @@ fn call_tree_depth_is_limited() {
         BatchMeta::new("deep", Address::repeat_byte(0x5a)),
         vec![BatchTransaction::raw(system_pause, U256::ZERO, data.into())],
     );
-    let path = write(&dir, "deep-calls.json", batch.to_json_string().as_bytes());
-    assert_refused(&["verify".into(), path, "--safe-version=1.4.1".into(), "--nonce=0".into()], "nest deeper than");
+    let path = write(
+        &dir,
+        "deep-calls.json",
+        batch.to_json_string().unwrap().as_bytes(),
+    );
+    assert_refused(
+        &[
+            "verify".into(),
+            path,
+            "--safe-version=1.4.1".into(),
+            "--nonce=0".into(),
+        ],
+        "nest deeper than",
+    );
 }
 
 #[test]
@@ -111,8 +154,15 @@ fn multisend_record_count_is_limited() {
     };
     let calldata = multisend::encode(&vec![record; MAX_RECORDS + 1]);
     let dir = tempfile::tempdir().unwrap();
-    let path = write(&dir, "records.hex", hex::encode_prefixed(&calldata).as_bytes());
-    assert_refused(&["decode".into(), format!("@{path}")], "more than 100000 records");
+    let path = write(
+        &dir,
+        "records.hex",
+        hex::encode_prefixed(&calldata).as_bytes(),
+    );
+    assert_refused(
+        &["decode".into(), format!("@{path}")],
+        "more than 100000 records",
+    );
 }
 
 #[test]
@@ -126,10 +176,16 @@ fn length_fields_that_claim_more_bytes_than_exist_are_refused() {
     }])
     .to_vec();
     calldata[68 + 53] = 0x80;
-    assert_refused(&["decode".into(), hex::encode_prefixed(&calldata)], "at byte 121");
+    assert_refused(
+        &["decode".into(), hex::encode_prefixed(&calldata)],
+        "at byte 121",
+    );
 
     // An ABI `bytes` argument whose length word claims far more than follows.
     let mut data = execute_governance_call(Address::repeat_byte(0x55), &[0x59, 0x5c, 0x6a, 0x67]);
     data[4 + 64 + 28] = 0xff;
-    assert_refused(&["decode".into(), hex::encode_prefixed(&data)], "executeGovernanceCall(address,bytes)");
+    assert_refused(
+        &["decode".into(), hex::encode_prefixed(&data)],
+        "executeGovernanceCall(address,bytes)",
+    );
 }

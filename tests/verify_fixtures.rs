@@ -122,7 +122,7 @@ fn batch_case(
 ) -> Case {
     Case {
         name,
-        files: vec![(format!("{name}.json"), batch.to_json_string())],
+        files: vec![(format!("{name}.json"), batch.to_json_string().unwrap())],
         args: Vec::new(),
         exit,
         codes,
@@ -135,7 +135,7 @@ fn cases() -> Vec<Case> {
     cases.push(batch_case("clean-pause", clean.clone(), 0, &[]));
 
     // The checksum is removed or wrong.
-    let mut value: Value = serde_json::from_str(&clean.to_json_string()).unwrap();
+    let mut value: Value = serde_json::from_str(&clean.to_json_string().unwrap()).unwrap();
     value["meta"].as_object_mut().unwrap().remove("checksum");
     cases.push(Case {
         files: vec![(
@@ -144,9 +144,11 @@ fn cases() -> Vec<Case> {
         )],
         ..batch_case("checksum-missing", clean.clone(), 1, &["checksum-missing"])
     });
-    let tampered = clean
-        .to_json_string()
-        .replacen("\"value\": \"0\"", "\"value\": \"1\"", 1);
+    let tampered =
+        clean
+            .to_json_string()
+            .unwrap()
+            .replacen("\"value\": \"0\"", "\"value\": \"1\"", 1);
     cases.push(Case {
         files: vec![("checksum-mismatch.json".into(), tampered)],
         ..batch_case(
@@ -263,7 +265,10 @@ fn cases() -> Vec<Case> {
     delegate.operation = 1;
     cases.push(Case {
         files: vec![
-            ("delegatecall-unknown.json".into(), single.to_json_string()),
+            (
+                "delegatecall-unknown.json".into(),
+                single.to_json_string().unwrap(),
+            ),
             (
                 "delegatecall-unknown.safe-tx.json".into(),
                 serde_json::to_string_pretty(&service_json(&delegate)).unwrap() + "\n",
@@ -284,7 +289,10 @@ fn cases() -> Vec<Case> {
     full.to = address!("38869bf66a61cF6bDB996A6aE40D5853Fd43B526");
     cases.push(Case {
         files: vec![
-            ("full-multisend.json".into(), clean.to_json_string()),
+            (
+                "full-multisend.json".into(),
+                clean.to_json_string().unwrap(),
+            ),
             (
                 "full-multisend.safe-tx.json".into(),
                 serde_json::to_string_pretty(&service_json(&full)).unwrap() + "\n",
@@ -307,7 +315,10 @@ fn cases() -> Vec<Case> {
     drain.refund_receiver = ATTACKER;
     cases.push(Case {
         files: vec![
-            ("gas-refund-drain.json".into(), clean.to_json_string()),
+            (
+                "gas-refund-drain.json".into(),
+                clean.to_json_string().unwrap(),
+            ),
             (
                 "gas-refund-drain.safe-tx.json".into(),
                 serde_json::to_string_pretty(&service_json(&drain)).unwrap() + "\n",
@@ -419,7 +430,10 @@ fn cases() -> Vec<Case> {
     });
     cases.push(Case {
         files: vec![
-            ("manifest-mismatch.json".into(), clean.to_json_string()),
+            (
+                "manifest-mismatch.json".into(),
+                clean.to_json_string().unwrap(),
+            ),
             (
                 "manifest-mismatch.safe.json".into(),
                 serde_json::to_string_pretty(&manifest).unwrap() + "\n",

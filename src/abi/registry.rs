@@ -306,7 +306,9 @@ impl AbiRegistry {
         let input = name_or_signature.trim();
         if input.contains('(') {
             let signature = canonical_signature(input)?;
-            let name = &signature[..signature.find('(').unwrap_or(signature.len())];
+            let name = signature
+                .split_once('(')
+                .map_or(signature.as_str(), |(name, _)| name);
             let Some(overloads) = abi.function(name) else {
                 return Err(unknown_function(contract, abi, name));
             };
@@ -446,10 +448,10 @@ pub fn canonical_signature(input: &str) -> Result<String, LookupError> {
         reason,
     };
     let trimmed = input.trim();
-    let Some(open) = trimmed.find('(') else {
+    let Some((name, _)) = trimmed.split_once('(') else {
         return Err(invalid("the parameter list `(...)` is missing".to_owned()));
     };
-    if trimmed[..open].trim().is_empty() {
+    if name.trim().is_empty() {
         return Err(invalid(
             "the function name is missing before `(`".to_owned(),
         ));
@@ -467,7 +469,7 @@ pub fn canonical_signature(input: &str) -> Result<String, LookupError> {
         let ty = param.resolve().map_err(|e| {
             invalid(format!(
                 "parameter {} has the type `{}`, which is not a Solidity ABI type ({e})",
-                i + 1,
+                i.saturating_add(1),
                 param.selector_type()
             ))
         })?;
@@ -601,7 +603,7 @@ fn check_functions(contract: &str, abi: &JsonAbi) -> Result<(), AbiError> {
                 return Err(invalid(format!(
                     "parameter {} is written `{declared}`; the ABI must spell it `{canonical}`, \
                      because the selector is computed from that spelling",
-                    i + 1
+                    i.saturating_add(1)
                 )));
             }
         }
@@ -632,7 +634,7 @@ fn resolve_param(param: &Param, index: usize, what: &str) -> Result<DynSolType, 
     param.resolve().map_err(|e| {
         format!(
             "{what} {} has the type `{}`, which is not a Solidity ABI type ({e})",
-            index + 1,
+            index.saturating_add(1),
             param.selector_type()
         )
     })
@@ -692,19 +694,26 @@ fn similar_names<'a>(wanted: &str, names: impl Iterator<Item = &'a str>) -> Vec<
 }
 
 /// Levenshtein distance over chars.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
+    // The distances from a prefix of `a` to every prefix of `b`, one row per
+    // character of `a`; each row starts with the length of that prefix.
     let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
     for (i, ca) in a.chars().enumerate() {
-        current[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        // Distances are bounded by the string lengths: saturating never kicks in.
+        let mut left = i.saturating_add(1);
+        let mut current = Vec::with_capacity(previous.len());
+        current.push(left);
+        for ((cb, &diagonal), &up) in b.iter().zip(&previous).zip(previous.iter().skip(1)) {
+            let substitution = diagonal.saturating_add(usize::from(ca != *cb));
+            left = substitution
+                .min(up.saturating_add(1))
+                .min(left.saturating_add(1));
+            current.push(left);
         }
-        std::mem::swap(&mut previous, &mut current);
+        previous = current;
     }
-    previous[b.len()]
+    previous.last().copied().unwrap_or(b.len())
 }
 
 /// The tail of a lookup error: close matches if any, else the full list.
@@ -1044,6 +1053,8 @@ mod tests {
     #[test]
     fn edit_distance_basics() {
         assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("abc", ""), 3);
+        assert_eq!(edit_distance("ab", "ba"), 2);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("same", "same"), 0);
     }

@@ -154,45 +154,50 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// The node of an element of this array node, whose element type is
+    /// `inner`: it keeps the array's components.
+    fn element_node(self, inner: &'a DynSolType) -> Node<'a> {
+        Node {
+            ty: inner,
+            components: self.components,
+        }
+    }
+
+    /// The element node if this is an array node.
     fn element(self) -> Option<Node<'a>> {
         match self.ty {
-            DynSolType::Array(inner) | DynSolType::FixedArray(inner, _) => Some(Node {
-                ty: inner,
-                components: self.components,
-            }),
+            DynSolType::Array(inner) | DynSolType::FixedArray(inner, _) => {
+                Some(self.element_node(inner))
+            }
             _ => None,
         }
     }
 
-    fn fields(self) -> Option<Vec<Field<'a>>> {
-        let DynSolType::Tuple(types) = self.ty else {
-            return None;
-        };
+    /// The fields of this tuple node, whose component types are `types`.
+    fn tuple_fields(self, types: &'a [DynSolType]) -> Vec<Field<'a>> {
         // A type written as `(uint256,bool)` resolves without components; its
         // fields are then unnamed.
         let named = self.components.len() == types.len();
-        Some(
-            types
-                .iter()
-                .enumerate()
-                .map(|(i, ty)| match named {
-                    true => Field {
-                        name: &self.components[i].name,
-                        node: Node {
-                            ty,
-                            components: &self.components[i].components,
-                        },
+        types
+            .iter()
+            .enumerate()
+            .map(|(i, ty)| match self.components.get(i).filter(|_| named) {
+                Some(component) => Field {
+                    name: &component.name,
+                    node: Node {
+                        ty,
+                        components: &component.components,
                     },
-                    false => Field {
-                        name: "",
-                        node: Node {
-                            ty,
-                            components: &[],
-                        },
+                },
+                None => Field {
+                    name: "",
+                    node: Node {
+                        ty,
+                        components: &[],
                     },
-                })
-                .collect(),
-        )
+                },
+            })
+            .collect()
     }
 }
 
@@ -232,6 +237,12 @@ fn component_list(fields: &[Field<'_>]) -> String {
         .map(|f| format!("`{}`", f.name))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The bytes of a `bytes<size>` value: the first `size` bytes of its word
+/// (the whole word for a size past 32, which no decoded value has).
+pub fn fixed_bytes(word: &B256, size: usize) -> &[u8] {
+    word.get(..size).unwrap_or(word.as_slice())
 }
 
 fn type_name(ty: &DynSolType) -> String {
@@ -276,19 +287,18 @@ fn mismatch(ty: &DynSolType, value: &DynSolValue) -> Problem {
 // ---- integers -------------------------------------------------------------
 
 fn uint_range(bits: usize) -> (String, String) {
-    let max = if bits >= 256 {
-        U256::MAX
-    } else {
-        (U256::from(1u8) << bits) - U256::from(1u8)
-    };
+    let max = U256::MAX.wrapping_shr(256usize.saturating_sub(bits));
     ("0".into(), max.to_string())
 }
 
 fn int_range(bits: usize) -> (String, String) {
     // |min| = 2^(bits-1), max = 2^(bits-1) - 1, written from the magnitude so
     // that int256 needs no special case.
-    let half = U256::from(1u8) << (bits - 1);
-    (format!("-{half}"), (half - U256::from(1u8)).to_string())
+    let half = U256::from(1u8).wrapping_shl(bits.saturating_sub(1));
+    (
+        format!("-{half}"),
+        half.saturating_sub(U256::from(1u8)).to_string(),
+    )
 }
 
 fn uint_out_of_range(value: String, bits: usize) -> Problem {
@@ -405,7 +415,13 @@ fn fixed_bytes_value(bytes: &[u8], n: usize) -> Result<DynSolValue, Problem> {
         });
     }
     let mut word = B256::ZERO;
-    word[..n].copy_from_slice(bytes);
+    let Some(head) = word.get_mut(..n) else {
+        return Err(Problem::BadType {
+            ty: format!("bytes{n}"),
+            reason: "a bytesN type has at most 32 bytes".into(),
+        });
+    };
+    head.copy_from_slice(bytes);
     Ok(DynSolValue::FixedBytes(word, n))
 }
 
@@ -428,15 +444,15 @@ fn scalar_text(ty: &DynSolType, value: &DynSolValue) -> Result<String, Problem> 
             Ok(v.to_string())
         }
         (DynSolType::Address, DynSolValue::Address(a)) => Ok(a.to_checksum(None)),
-        (DynSolType::FixedBytes(n), DynSolValue::FixedBytes(word, size)) if n == size => {
-            if word[*n..].iter().any(|b| *b != 0) {
-                return Err(Problem::Expected {
-                    expected: format!("a bytes{n} value (zero after byte {n})"),
-                    found: format!("the word {word}"),
-                });
-            }
-            Ok(hex::encode_prefixed(&word[..*n]))
-        }
+        (DynSolType::FixedBytes(n), DynSolValue::FixedBytes(word, size)) if n == size => match word
+            .split_at_checked(*n)
+        {
+            Some((bytes, rest)) if rest.iter().all(|b| *b == 0) => Ok(hex::encode_prefixed(bytes)),
+            _ => Err(Problem::Expected {
+                expected: format!("a bytes{n} value (zero after byte {n})"),
+                found: format!("the word {word}"),
+            }),
+        },
         (DynSolType::Bytes, DynSolValue::Bytes(b)) => Ok(hex::encode_prefixed(b)),
         (DynSolType::String, DynSolValue::String(s)) => Ok(s.clone()),
         (DynSolType::Function, DynSolValue::Function(_)) => Err(unsupported_function()),
@@ -453,6 +469,28 @@ fn unsupported_function() -> Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ranges_at_the_edges() {
+        assert_eq!(uint_range(8), ("0".into(), "255".into()));
+        assert_eq!(uint_range(256), ("0".into(), U256::MAX.to_string()));
+        assert_eq!(int_range(8), ("-128".into(), "127".into()));
+        let half: U256 = U256::from(1u8) << 255usize;
+        assert_eq!(
+            int_range(256),
+            (format!("-{half}"), (half - U256::from(1u8)).to_string())
+        );
+    }
+
+    #[test]
+    fn fixed_bytes_sizes_past_a_word_are_errors_not_panics() {
+        let word = B256::repeat_byte(0xab);
+        assert_eq!(fixed_bytes(&word, 4), &[0xab; 4]);
+        assert_eq!(fixed_bytes(&word, 40), word.as_slice());
+        assert!(fixed_bytes_value(&[0; 40], 40).is_err());
+        let oversized = DynSolValue::FixedBytes(word, 40);
+        assert!(scalar_text(&DynSolType::FixedBytes(40), &oversized).is_err());
+    }
 
     #[test]
     fn integers_decimal_hex_and_ranges() {
@@ -515,7 +553,10 @@ mod tests {
         .unwrap();
         let ty = param_type(&param).unwrap();
         let node = Node::new(&ty, &param);
-        let fields = node.fields().unwrap();
+        let DynSolType::Tuple(types) = &ty else {
+            panic!("not a tuple: {ty:?}");
+        };
+        let fields = node.tuple_fields(types);
         assert_eq!(field_path("p", &fields[0], 0), "p.0");
     }
 }

@@ -7,6 +7,9 @@
 //! `after`, so each batch leaves the modules as it found them and can be
 //! executed, or left unexecuted, on its own.
 
+// Call counts here come from input: overflow must be an error, not a panic or a wrap.
+#![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
+
 use crate::plan::{PlannedCall, Step};
 
 /// A wrapped step whose `before` and `after` calls leave no room for its body.
@@ -57,7 +60,7 @@ struct Chunker<'a> {
 
 impl<'a> Chunker<'a> {
     fn free(&self) -> usize {
-        self.max_calls - self.current.len()
+        self.max_calls.saturating_sub(self.current.len())
     }
 
     fn close(&mut self) {
@@ -79,8 +82,10 @@ impl<'a> Chunker<'a> {
         body: &'a [PlannedCall],
         after: &'a [PlannedCall],
     ) -> Result<(), ChunkError> {
-        let frame = before.len() + after.len();
-        let whole = frame + body.len();
+        // Lengths of slices in memory: their sums stay far below usize::MAX.
+        let frame = before.len().saturating_add(after.len());
+        let whole = frame.saturating_add(body.len());
+        let needed = frame.saturating_add(1);
         // Whole, in the current batch or else in a fresh one: no repeated frame.
         if whole <= self.max_calls {
             self.make_room(whole);
@@ -89,19 +94,20 @@ impl<'a> Chunker<'a> {
             self.current.extend(after);
             return Ok(());
         }
-        if frame + 1 > self.max_calls {
+        if needed > self.max_calls {
             return Err(ChunkError {
                 max_calls: self.max_calls,
                 before: before.len(),
                 after: after.len(),
-                needed: frame + 1,
+                needed,
             });
         }
         // Split: each part fills its batch and carries the whole frame.
         let mut rest = body;
         while !rest.is_empty() {
-            self.make_room(frame + 1);
-            let take = (self.free() - frame).min(rest.len());
+            // At least `needed` slots are free now, so `take` is at least 1.
+            self.make_room(needed);
+            let take = self.free().saturating_sub(frame).min(rest.len());
             let (part, tail) = rest.split_at(take);
             self.current.extend(before);
             self.current.extend(part);

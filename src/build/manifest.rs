@@ -105,10 +105,13 @@ pub struct SignersView {
 
 impl Manifest {
     /// The file content: two-space pretty JSON ending in a newline.
-    pub fn to_json_string(&self) -> String {
-        let mut text =
-            serde_json::to_string_pretty(self).expect("the manifest holds only strings and JSON");
+    ///
+    /// The manifest holds only strings, lists and JSON values, so serde_json
+    /// has no reason to fail; the error is returned rather than unwrapped so
+    /// that writing has no panic path.
+    pub fn to_json_string(&self) -> Result<String, serde_json::Error> {
+        let mut text = serde_json::to_string_pretty(self)?;
         text.push('\n');
-        text
+        Ok(text)
     }
 }

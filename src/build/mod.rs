@@ -33,7 +33,7 @@ use crate::runbook::{Deployment, InputError, Location, Runbook, Source};
 use crate::safe::batching::{BatchingError, Call, safe_tx_for_calls};
 use crate::safe::view::{self, SafeTxView};
 use crate::safe::{Operation, SafeVersion, safe_tx_hashes};
-use crate::txbuilder::{BatchFile, BatchMeta};
+use crate::txbuilder::{BatchFile, BatchMeta, WriteError};
 
 pub use chunk::{ChunkError, chunk_steps};
 pub use manifest::Manifest;
@@ -161,6 +161,14 @@ pub enum BuildError {
         file: String,
         source: Box<DecodeError>,
     },
+    /// An output could not be serialized (not expected: see
+    /// [`crate::txbuilder::WriteError`]).
+    #[error("{at}: {file} cannot be written: {message}")]
+    Serialize {
+        at: Location,
+        file: String,
+        message: String,
+    },
 }
 
 impl BuildError {
@@ -171,7 +179,8 @@ impl BuildError {
             BuildError::Chunk { at, .. }
             | BuildError::Batching { at, .. }
             | BuildError::Transaction { at, .. }
-            | BuildError::Decode { at, .. } => at,
+            | BuildError::Decode { at, .. }
+            | BuildError::Serialize { at, .. } => at,
         }
     }
 }
@@ -303,9 +312,17 @@ pub fn build(req: &BuildRequest<'_>) -> Result<Vec<OutputFile>, BuildError> {
             threshold: s.threshold.to_string(),
         }),
     };
+    let name = manifest_file_name(req.stem);
+    let contents = manifest
+        .to_json_string()
+        .map_err(|e| BuildError::Serialize {
+            at: runbook.safe.at.clone(),
+            file: name.clone(),
+            message: e.to_string(),
+        })?;
     outputs.push(OutputFile {
-        name: manifest_file_name(req.stem),
-        contents: manifest.to_json_string(),
+        name,
+        contents,
         batch: None,
     });
     Ok(outputs)
@@ -437,18 +454,25 @@ fn write_batch(
         });
     }
 
+    let serialize_error = |e: WriteError| BuildError::Serialize {
+        at: safe_at.clone(),
+        file: batch.file.clone(),
+        message: e.to_string(),
+    };
+    let checksum = file.checksum().map_err(serialize_error)?;
+    let contents = file.to_json_string().map_err(serialize_error)?;
     let view = manifest::BatchView {
         file: batch.file.clone(),
         kind: batch.kind.name().to_string(),
         safe: view::address(batch.safe),
         safe_version: batch.version.to_string(),
-        batch_checksum: hex::encode_prefixed(file.checksum()),
+        batch_checksum: hex::encode_prefixed(checksum),
         calls: call_views,
         safe_tx: SafeTxView::new(&tx, &hashes),
     };
     let output = OutputFile {
         name: batch.file.clone(),
-        contents: file.to_json_string(),
+        contents,
         batch: Some(BatchSummary {
             kind: batch.kind,
             safe: batch.safe,

@@ -22,20 +22,23 @@ pub enum TransactionError {
          the Transaction Builder would show one call and send another"
     )]
     Mismatch { data: String, encoded: String },
+    #[error("its ABI inputs cannot be written as JSON: {0}")]
+    Abi(String),
 }
 
 /// `contractMethod` for `function`: its inputs as ABI JSON, its name and
 /// whether it accepts value.
-pub fn contract_method(function: &Function) -> ContractMethod {
-    ContractMethod {
-        inputs: function
-            .inputs
-            .iter()
-            .map(|param| serde_json::to_value(param).expect("an ABI parameter serializes to JSON"))
-            .collect(),
+pub fn contract_method(function: &Function) -> Result<ContractMethod, TransactionError> {
+    let inputs = function
+        .inputs
+        .iter()
+        .map(|param| serde_json::to_value(param).map_err(|e| TransactionError::Abi(e.to_string())))
+        .collect::<Result<_, _>>()?;
+    Ok(ContractMethod {
+        inputs,
         name: function.name.clone(),
         payable: function.state_mutability == StateMutability::Payable,
-    }
+    })
 }
 
 /// The function the Transaction Builder encodes from a `contractMethod`:
@@ -64,7 +67,7 @@ pub fn function_of(method: &ContractMethod) -> Result<Function, String> {
 pub fn batch_transaction(call: &PlannedCall) -> Result<BatchTransaction, TransactionError> {
     let values = contract_inputs_values(&call.function, &call.args)
         .map_err(|e| TransactionError::Inputs(e.to_string()))?;
-    let method = contract_method(&call.function);
+    let method = contract_method(&call.function)?;
     let encoded = encode_contract_inputs(&method, &values)?;
     if encoded != call.data.as_ref() {
         return Err(TransactionError::Mismatch {

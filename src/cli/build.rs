@@ -76,11 +76,11 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
     check_targets(&targets, &inputs_read)?;
 
     if args.check {
-        return Ok(check(&targets));
+        return check(&targets);
     }
     write_atomically(&targets)?;
     for target in &targets {
-        println!("{}", summary(target));
+        outln!("{}", summary(target))?;
     }
     Ok(Outcome::Success)
 }
@@ -226,7 +226,10 @@ fn compile(
         let full = deployment_dir.join(abi_file);
         let fail = |message: String| InputError::new(entry.at.clone(), message).to_string();
         let bytes = args::read_input(&full).map_err(|e| {
-            fail(format!("cannot read the ABI of {name}, {}: {e}", full.display()))
+            fail(format!(
+                "cannot read the ABI of {name}, {}: {e}",
+                full.display()
+            ))
         })?;
         let text = std::str::from_utf8(&bytes).map_err(|_| {
             fail(format!(
@@ -288,7 +291,10 @@ fn read_deployment(
     let full = intent_dir.join(&file.value);
     let fail = |message: String| InputError::new(file.at.clone(), message).to_string();
     let bytes = args::read_input(&full).map_err(|e| {
-        fail(format!("cannot read the deployment file {}: {e}", full.display()))
+        fail(format!(
+            "cannot read the deployment file {}: {e}",
+            full.display()
+        ))
     })?;
     let text = String::from_utf8(bytes.clone()).map_err(|_| {
         fail(format!(
@@ -355,30 +361,30 @@ fn check_targets(targets: &[Target], inputs: &[PathBuf]) -> Result<(), CliError>
 }
 
 /// `--check`: every output must be on disk byte for byte.
-fn check(targets: &[Target]) -> Outcome {
+fn check(targets: &[Target]) -> Result<Outcome, CliError> {
     let mut stale = 0;
     for target in targets {
         match fs::read(&target.path) {
             Ok(bytes) if bytes == target.output.contents.as_bytes() => {}
             Ok(_) => {
                 stale += 1;
-                println!("differs: {}", target.path.display());
+                outln!("differs: {}", target.path.display())?;
             }
             Err(_) => {
                 stale += 1;
-                println!("missing: {}", target.path.display());
+                outln!("missing: {}", target.path.display())?;
             }
         }
     }
     if stale == 0 {
-        println!("{} files up to date", targets.len());
-        Outcome::Success
+        outln!("{} files up to date", targets.len())?;
+        Ok(Outcome::Success)
     } else {
-        println!(
+        outln!(
             "{stale} of {} files differ from a fresh build: run `bundlec build` and review the changes",
             targets.len()
-        );
-        Outcome::CheckFailed
+        )?;
+        Ok(Outcome::CheckFailed)
     }
 }
 
@@ -412,6 +418,16 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
     parent_dir(path).join(format!(".{name}.bundlec-{}.{suffix}", std::process::id()))
 }
 
+/// Removes the temporary files and backups of `staged`.
+fn discard<'s, 'a: 's>(staged: impl IntoIterator<Item = &'s Staged<'a>>) {
+    for s in staged {
+        let _ = fs::remove_file(&s.temp);
+        if let Some(backup) = &s.backup {
+            let _ = fs::remove_file(backup);
+        }
+    }
+}
+
 fn write_atomically(targets: &[Target]) -> Result<(), CliError> {
     let mut created_dirs = Vec::new();
     let mut staged: Vec<Staged> = Vec::with_capacity(targets.len());
@@ -429,15 +445,6 @@ fn stage_and_commit<'a>(
     staged: &mut Vec<Staged<'a>>,
     created_dirs: &mut Vec<PathBuf>,
 ) -> Result<(), CliError> {
-    let discard = |staged: &[Staged]| {
-        for s in staged {
-            let _ = fs::remove_file(&s.temp);
-            if let Some(backup) = &s.backup {
-                let _ = fs::remove_file(backup);
-            }
-        }
-    };
-
     // 1. Every output to a temporary file in its target's directory.
     for target in targets {
         let dir = parent_dir(&target.path);
@@ -457,7 +464,7 @@ fn stage_and_commit<'a>(
             });
         if let Err(e) = written {
             let _ = fs::remove_file(&temp);
-            discard(staged);
+            discard(staged.iter());
             return Err(CliError(format!("cannot write {}: {e}", temp.display())));
         }
         staged.push(Staged {
@@ -468,28 +475,33 @@ fn stage_and_commit<'a>(
     }
 
     // 2. Keep the old content of every existing target, to restore on failure.
-    for i in 0..staged.len() {
-        if !staged[i].target.is_file() {
+    let mut failure = None;
+    for s in staged.iter_mut() {
+        if !s.target.is_file() {
             continue;
         }
-        let backup = sibling(staged[i].target, "old");
-        let kept = fs::hard_link(staged[i].target, &backup)
-            .or_else(|_| fs::copy(staged[i].target, &backup).map(|_| ()));
+        let backup = sibling(s.target, "old");
+        let kept =
+            fs::hard_link(s.target, &backup).or_else(|_| fs::copy(s.target, &backup).map(|_| ()));
         if let Err(e) = kept {
             let _ = fs::remove_file(&backup);
-            discard(staged);
-            return Err(CliError(format!(
+            failure = Some(CliError(format!(
                 "cannot keep a copy of {}: {e}",
-                staged[i].target.display()
+                s.target.display()
             )));
+            break;
         }
-        staged[i].backup = Some(backup);
+        s.backup = Some(backup);
+    }
+    if let Some(err) = failure {
+        discard(staged.iter());
+        return Err(err);
     }
 
     // 3. Rename into place; on failure put back what was renamed so far.
-    for i in 0..staged.len() {
-        if let Err(e) = fs::rename(&staged[i].temp, staged[i].target) {
-            for done in &staged[..i] {
+    for (i, s) in staged.iter().enumerate() {
+        if let Err(e) = fs::rename(&s.temp, s.target) {
+            for done in staged.iter().take(i) {
                 match &done.backup {
                     Some(backup) => {
                         let _ = fs::rename(backup, done.target);
@@ -499,10 +511,10 @@ fn stage_and_commit<'a>(
                     }
                 }
             }
-            discard(&staged[i..]);
+            discard(staged.iter().skip(i));
             return Err(CliError(format!(
                 "cannot write {}: {e} (no file was changed)",
-                staged[i].target.display()
+                s.target.display()
             )));
         }
     }

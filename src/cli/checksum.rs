@@ -56,23 +56,23 @@ pub fn run(args: ChecksumArgs) -> Result<Outcome, CliError> {
         });
     }
     if args.json {
-        super::hash::print_json(&verdicts);
+        super::hash::print_json(&verdicts)?;
     } else {
         for v in &verdicts {
             let verdict = if v.valid { "OK" } else { "MISMATCH" };
-            println!("{verdict}  {}", v.file);
+            outln!("{verdict}  {}", v.file)?;
             let stored = match v.stored.as_deref() {
                 None => "(none)",
                 Some("") => "(empty)",
                 Some(stored) => stored,
             };
-            println!("  stored    {stored}");
-            println!(
+            outln!("  stored    {stored}")?;
+            outln!(
                 "  computed  {}",
                 v.computed
                     .as_deref()
                     .unwrap_or("(none: the file has no meta object)")
-            );
+            )?;
         }
     }
     Ok(if verdicts.iter().all(|v| v.valid) {

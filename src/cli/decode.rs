@@ -45,9 +45,9 @@ pub fn run(args: DecodeArgs) -> Result<Outcome, CliError> {
     };
     let tree = decoder.decode(site, &data, "0")?;
     if args.json {
-        super::hash::print_json(&render::tree_json(&tree, &book));
+        super::hash::print_json(&render::tree_json(&tree, &book))?;
     } else {
-        print!("{}", render::tree_text(&tree, &book));
+        super::print_out(&render::tree_text(&tree, &book))?;
     }
     Ok(Outcome::Success)
 }

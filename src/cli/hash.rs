@@ -155,7 +155,7 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
                     tx: SafeTxView::new(approve, approve_hashes),
                 }),
         };
-        print_json(&output);
+        print_json(&output)?;
     } else {
         let mut out = String::new();
         write_tx(
@@ -179,7 +179,7 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
                 approve_hashes,
             );
         }
-        print!("{out}");
+        super::print_out(&out)?;
     }
     Ok(Outcome::Success)
 }
@@ -210,7 +210,7 @@ fn run_message(args: &HashArgs, message: &SafeMessage) -> Result<Outcome, CliErr
             safe: view::address(args.safe),
             safe_version: args.safe_version.to_string(),
             message: SafeMessageView::new(&message_bytes, &hashes),
-        });
+        })?;
     } else {
         let mut out = String::new();
         let _ = writeln!(out, "Safe message");
@@ -243,7 +243,7 @@ fn run_message(args: &HashArgs, message: &SafeMessage) -> Result<Outcome, CliErr
             "  Safe message hash   {}",
             view::hash(hashes.safe_message_hash)
         );
-        print!("{out}");
+        super::print_out(&out)?;
     }
     Ok(Outcome::Success)
 }
@@ -307,10 +307,10 @@ fn write_tx(
     let _ = writeln!(out, "  safeTxHash      {}", view::hash(hashes.safe_tx_hash));
 }
 
-pub fn print_json<T: Serialize>(value: &T) {
-    match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
-        // Serialising plain strings cannot fail; say so rather than panic if it ever does.
-        Err(err) => eprintln!("error: cannot serialise output: {err}"),
-    }
+pub fn print_json<T: Serialize>(value: &T) -> Result<(), CliError> {
+    // Serialising plain strings and JSON values does not fail; if it ever
+    // does, it is an error rather than a panic.
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| CliError(format!("cannot serialise output: {e}")))?;
+    outln!("{text}")
 }

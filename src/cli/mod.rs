@@ -5,6 +5,14 @@
 //! input or usage. Every subcommand returns `Result<Outcome, CliError>` and
 //! only this module prints errors and picks the code.
 
+/// `println!` that returns a [`CliError`] instead of panicking when standard
+/// output cannot be written (a closed pipe, a full disk).
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::print_out(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod args;
 mod build;
 mod checksum;
@@ -12,6 +20,7 @@ mod decode;
 mod hash;
 mod verify;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -73,6 +82,16 @@ impl<E: std::error::Error> From<E> for CliError {
     }
 }
 
+/// Writes `text` to standard output; a failed write is bad usage (exit 2)
+/// rather than the panic `print!` raises.
+pub fn print_out(text: &str) -> Result<(), CliError> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| CliError(format!("cannot write to standard output: {e}")))
+}
+
 pub fn main() -> ExitCode {
     // clap prints its own usage errors and exits with 2 (0 for --help/--version).
     let cli = Cli::parse();
@@ -88,7 +107,8 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::CheckFailed) => ExitCode::from(1),
         Err(CliError(message)) => {
-            eprintln!("error: {message}");
+            // Nothing is left to tell if standard error cannot be written either.
+            let _ = writeln!(std::io::stderr(), "error: {message}");
             ExitCode::from(2)
         }
     }

@@ -258,12 +258,9 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
     let report =
         verify::verify(&request).map_err(|e| CliError(format!("{}: {e}", args.batch.display())))?;
     if args.json {
-        super::hash::print_json(&verify::render::report_json(&report, &book));
+        super::hash::print_json(&verify::render::report_json(&report, &book))?;
     } else {
-        print!(
-            "{}",
-            verify::render::report_text(&report, &book, &batch_name)
-        );
+        super::print_out(&verify::render::report_text(&report, &book, &batch_name))?;
     }
     Ok(if report.ok {
         Outcome::Success

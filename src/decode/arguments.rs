@@ -64,16 +64,15 @@ pub fn decode_arguments(
             .zip(body)
             .position(|(a, b)| a != b)
             .unwrap_or(reencoded.len().min(body.len()));
-        let reason = if body.len() > reencoded.len() && first_difference == reencoded.len() {
-            format!(
-                "{} unexpected bytes after the arguments",
-                body.len() - reencoded.len()
-            )
+        let extra = body.len().saturating_sub(reencoded.len());
+        let reason = if extra > 0 && first_difference == reencoded.len() {
+            format!("{extra} unexpected bytes after the arguments")
         } else {
             "the encoding is not canonical (dirty padding, unusual offsets or overlapping data)"
                 .into()
         };
-        return Err(fail(4 + first_difference, reason));
+        // Offsets count from the selector; they stay within the calldata.
+        return Err(fail(first_difference.saturating_add(4), reason));
     }
     Ok(values)
 }
@@ -87,9 +86,10 @@ fn locate_failure(
     message: &str,
 ) -> ArgumentError {
     let mut head_offset = 0usize;
+    let mut prefix = Vec::with_capacity(types.len());
     for (index, ty) in types.iter().enumerate() {
-        let prefix = DynSolType::Tuple(types[..=index].to_vec());
-        if let Err(err) = prefix.abi_decode_sequence(body) {
+        prefix.push(ty.clone());
+        if let Err(err) = DynSolType::Tuple(prefix.clone()).abi_decode_sequence(body) {
             let name = function
                 .inputs
                 .get(index)
@@ -99,7 +99,7 @@ fn locate_failure(
                 .unwrap_or_default();
             return ArgumentError {
                 signature: function.signature(),
-                offset: 4 + head_offset,
+                offset: head_offset.saturating_add(4),
                 reason: format!(
                     "argument {index}{name} ({}) does not decode: {err}",
                     ty.sol_type_name()

@@ -2,6 +2,9 @@
 //! against the ABI registry into a tree of calls, through MultiSend batches,
 //! Safe `execTransaction`, SystemPause forwarding and timelock operations.
 
+// Lengths and offsets here come from input: overflow must be an error, not a panic or a wrap.
+#![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
+
 pub mod arguments;
 pub mod render;
 pub mod tree;

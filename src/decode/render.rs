@@ -6,6 +6,7 @@ use alloy_dyn_abi::DynSolValue;
 use alloy_primitives::hex;
 use serde_json::Value;
 
+use crate::abi::values::fixed_bytes;
 use crate::address_book::AddressBook;
 
 /// A value on one line; addresses carry their name from `book` when known.
@@ -26,7 +27,9 @@ fn write_text(value: &DynSolValue, book: &AddressBook, out: &mut String) {
         DynSolValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         DynSolValue::Uint(n, _) => out.push_str(&n.to_string()),
         DynSolValue::Int(n, _) => out.push_str(&n.to_string()),
-        DynSolValue::FixedBytes(word, size) => out.push_str(&hex::encode_prefixed(&word[..*size])),
+        DynSolValue::FixedBytes(word, size) => {
+            out.push_str(&hex::encode_prefixed(fixed_bytes(word, *size)));
+        }
         DynSolValue::Bytes(b) => out.push_str(&hex::encode_prefixed(b)),
         DynSolValue::Function(f) => out.push_str(&hex::encode_prefixed(f.as_slice())),
         // JSON quoting shows control characters and quotes unambiguously.
@@ -35,6 +38,7 @@ fn write_text(value: &DynSolValue, book: &AddressBook, out: &mut String) {
             write_list(items, book, '[', ']', out);
         }
         DynSolValue::Tuple(items) => write_list(items, book, '(', ')', out),
+        // CustomStruct exists when another crate enables alloy's eip712 feature.
         #[allow(unreachable_patterns)]
         _ => out.push('?'),
     }
@@ -64,13 +68,16 @@ pub fn value_json(value: &DynSolValue) -> Value {
         DynSolValue::Bool(b) => Value::Bool(*b),
         DynSolValue::Uint(n, _) => Value::String(n.to_string()),
         DynSolValue::Int(n, _) => Value::String(n.to_string()),
-        DynSolValue::FixedBytes(word, size) => Value::String(hex::encode_prefixed(&word[..*size])),
+        DynSolValue::FixedBytes(word, size) => {
+            Value::String(hex::encode_prefixed(fixed_bytes(word, *size)))
+        }
         DynSolValue::Bytes(b) => Value::String(hex::encode_prefixed(b)),
         DynSolValue::Function(f) => Value::String(hex::encode_prefixed(f.as_slice())),
         DynSolValue::String(s) => Value::String(s.clone()),
         DynSolValue::Array(items) | DynSolValue::FixedArray(items) | DynSolValue::Tuple(items) => {
             Value::Array(items.iter().map(value_json).collect())
         }
+        // CustomStruct exists when another crate enables alloy's eip712 feature.
         #[allow(unreachable_patterns)]
         _ => Value::Null,
     }
@@ -150,12 +157,13 @@ fn write_node(node: &CallNode, book: &AddressBook, depth: usize, out: &mut Strin
     }
     out.push('\n');
     for child in &node.children {
-        write_node(child, book, depth + 1, out);
+        write_node(child, book, depth.saturating_add(1), out);
     }
 }
 
 fn is_fixed_bytes(ty: &str) -> bool {
-    ty.len() > 5 && ty[5..].chars().next().is_some_and(|c| c.is_ascii_digit())
+    ty.strip_prefix("bytes")
+        .is_some_and(|size| size.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// The call tree as data, for `--json` outputs.

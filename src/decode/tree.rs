@@ -251,7 +251,9 @@ impl<'a> Decoder<'a> {
         inner
             .into_iter()
             .enumerate()
-            .map(|(i, (site, data))| self.decode_at(site, &data, format!("{path}.{i}"), depth + 1))
+            .map(|(i, (site, data))| {
+                self.decode_at(site, &data, format!("{path}.{i}"), depth.saturating_add(1))
+            })
             .collect()
     }
 }

@@ -239,10 +239,9 @@ impl Planner<'_> {
         };
         match &args.value {
             toml::Value::Array(items) => {
-                if items.len() < f.inputs.len() {
+                if let Some(missing) = names.get(items.len()) {
                     return Err(err(format!(
-                        "missing argument `{}`: `{signature}` takes {} arguments ({}), got {}",
-                        names[items.len()],
+                        "missing argument `{missing}`: `{signature}` takes {} arguments ({}), got {}",
                         f.inputs.len(),
                         names.join(", "),
                         items.len()
@@ -326,7 +325,8 @@ fn resolve_names(
 ) -> toml::Value {
     if let Some(inner) = ty
         .strip_suffix(']')
-        .and_then(|t| t.rfind('[').map(|i| &ty[..i]))
+        .and_then(|t| t.rsplit_once('['))
+        .map(|(inner, _)| inner)
     {
         return match value {
             toml::Value::Array(items) => toml::Value::Array(

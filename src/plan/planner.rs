@@ -17,7 +17,8 @@ use alloy_primitives::{Address, Bytes, U256};
 
 use super::profile::{ContractProfile, ProtocolProfile};
 use super::{AcceptPlan, PlannedCall, SignerChange, Step};
-use crate::abi::registry::AbiRegistry;
+use crate::abi::registry::{AbiRegistry, edit_distance};
+use crate::abi::values::fixed_bytes;
 use crate::runbook::{Deployment, InputError, Layout, Location, Runbook};
 
 /// A protocol contract found in the deployment.
@@ -461,7 +462,7 @@ impl<'a> Planner<'a> {
             DynSolValue::Bool(b) => b.to_string(),
             DynSolValue::Uint(n, _) => n.to_string(),
             DynSolValue::Int(n, _) => n.to_string(),
-            DynSolValue::FixedBytes(word, size) => short_hex(&word[..*size]),
+            DynSolValue::FixedBytes(word, size) => short_hex(fixed_bytes(word, *size)),
             DynSolValue::Bytes(bytes) => short_hex(bytes),
             DynSolValue::Function(f) => short_hex(f.as_slice()),
             DynSolValue::String(s) => format!("{s:?}"),
@@ -488,35 +489,22 @@ fn looks_like(written: &str, known: &str) -> bool {
     if a == b {
         return true;
     }
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len().abs_diff(b.len()) > 2 {
+    if a.chars().count().abs_diff(b.chars().count()) > 2 {
         return false;
     }
-    // Edit distance, one row at a time.
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
-        }
-    }
-    row[b.len()] <= 2
+    edit_distance(&a, &b) <= 2
 }
 
 /// Hex, shortened past 36 bytes so a summary stays one readable line.
 fn short_hex(bytes: &[u8]) -> String {
     const KEEP: usize = 36;
-    if bytes.len() <= KEEP {
-        format!("0x{}", alloy_primitives::hex::encode(bytes))
-    } else {
-        format!(
+    match bytes.first_chunk::<8>() {
+        Some(head) if bytes.len() > KEEP => format!(
             "0x{}…({} bytes)",
-            alloy_primitives::hex::encode(&bytes[..8]),
+            alloy_primitives::hex::encode(head),
             bytes.len()
-        )
+        ),
+        _ => format!("0x{}", alloy_primitives::hex::encode(bytes)),
     }
 }
 

@@ -84,12 +84,13 @@ pub fn owner_calls(
             .collect::<Vec<_>>()
             .join(", ")
     };
+    // The owner before `index` in the linked list: the sentinel for the head.
     let prev_of = |owners: &[Address], index: usize| {
-        if index == 0 {
-            SENTINEL
-        } else {
-            owners[index - 1]
-        }
+        owners
+            .get(..index)
+            .and_then(<[Address]>::last)
+            .copied()
+            .unwrap_or(SENTINEL)
     };
     let check_new = |owners: &[Address], new: &Located<Address>| -> Result<(), InputError> {
         let a = new.value;
@@ -143,7 +144,9 @@ pub fn owner_calls(
         let index = find(&owners, old, "swapped out")?;
         check_new(&owners, new)?;
         ops.push(Op::Swap(prev_of(&owners, index), old.value, new.value));
-        owners[index] = new.value;
+        for owner in owners.iter_mut().filter(|o| **o == old.value) {
+            *owner = new.value;
+        }
     }
     for owner in &changes.add {
         check_new(&owners, owner)?;
@@ -162,7 +165,7 @@ pub fn owner_calls(
             ));
         }
         let prev = prev_of(&owners, index);
-        owners.remove(index);
+        owners.retain(|o| *o != owner.value);
         ops.push(Op::Remove(prev, owner.value, owners.len()));
     }
 

@@ -568,18 +568,22 @@ fn job_ids(cx: &Ctx, item: &Spanned<toml::Value>) -> Result<Vec<U256>, InputErro
                         .or_else(|e| cx.err(item, format!("job range `{text}`: {e}")))
                 };
                 let (from, to) = (bound(from)?, bound(to)?);
-                if from > to {
+                let Some(len) = to.checked_sub(from) else {
                     return cx.err(item, format!("job range `{text}` runs backwards"));
-                }
-                let len = to - from;
-                if len >= U256::from(MAX_RANGE_LEN) {
-                    return cx.err(
-                        item,
-                        format!("job range `{text}` covers more than {MAX_RANGE_LEN} jobs; split it or check for a typo"),
-                    );
-                }
-                let len = len.to::<u64>();
-                Ok((0..=len).map(|i| from + U256::from(i)).collect())
+                };
+                let len = match u64::try_from(len) {
+                    Ok(len) if len < MAX_RANGE_LEN => len,
+                    _ => {
+                        return cx.err(
+                            item,
+                            format!("job range `{text}` covers more than {MAX_RANGE_LEN} jobs; split it or check for a typo"),
+                        );
+                    }
+                };
+                // At most `to`: no overflow.
+                Ok((0..=len)
+                    .map(|i| from.saturating_add(U256::from(i)))
+                    .collect())
             } else {
                 parse_uint256(text.trim())
                     .map(|id| vec![id])

@@ -1,6 +1,9 @@
 //! Runbooks: the intent files operators write and the deployment address books
 //! they share, parsed with the place of every value so each error can point at it.
 
+// Lengths and offsets here come from input: overflow must be an error, not a panic or a wrap.
+#![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
+
 pub mod deployment;
 pub mod intent_file;
 pub mod source;

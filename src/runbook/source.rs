@@ -23,9 +23,12 @@ impl Source {
     pub fn location(&self, offset: usize) -> Location {
         let offset = offset.min(self.text.len());
         let before = self.text.get(..offset).unwrap_or(&self.text);
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+        let line = before.matches('\n').count().saturating_add(1);
+        let line_start = before.rfind('\n').map_or(0, |i| i.saturating_add(1));
+        let column = before
+            .get(line_start..)
+            .map_or(0, |s| s.chars().count())
+            .saturating_add(1);
         Location {
             file: self.name.clone(),
             line,

@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::Value;
 
+use super::WriteError;
 use super::checksum::{compute_checksum, format_checksum};
 
 /// The Safe Transaction Builder release whose batch format bundlec writes,
@@ -124,31 +125,28 @@ impl BatchFile {
     }
 
     /// The `meta.checksum` the UI computes for this batch.
-    pub fn checksum(&self) -> B256 {
-        let unsigned = serde_json::to_value(self.wire(None))
-            .expect("the wire structs contain only strings, numbers and JSON values");
-        compute_checksum(&unsigned).expect("the wire form is an object with a meta object")
+    pub fn checksum(&self) -> Result<B256, WriteError> {
+        let unsigned = serde_json::to_value(self.wire(None))?;
+        Ok(compute_checksum(&unsigned)?)
     }
 
     /// The complete file content (checksum included) as a JSON value. Use
     /// [`Self::to_json_string`] for the bytes to write: this value's maps do
     /// not keep the UI's key order.
-    pub fn to_json_value(&self) -> Value {
-        serde_json::to_value(self.signed_wire())
-            .expect("the wire structs contain only strings, numbers and JSON values")
+    pub fn to_json_value(&self) -> Result<Value, WriteError> {
+        Ok(serde_json::to_value(self.signed_wire()?)?)
     }
 
     /// The file content: pretty-printed JSON in the UI's key order, with
     /// `meta.checksum`, ending in a newline. Deterministic for a given batch.
-    pub fn to_json_string(&self) -> String {
-        let mut text = serde_json::to_string_pretty(&self.signed_wire())
-            .expect("the wire structs contain only strings, numbers and JSON values");
+    pub fn to_json_string(&self) -> Result<String, WriteError> {
+        let mut text = serde_json::to_string_pretty(&self.signed_wire()?)?;
         text.push('\n');
-        text
+        Ok(text)
     }
 
-    fn signed_wire(&self) -> WireBatch<'_> {
-        self.wire(Some(format_checksum(&self.checksum())))
+    fn signed_wire(&self) -> Result<WireBatch<'_>, WriteError> {
+        Ok(self.wire(Some(format_checksum(&self.checksum()?))))
     }
 
     fn wire(&self, checksum: Option<String>) -> WireBatch<'_> {
@@ -283,18 +281,18 @@ mod tests {
     #[test]
     fn written_file_passes_the_ui_check() {
         let batch = sample();
-        let text = batch.to_json_string();
+        let text = batch.to_json_string().unwrap();
         let parsed = crate::txbuilder::checksum::parse_json(&text).unwrap();
         let report = check(&parsed).unwrap();
         assert!(report.valid, "{report:?}");
-        assert_eq!(report.computed, Some(batch.checksum()));
-        assert_eq!(parsed, batch.to_json_value());
-        assert!(check(&batch.to_json_value()).unwrap().valid);
+        assert_eq!(report.computed, Some(batch.checksum().unwrap()));
+        assert_eq!(parsed, batch.to_json_value().unwrap());
+        assert!(check(&batch.to_json_value().unwrap()).unwrap().valid);
     }
 
     #[test]
     fn written_values_use_the_ui_encodings() {
-        let v = sample().to_json_value();
+        let v = sample().to_json_value().unwrap();
         assert_eq!(v["version"], json!("1.0"));
         assert_eq!(v["chainId"], json!("137"));
         assert_eq!(v["createdAt"], json!(1_717_674_719_187u64));
@@ -320,7 +318,7 @@ mod tests {
 
     #[test]
     fn key_order_is_the_uis() {
-        let text = sample().to_json_string();
+        let text = sample().to_json_string().unwrap();
         assert!(text.ends_with("}\n") && !text.ends_with("\n\n"));
         let order: Vec<&str> = text
             .lines()
@@ -370,17 +368,20 @@ mod tests {
         let base = sample();
         let mut renamed = sample();
         renamed.meta.name = "other".to_string();
-        assert_eq!(renamed.checksum(), base.checksum());
+        assert_eq!(renamed.checksum().unwrap(), base.checksum().unwrap());
         let mut later = sample();
         later.created_at += 1;
-        assert_ne!(later.checksum(), base.checksum());
+        assert_ne!(later.checksum().unwrap(), base.checksum().unwrap());
         let mut described = sample();
         described.meta.description = "why".to_string();
-        assert_ne!(described.checksum(), base.checksum());
+        assert_ne!(described.checksum().unwrap(), base.checksum().unwrap());
     }
 
     #[test]
     fn output_is_deterministic() {
-        assert_eq!(sample().to_json_string(), sample().to_json_string());
+        assert_eq!(
+            sample().to_json_string().unwrap(),
+            sample().to_json_string().unwrap()
+        );
     }
 }

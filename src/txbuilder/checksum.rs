@@ -41,18 +41,18 @@ fn write_value(v: &Value, out: &mut String) {
             out.push(']');
         }
         Value::Object(map) => {
-            let keys = js::sorted_keys(map);
+            let entries = js::sorted_entries(map);
             out.push('{');
             out.push('[');
-            for (i, key) in keys.iter().enumerate() {
+            for (i, (key, _)) in entries.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
                 js::quote_json_string_into(key, out);
             }
             out.push(']');
-            for key in keys {
-                write_value(&map[key.as_str()], out);
+            for (_, value) in entries {
+                write_value(value, out);
                 out.push(',');
             }
             out.push('}');

@@ -72,7 +72,7 @@ pub fn stringify_number(n: &Number) -> String {
 /// characters, is written as is. (Lone surrogates would be `\udxxx`, but a Rust
 /// `str` cannot hold them.)
 pub fn quote_json_string_into(s: &str, out: &mut String) {
-    out.reserve(s.len() + 2);
+    out.reserve(s.len().saturating_add(2));
     out.push('"');
     for c in s.chars() {
         match c {
@@ -114,9 +114,17 @@ pub fn compare_utf16(a: &str, b: &str) -> Ordering {
 /// JSON.parse keeps the last of duplicate keys; serde_json's map does the same,
 /// so the key set matches. Insertion order is irrelevant after sorting.
 pub fn sorted_keys(map: &Map<String, Value>) -> Vec<&String> {
-    let mut keys: Vec<&String> = map.keys().collect();
-    keys.sort_by(|a, b| compare_utf16(a, b));
-    keys
+    sorted_entries(map)
+        .into_iter()
+        .map(|(key, _)| key)
+        .collect()
+}
+
+/// The entries of `map` in the order of [`sorted_keys`].
+pub fn sorted_entries(map: &Map<String, Value>) -> Vec<(&String, &Value)> {
+    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+    entries.sort_by(|(a, _), (b, _)| compare_utf16(a, b));
+    entries
 }
 
 /// Appends `JSON.stringify(v)` (no indentation) to `out`, for any value.

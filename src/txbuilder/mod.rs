@@ -12,6 +12,9 @@
 //! ([`js`]). The format and algorithm are described in
 //! `shared/reference/safe/txbuilder-format.md`.
 
+// Lengths and offsets here come from input: overflow must be an error, not a panic or a wrap.
+#![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
+
 pub mod batch;
 pub mod checksum;
 pub mod js;
@@ -42,5 +45,26 @@ pub enum ChecksumError {
     NoMetaObject,
 }
 
-/// The error type of this module; checksums are the only fallible part.
+/// The error type of this module's reading side.
 pub type TxBuilderError = ChecksumError;
+
+/// Why a [`BatchFile`] could not be turned into its file content.
+///
+/// The writer serializes its own structs (string keys, no fallible
+/// `Serialize` impls), so serde_json has no reason to fail; the error exists
+/// so that writing a batch has no panic path.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot serialize the batch file: {0}")]
+pub struct WriteError(pub String);
+
+impl From<serde_json::Error> for WriteError {
+    fn from(err: serde_json::Error) -> Self {
+        WriteError(err.to_string())
+    }
+}
+
+impl From<ChecksumError> for WriteError {
+    fn from(err: ChecksumError) -> Self {
+        WriteError(err.to_string())
+    }
+}

@@ -3,6 +3,9 @@
 //! intent, a manifest, a proposed Safe transaction, a hash), and report
 //! findings. Pure: the caller reads the files and picks the expectations.
 
+// Lengths and offsets here come from input: overflow must be an error, not a panic or a wrap.
+#![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
+
 pub mod batch;
 pub mod findings;
 pub mod given;

@@ -81,7 +81,7 @@ pub fn report_text(report: &Report, book: &AddressBook, batch_name: &str) -> Str
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .count();
-    let warnings = report.findings.len() - errors;
+    let warnings = report.findings.len().saturating_sub(errors);
     if report.ok {
         let _ = writeln!(out, "VERIFIED  {batch_name}  ({warnings} warning(s))");
     } else {

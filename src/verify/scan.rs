@@ -225,11 +225,14 @@ fn check_lookalike(address: Address, path: &str, book: &AddressBook, findings: &
     if book.entry(address).is_some() || address == Address::ZERO {
         return;
     }
-    let digits = |a: &Address| alloy_primitives::hex::encode(a);
-    let candidate = digits(&address);
+    // The first and last two bytes are the first and last four hex digits.
+    let ends = |a: &Address| {
+        let [a0, a1, .., b0, b1] = a.0.0;
+        [a0, a1, b0, b1]
+    };
+    let candidate = ends(&address);
     for (known, entry) in book.entries() {
-        let known_digits = digits(known);
-        if known_digits[..4] == candidate[..4] && known_digits[36..] == candidate[36..] {
+        if ends(known) == candidate {
             findings.add(
                 Code::LookalikeAddress,
                 path,

@@ -176,7 +176,7 @@ fn check_keys(function: &Function) -> Result<(), ValueError> {
         .map(|(i, p)| contract_input_key(p, i))
         .collect();
     for (second, key) in keys.iter().enumerate() {
-        if let Some(first) = keys[..second].iter().position(|k| k == key) {
+        if let Some(first) = keys.iter().take(second).position(|k| k == key) {
             return Err(at(&function.name)(Problem::DuplicateKey {
                 key: key.clone(),
                 first,
@@ -204,13 +204,19 @@ fn write_at(param: &Param, value: &DynSolValue, root: &str) -> Result<String, Va
     }
 }
 
-/// The items of an array value, checked against the array type's length.
-fn array_items<'v>(node: Node<'_>, value: &'v DynSolValue) -> Result<&'v [DynSolValue], Problem> {
+/// The element node and the items of an array value, checked against the
+/// array type's length.
+fn array_items<'a, 'v>(
+    node: Node<'a>,
+    value: &'v DynSolValue,
+) -> Result<(Node<'a>, &'v [DynSolValue]), Problem> {
     match (node.ty, value) {
-        (DynSolType::Array(_), DynSolValue::Array(items)) => Ok(items),
-        (DynSolType::FixedArray(..), DynSolValue::FixedArray(items)) => {
+        (DynSolType::Array(inner), DynSolValue::Array(items)) => {
+            Ok((node.element_node(inner), items))
+        }
+        (DynSolType::FixedArray(inner, _), DynSolValue::FixedArray(items)) => {
             check_length(node.ty, items.len())?;
-            Ok(items)
+            Ok((node.element_node(inner), items))
         }
         _ => Err(mismatch(node.ty, value)),
     }
@@ -223,8 +229,7 @@ fn write_list(
     path: &str,
     out: &mut String,
 ) -> Result<(), ValueError> {
-    let items = array_items(node, value).map_err(at(path))?;
-    let element = node.element().expect("array node has an element");
+    let (element, items) = array_items(node, value).map_err(at(path))?;
     out.push('[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
@@ -247,8 +252,7 @@ fn write_list(
 fn to_json(node: Node<'_>, value: &DynSolValue, path: &str) -> Result<Value, ValueError> {
     match node.ty {
         DynSolType::Array(_) | DynSolType::FixedArray(..) => {
-            let items = array_items(node, value).map_err(at(path))?;
-            let element = node.element().expect("array node has an element");
+            let (element, items) = array_items(node, value).map_err(at(path))?;
             items
                 .iter()
                 .enumerate()
@@ -256,8 +260,8 @@ fn to_json(node: Node<'_>, value: &DynSolValue, path: &str) -> Result<Value, Val
                 .collect::<Result<_, _>>()
                 .map(Value::Array)
         }
-        DynSolType::Tuple(_) => {
-            let fields = node.fields().expect("tuple node has fields");
+        DynSolType::Tuple(types) => {
+            let fields = node.tuple_fields(types);
             let DynSolValue::Tuple(items) = value else {
                 return Err(at(path)(mismatch(node.ty, value)));
             };
@@ -345,7 +349,12 @@ fn read_integer(ty: &DynSolType, text: &str) -> Result<DynSolValue, Problem> {
     let (signed, bits) = match ty {
         DynSolType::Int(bits) => (true, *bits),
         DynSolType::Uint(bits) => (false, *bits),
-        _ => unreachable!("read_integer is only called for integer types"),
+        other => {
+            return Err(Problem::Expected {
+                expected: format!("a {} value", type_name(other)),
+                found: quoted(text),
+            });
+        }
     };
     let unquoted: String = text.chars().filter(|c| !matches!(c, '"' | '\'')).collect();
     let cleaned = js_trim(&unquoted);
@@ -432,7 +441,8 @@ fn split_list(inner: &str) -> Result<Vec<String>, Problem> {
                 items.push(String::new());
                 continue;
             }
-            '[' => depth += 1,
+            // At most one level per character of the input.
+            '[' => depth = depth.saturating_add(1),
             ']' => {
                 depth = depth.checked_sub(1).ok_or_else(|| {
                     Problem::Syntax("unbalanced `]` in the bracketed list".into())
@@ -440,8 +450,10 @@ fn split_list(inner: &str) -> Result<Vec<String>, Problem> {
             }
             _ => {}
         }
-        if !is_js_whitespace(c) {
-            items.last_mut().expect("items is never empty").push(c);
+        if !is_js_whitespace(c)
+            && let Some(item) = items.last_mut()
+        {
+            item.push(c);
         }
     }
     if depth != 0 {
@@ -457,19 +469,24 @@ fn split_list(inner: &str) -> Result<Vec<String>, Problem> {
     Ok(items)
 }
 
+/// The inside of `[…]`, if `text` is bracketed.
+fn bracketed(text: &str) -> Option<&str> {
+    text.strip_prefix('[')?.strip_suffix(']')
+}
+
 fn is_bracketed(text: &str) -> bool {
-    text.len() >= 2 && text.starts_with('[') && text.ends_with(']')
+    bracketed(text).is_some()
 }
 
 fn read_list(node: Node<'_>, text: &str, path: &str) -> Result<DynSolValue, ValueError> {
-    if !is_bracketed(text) {
+    // `node` is an array node (Form::List), so only the brackets can be missing.
+    let (Some(inner), Some(element)) = (bracketed(text), node.element()) else {
         return Err(at(path)(Problem::Expected {
             expected: format!("a bracketed list for {}, like [a,b]", type_name(node.ty)),
             found: quoted(text),
         }));
-    }
-    let items = split_list(&text[1..text.len() - 1]).map_err(at(path))?;
-    let element = node.element().expect("list node is an array");
+    };
+    let items = split_list(inner).map_err(at(path))?;
     check_length(node.ty, items.len()).map_err(at(path))?;
     let values = items
         .iter()
@@ -553,7 +570,10 @@ fn json_integer(ty: &DynSolType, number: &serde_json::Number) -> Result<DynSolVa
             }
             uint_value(value.into_raw(), *bits)
         }
-        _ => unreachable!("json_integer is only called for integer types"),
+        other => Err(Problem::Expected {
+            expected: format!("a {} value", type_name(other)),
+            found: format!("the JSON number {number}"),
+        }),
     }
 }
 
@@ -566,9 +586,9 @@ fn from_json(node: Node<'_>, value: &Value, path: &str) -> Result<DynSolValue, V
         })
     };
     match (node.ty, value) {
-        (DynSolType::Array(_) | DynSolType::FixedArray(..), Value::Array(items)) => {
+        (DynSolType::Array(inner) | DynSolType::FixedArray(inner, _), Value::Array(items)) => {
             check_length(node.ty, items.len()).map_err(at(path))?;
-            let element = node.element().expect("array node has an element");
+            let element = node.element_node(inner);
             let values = items
                 .iter()
                 .enumerate()
@@ -579,8 +599,8 @@ fn from_json(node: Node<'_>, value: &Value, path: &str) -> Result<DynSolValue, V
                 _ => DynSolValue::Array(values),
             })
         }
-        (DynSolType::Tuple(_), Value::Array(items)) => {
-            let fields: Vec<Field<'_>> = node.fields().expect("tuple node has fields");
+        (DynSolType::Tuple(types), Value::Array(items)) => {
+            let fields: Vec<Field<'_>> = node.tuple_fields(types);
             check_length(node.ty, items.len()).map_err(at(path))?;
             fields
                 .iter()

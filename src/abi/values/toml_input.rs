@@ -26,8 +26,8 @@ use alloy_json_abi::Param;
 use alloy_primitives::{Function, I256, U256};
 
 use super::{
-    Node, Problem, ValueError, at, check_length, element_path, field_path, fixed_bytes_value,
-    int_value, integer_from_text, quoted, resolve_at, root_label, uint_value,
+    Field, Node, Problem, ValueError, at, check_length, element_path, field_path,
+    fixed_bytes_value, int_value, integer_from_text, quoted, resolve_at, root_label, uint_value,
 };
 use crate::parse::{parse_address, parse_hex_bytes, parse_uint};
 
@@ -131,15 +131,19 @@ fn from_toml(node: Node<'_>, value: &toml::Value, path: &str) -> Result<DynSolVa
         })
     };
     match (node.ty, value) {
-        (DynSolType::Array(_), toml::Value::Array(items)) => {
-            array_items(node, items, path).map(DynSolValue::Array)
+        (DynSolType::Array(inner), toml::Value::Array(items)) => {
+            array_items(node.element_node(inner), items, path).map(DynSolValue::Array)
         }
-        (DynSolType::FixedArray(..), toml::Value::Array(items)) => {
+        (DynSolType::FixedArray(inner, _), toml::Value::Array(items)) => {
             check_length(node.ty, items.len()).map_err(at(path))?;
-            array_items(node, items, path).map(DynSolValue::FixedArray)
+            array_items(node.element_node(inner), items, path).map(DynSolValue::FixedArray)
         }
-        (DynSolType::Tuple(_), toml::Value::Array(items)) => tuple_positional(node, items, path),
-        (DynSolType::Tuple(_), toml::Value::Table(table)) => tuple_by_name(node, table, path),
+        (DynSolType::Tuple(types), toml::Value::Array(items)) => {
+            tuple_positional(node, &node.tuple_fields(types), items, path)
+        }
+        (DynSolType::Tuple(types), toml::Value::Table(table)) => {
+            tuple_by_name(node, &node.tuple_fields(types), table, path)
+        }
         (DynSolType::Uint(bits), toml::Value::Integer(i)) => {
             let value = match u64::try_from(*i) {
                 Ok(u) => uint_value(U256::from(u), *bits),
@@ -170,11 +174,10 @@ fn from_toml(node: Node<'_>, value: &toml::Value, path: &str) -> Result<DynSolVa
 }
 
 fn array_items(
-    node: Node<'_>,
+    element: Node<'_>,
     items: &[toml::Value],
     path: &str,
 ) -> Result<Vec<DynSolValue>, ValueError> {
-    let element = node.element().expect("array node has an element");
     items
         .iter()
         .enumerate()
@@ -184,10 +187,10 @@ fn array_items(
 
 fn tuple_positional(
     node: Node<'_>,
+    fields: &[Field<'_>],
     items: &[toml::Value],
     path: &str,
 ) -> Result<DynSolValue, ValueError> {
-    let fields = node.fields().expect("tuple node has fields");
     check_length(node.ty, items.len()).map_err(at(path))?;
     fields
         .iter()
@@ -200,15 +203,13 @@ fn tuple_positional(
 
 fn tuple_by_name(
     node: Node<'_>,
+    fields: &[Field<'_>],
     table: &toml::Table,
     path: &str,
 ) -> Result<DynSolValue, ValueError> {
-    let fields = node.fields().expect("tuple node has fields");
     let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
-    let unique = names
-        .iter()
-        .enumerate()
-        .all(|(i, n)| !n.is_empty() && !names[..i].contains(n));
+    let mut seen = std::collections::BTreeSet::new();
+    let unique = names.iter().all(|n| !n.is_empty() && seen.insert(*n));
     if !unique {
         // Unnamed or repeated component names cannot be addressed by key.
         return Err(at(path)(Problem::Expected {
@@ -224,7 +225,7 @@ fn tuple_by_name(
     if let Some(key) = table.keys().find(|k| !names.contains(&k.as_str())) {
         return Err(at(path)(Problem::UnknownComponent {
             name: key.clone(),
-            components: super::component_list(&fields),
+            components: super::component_list(fields),
         }));
     }
     fields
@@ -234,7 +235,7 @@ fn tuple_by_name(
             let item = table.get(field.name).ok_or_else(|| {
                 at(path)(Problem::MissingComponent {
                     name: field.name.to_string(),
-                    components: super::component_list(&fields),
+                    components: super::component_list(fields),
                 })
             })?;
             from_toml(field.node, item, &field_path(path, field, i))
