@@ -189,3 +189,31 @@ fn length_fields_that_claim_more_bytes_than_exist_are_refused() {
         "executeGovernanceCall(address,bytes)",
     );
 }
+
+#[test]
+fn overlapping_values_cannot_multiply_memory() {
+    // executeBatch(address[],uint256[],bytes[],bytes32,bytes32) whose 4,000
+    // payload offsets all point at one 200 KB payload: decoded naively, the
+    // payload would be copied 4,000 times (gigabytes). It is refused before
+    // any value is decoded.
+    let word = |n: usize| U256::from(n).to_be_bytes::<32>();
+    let count = 4_000usize;
+    let mut data = hex::decode("e38335e5").unwrap();
+    for head in [160, 192, 224, 0, 0] {
+        data.extend_from_slice(&word(head));
+    }
+    data.extend_from_slice(&word(0)); // targets: []
+    data.extend_from_slice(&word(0)); // values: []
+    data.extend_from_slice(&word(count)); // payloads: 4,000 of them
+    for _ in 0..count {
+        data.extend_from_slice(&word(32 * count));
+    }
+    data.extend_from_slice(&word(200_000));
+    data.extend_from_slice(&[0xab; 200_000]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(&dir, "overlap.hex", hex::encode_prefixed(&data).as_bytes());
+    assert_refused(
+        &["decode".into(), format!("@{path}")],
+        "each value must follow the previous one",
+    );
+}

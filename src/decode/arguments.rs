@@ -52,6 +52,26 @@ pub fn decode_arguments(
         return Err(fail(0, "the selector is not this function's".into()));
     }
     let types = input_types(function)?;
+    // Before decoding: overlapping tails would make the decoder copy the same
+    // bytes again and again (see `layout`).
+    if let Err(err) = super::layout::check_layout(&types, body) {
+        let argument = err
+            .argument
+            .and_then(|i| Some((i, function.inputs.get(i)?, types.get(i)?)))
+            .map(|(i, param, ty)| {
+                let name = if param.name.is_empty() {
+                    String::new()
+                } else {
+                    format!(" `{}`", param.name)
+                };
+                format!("argument {i}{name} ({}): ", ty.sol_type_name())
+            })
+            .unwrap_or_default();
+        return Err(fail(
+            err.offset.saturating_add(4),
+            format!("{argument}{}", err.reason),
+        ));
+    }
     let values = match DynSolType::Tuple(types.clone()).abi_decode_sequence(body) {
         Ok(DynSolValue::Tuple(values)) => values,
         Ok(_) => return Err(fail(4, "the decoder returned no argument list".into())),

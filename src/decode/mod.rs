@@ -6,6 +6,7 @@
 #![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
 pub mod arguments;
+pub mod layout;
 pub mod render;
 pub mod tree;
 
