@@ -84,10 +84,28 @@ impl<E: std::error::Error> From<E> for CliError {
 
 /// Writes `text` to standard output; a failed write is bad usage (exit 2)
 /// rather than the panic `print!` raises.
+/// Text from input files ends up in what bundlec prints (a method name, a
+/// chain id, a quoted value). Control and bidirectional-override characters
+/// in it could move the cursor, clear the screen or reorder text, so a hostile
+/// batch could paint "VERIFIED" over "FAILED". Every such character is written
+/// as a `\u` escape instead; in JSON output that escape means the same string.
+pub fn terminal_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}');
+        if (c.is_control() && c != '\n') || bidi {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 pub fn print_out(text: &str) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
     stdout
-        .write_all(text.as_bytes())
+        .write_all(terminal_safe(text).as_bytes())
         .and_then(|()| stdout.flush())
         .map_err(|e| CliError(format!("cannot write to standard output: {e}")))
 }
@@ -108,7 +126,7 @@ pub fn main() -> ExitCode {
         Ok(Outcome::CheckFailed) => ExitCode::from(1),
         Err(CliError(message)) => {
             // Nothing is left to tell if standard error cannot be written either.
-            let _ = writeln!(std::io::stderr(), "error: {message}");
+            let _ = writeln!(std::io::stderr(), "error: {}", terminal_safe(&message));
             ExitCode::from(2)
         }
     }
