@@ -222,6 +222,7 @@ fn snapshot_of_a_batch_with_a_system_pause_forwarded_call() {
         to: Some(parse_address("0x9641d764fc13c8B624c04430C7356C1C7C8102e2").unwrap()),
         value: Some(U256::ZERO),
         operation: Some(Operation::DelegateCall),
+        ..CallSite::default()
     };
     let tree = Decoder::new(&registry, &book)
         .decode(site, &calldata, "0")
@@ -392,4 +393,52 @@ proptest! {
         let to = known_target.then(|| Address::repeat_byte(0x55));
         let _ = Decoder::new(registry, &book).decode(CallSite { to, ..CallSite::default() }, &data, "0");
     }
+}
+
+#[test]
+fn multisend_1_5_runs_calls_to_address_zero_on_the_safe() {
+    let registry = &*REGISTRY;
+    let book = AddressBook::new(Some(1));
+    let safe = Address::repeat_byte(0x5a);
+    let records = vec![MultiSendRecord {
+        operation: Operation::Call,
+        to: Address::ZERO,
+        value: U256::ZERO,
+        data: call_data(registry, "Safe", "changeThreshold", &["1"]),
+    }];
+    let calldata = multisend::encode(&records);
+    let decoder = Decoder {
+        safe: Some(safe),
+        ..Decoder::new(registry, &book)
+    };
+    let at = |to: &str| CallSite {
+        to: Some(parse_address(to).unwrap()),
+        operation: Some(Operation::DelegateCall),
+        ..CallSite::default()
+    };
+    // MultiSendCallOnly 1.5.0: the call runs on the Safe.
+    let tree = decoder
+        .decode(
+            at("0xA83c336B20401Af773B6219BA5027174338D1836"),
+            &calldata,
+            "0",
+        )
+        .unwrap();
+    assert_eq!(tree.children[0].to, Some(safe));
+    assert!(
+        tree.children[0]
+            .to_name
+            .as_deref()
+            .unwrap()
+            .contains("address 0")
+    );
+    // MultiSendCallOnly 1.4.1: address 0 is address 0.
+    let tree = decoder
+        .decode(
+            at("0x9641d764fc13c8B624c04430C7356C1C7C8102e2"),
+            &calldata,
+            "0",
+        )
+        .unwrap();
+    assert_eq!(tree.children[0].to, Some(Address::ZERO));
 }

@@ -258,6 +258,26 @@ fn cases() -> Vec<Case> {
         )
     });
 
+    // From Safe 1.5.0, MultiSend runs a call to address 0 on the Safe itself:
+    // an owner added "to address 0" is added to the Safe.
+    let add_owner = encode(
+        "Safe",
+        "addOwnerWithThreshold",
+        &[
+            DynSolValue::Address(ATTACKER),
+            DynSolValue::Uint(U256::from(1), 256),
+        ],
+    );
+    cases.push(Case {
+        args: vec!["--safe-version".into(), "1.5.0".into()],
+        ..batch_case(
+            "zero-address-is-the-safe",
+            batch(vec![pause_all(), raw(Address::ZERO, 0, add_owner)]),
+            0,
+            &["safe-config-change", "unlabelled-recipient"],
+        )
+    });
+
     // Proposed Safe transactions that are not the batch's.
     let single = batch(vec![pause_all()]);
     let mut delegate = safe_tx_of(&single);
@@ -477,12 +497,14 @@ fn every_finding_and_error_has_a_fixture_that_produces_it() {
             dir.join(format!("{}.json", case.name))
                 .display()
                 .to_string(),
-            "--safe-version".into(),
-            "1.4.1".into(),
             "--deployment".into(),
             dir.join("deployment.toml").display().to_string(),
             "--json".into(),
         ];
+        if !case.args.iter().any(|a| a == "--safe-version") {
+            args.push("--safe-version".into());
+            args.push("1.4.1".into());
+        }
         if !case.args.iter().any(|a| a == "--nonce") {
             args.push("--nonce".into());
             args.push(NONCE.to_string());

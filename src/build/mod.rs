@@ -431,6 +431,7 @@ fn write_batch(
             to: Some(call.to),
             value: Some(call.value),
             operation: Some(Operation::Call),
+            ..CallSite::default()
         };
         let tree = decoder
             .decode(site, &call.data, &index.to_string())

@@ -9,6 +9,7 @@ use crate::abi::registry::AbiRegistry;
 use crate::address_book::AddressBook;
 use crate::multisend::{self, MultiSendError};
 use crate::safe::Operation;
+use crate::safe::deployments::Contract;
 
 /// How deep wrappers may nest before decoding stops: a Safe batch through
 /// SystemPause into a timelock is four levels; hostile data can go further.
@@ -98,12 +99,18 @@ pub struct CallSite {
     pub to: Option<Address>,
     pub value: Option<U256>,
     pub operation: Option<Operation>,
+    /// `to` is address 0 inside a MultiSend from Safe 1.5.0 on, which runs
+    /// the call on the Safe itself: the node shows the Safe, not address 0.
+    pub zero_means_safe: bool,
 }
 
 pub struct Decoder<'a> {
     pub registry: &'a AbiRegistry,
     pub book: &'a AddressBook,
     pub max_depth: usize,
+    /// The Safe the calls run in, when known: MultiSend 1.5.0 sends calls to
+    /// address 0 to it.
+    pub safe: Option<Address>,
 }
 
 impl<'a> Decoder<'a> {
@@ -112,6 +119,7 @@ impl<'a> Decoder<'a> {
             registry,
             book,
             max_depth: DEFAULT_MAX_DEPTH,
+            safe: None,
         }
     }
 
@@ -133,7 +141,21 @@ impl<'a> Decoder<'a> {
                 max: self.max_depth,
             });
         }
-        let to_name = site.to.and_then(|a| self.book.name_of(a));
+        let (to, to_name) = if site.zero_means_safe {
+            let safe = self.safe.or(site.to);
+            let name = safe
+                .and_then(|a| self.book.name_of(a))
+                .unwrap_or_else(|| "the Safe".into());
+            (
+                safe,
+                Some(format!(
+                    "{name}: address 0, which MultiSend 1.5.0 runs on the Safe itself"
+                )),
+            )
+        } else {
+            (site.to, site.to.and_then(|a| self.book.name_of(a)))
+        };
+        let site = CallSite { to, ..site };
         let mut node = CallNode {
             path,
             to: site.to,
@@ -158,7 +180,7 @@ impl<'a> Decoder<'a> {
             };
             return Ok(node);
         };
-        node.children = self.children_of(&call, data, &node.path, depth)?;
+        node.children = self.children_of(&call, data, &node.path, site.to, depth)?;
         node.call = Decoded::Function(call);
         Ok(node)
     }
@@ -242,9 +264,21 @@ impl<'a> Decoder<'a> {
         call: &FunctionCall,
         data: &[u8],
         path: &str,
+        executor: Option<Address>,
         depth: usize,
     ) -> Result<Vec<CallNode>, DecodeError> {
-        let inner = match inner_calls(call, data, path)? {
+        // MultiSend (call-only or not) 1.5.0 replaces a record's address 0
+        // with the Safe it runs in.
+        let zero_means_safe = executor
+            .and_then(|a| self.book.safe_deployment(a))
+            .is_some_and(|d| {
+                d.release >= crate::safe::Release::V1_5_0
+                    && matches!(
+                        d.contract,
+                        Contract::MultiSend | Contract::MultiSendCallOnly
+                    )
+            });
+        let inner = match inner_calls(call, data, path, zero_means_safe)? {
             Some(inner) => inner,
             None => return Ok(Vec::new()),
         };
@@ -263,6 +297,7 @@ fn inner_calls(
     call: &FunctionCall,
     data: &[u8],
     path: &str,
+    zero_means_safe: bool,
 ) -> Result<Option<Vec<(CallSite, Bytes)>>, DecodeError> {
     let args: Vec<&DynSolValue> = call.args.iter().map(|a| &a.value).collect();
     let malformed = |reason: &str| DecodeError::Malformed {
@@ -273,6 +308,7 @@ fn inner_calls(
         to,
         value: Some(value),
         operation: Some(operation),
+        zero_means_safe: false,
     };
     let inner = match (call.signature.as_str(), args.as_slice()) {
         ("multiSend(bytes)", _) => {
@@ -282,7 +318,11 @@ fn inner_calls(
             })?;
             records
                 .into_iter()
-                .map(|r| (site(Some(r.to), r.value, r.operation), r.data))
+                .map(|r| {
+                    let mut record = site(Some(r.to), r.value, r.operation);
+                    record.zero_means_safe = zero_means_safe && r.to.is_zero();
+                    (record, r.data)
+                })
                 .collect()
         }
         (

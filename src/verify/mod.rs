@@ -137,13 +137,21 @@ pub fn verify(request: &Request) -> Result<Report, VerifyError> {
         );
     }
 
-    let decoder = Decoder::new(request.registry, request.book);
+    let decoder = Decoder {
+        safe: Some(target.safe),
+        ..Decoder::new(request.registry, request.book)
+    };
+    // Several calls go through MultiSendCallOnly; from 1.5.0 it runs a call
+    // to address 0 on the Safe itself, so that is what the signer must see.
+    let batched_from_1_5 =
+        contents.calls.len() > 1 && target.version.release() >= crate::safe::Release::V1_5_0;
     let mut transactions = Vec::with_capacity(contents.calls.len());
     for (index, call) in contents.calls.iter().enumerate() {
         let site = CallSite {
             to: Some(call.to),
             value: Some(call.value),
             operation: Some(Operation::Call),
+            zero_means_safe: batched_from_1_5 && call.to.is_zero(),
         };
         let path = format!("tx {index}");
         let tree = match decoder.decode(site, &call.data, &path) {
@@ -233,6 +241,7 @@ fn describe_call(call: &Call, decoder: &Decoder) -> String {
         to: Some(call.to),
         value: Some(call.value),
         operation: Some(Operation::Call),
+        ..CallSite::default()
     };
     match decoder.decode(site, &call.data, "") {
         Ok(tree) => {
@@ -393,6 +402,7 @@ fn compare_given(
                 to: Some(tx.to),
                 value: Some(tx.value),
                 operation: tx.known_operation(),
+                ..CallSite::default()
             };
             let read = |tx: &SafeTx| match decoder.decode(site(tx), &tx.data, "") {
                 Ok(tree) => {
@@ -426,6 +436,7 @@ fn compare_given(
         to: Some(g.to),
         value: Some(g.value),
         operation: g.known_operation(),
+        ..CallSite::default()
     };
     if let Ok(tree) = decoder.decode(site, &g.data, "given_safe_tx") {
         scan::scan_tree(&tree, target, decoder.book, findings);
