@@ -229,6 +229,7 @@ pub fn decoded_calls(text: &str, calls: &[&PlannedCall]) -> Vec<String> {
                 to: Some(call.to),
                 value: Some(call.value),
                 operation: Some(Operation::Call),
+                ..CallSite::default()
             };
             let node = decoder.decode(site, &call.data, "0").unwrap();
             render(&node, &book)
