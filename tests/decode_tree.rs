@@ -442,3 +442,23 @@ fn multisend_1_5_runs_calls_to_address_zero_on_the_safe() {
         .unwrap();
     assert_eq!(tree.children[0].to, Some(Address::ZERO));
 }
+
+#[test]
+fn approve_hash_shows_the_approved_hash() {
+    let registry = &*REGISTRY;
+    let book = AddressBook::new(Some(11155111));
+    let hash = "0xcb8bbe7bf8f8a1f3f57658e450d07d4422356ac042d96a87ba425b19e67a78a1";
+    let data = call_data(registry, "Safe", "approveHash", &[hash]);
+    let site = CallSite {
+        to: Some(parse_address("0x657ff0D4eC65D82b2bC1247b0a558bcd2f80A0f1").unwrap()),
+        ..CallSite::default()
+    };
+    let tree = Decoder::new(registry, &book)
+        .decode(site, &data, "0")
+        .unwrap();
+    let text = render::tree_text(&tree, &book);
+    assert!(
+        text.contains(&format!("approveHash(hashToApprove={hash})")),
+        "{text}"
+    );
+}

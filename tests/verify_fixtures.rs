@@ -228,6 +228,28 @@ fn cases() -> Vec<Case> {
         &["contract-method-unencodable"],
     ));
 
+    // A readable method with inputs but no values and no data: the app would
+    // send empty data, so the label describes nothing that happens.
+    let empty_label = BatchTransaction {
+        to: SYSTEM_PAUSE,
+        value: U256::ZERO,
+        data: None,
+        contract_method: Some(ContractMethod {
+            inputs: vec![
+                json!({"internalType": "address", "name": "_governance", "type": "address"}),
+            ],
+            name: "setGovernance".into(),
+            payable: false,
+        }),
+        contract_inputs_values: None,
+    };
+    cases.push(batch_case(
+        "method-without-values",
+        batch(vec![empty_label]),
+        1,
+        &["contract-method-unencodable"],
+    ));
+
     // A long batch with one owner added to the Safe in the middle.
     let mut long: Vec<BatchTransaction> = (0..40).map(|_| certificate_pause()).collect();
     long[23] = raw(

@@ -122,12 +122,30 @@ fn manifest_entry(
     let view: SafeTxView =
         serde_json::from_value(entry.get("safe_tx").cloned().unwrap_or(Value::Null))
             .map_err(|e| bad(&format!("`safe_tx` of {batch_name}: {e}")))?;
-    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+    let text = |v: Option<&Value>, key: &str| -> Result<String, CliError> {
+        v.and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| bad(&format!("`{key}` is missing or not a string")))
+    };
     let partial = Partial {
-        chain_id: text(manifest.get("chain_id")).and_then(|s| s.parse().ok()),
-        safe: text(entry.get("safe")).and_then(|s| bundlec::parse::parse_address(&s).ok()),
-        version: text(entry.get("safe_version")).and_then(|s| s.parse().ok()),
-        nonce: bundlec::parse::parse_uint256(&view.nonce).ok(),
+        chain_id: Some(
+            text(manifest.get("chain_id"), "chain_id")?
+                .parse()
+                .map_err(|_| bad("`chain_id` is not a chain id"))?,
+        ),
+        safe: Some(
+            bundlec::parse::parse_address(&text(entry.get("safe"), "safe")?)
+                .map_err(|e| bad(&format!("`safe`: {e}")))?,
+        ),
+        version: Some(
+            text(entry.get("safe_version"), "safe_version")?
+                .parse()
+                .map_err(|e: bundlec::safe::UnsupportedSafeVersion| bad(&e.to_string()))?,
+        ),
+        nonce: Some(
+            bundlec::parse::parse_uint256(&view.nonce)
+                .map_err(|e| bad(&format!("`nonce`: {e}")))?,
+        ),
     };
     Ok((partial, view))
 }
@@ -147,7 +165,7 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
     let mut book = None;
     let mut intent_calls: Option<Vec<Call>> = None;
     let mut from_intent = Partial::default();
-    let mut registry = args::load_registry(registry_dir)?;
+    let mut registry = None;
     if let Some(intent) = &args.intent {
         let compiled = super::build::compile_for_verify(intent, registry_dir)?;
         let (expected, target) = compiled.batch_named(&batch_name).ok_or_else(|| {
@@ -168,8 +186,12 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
             nonce: Some(target.nonce),
         };
         book = Some(compiled.address_book(target.safe));
-        registry = compiled.registry;
+        registry = Some(compiled.registry);
     }
+    let registry = match registry {
+        Some(registry) => registry,
+        None => args::load_registry(registry_dir)?,
+    };
 
     let mut manifest_view = None;
     let mut from_manifest = Partial::default();
@@ -181,26 +203,41 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
 
     let given: Option<GivenSafeTx> = match &args.safe_tx {
         None => None,
-        Some(path) => Some(
-            verify::parse_given_safe_tx(&read_json(path)?)
-                .map_err(|e| CliError(format!("{}: {e}", path.display())))?,
-        ),
+        Some(path) => {
+            let mut value = read_json(path)?;
+            // A whole manifest: the Safe transaction it records for this batch.
+            if value.get("batches").is_some() {
+                let (_, view) = manifest_entry(&value, &batch_name, path)?;
+                value = serde_json::to_value(view)
+                    .map_err(|e| CliError(format!("{}: {e}", path.display())))?;
+            }
+            Some(
+                verify::parse_given_safe_tx(&value)
+                    .map_err(|e| CliError(format!("{}: {e}", path.display())))?,
+            )
+        }
     };
 
+    let (batch_chain, batch_safe) = verify::batch::batch_identity(&batch);
     let from_batch = Partial {
-        chain_id: batch
-            .get("chainId")
-            .and_then(Value::as_str)
-            .and_then(|s| s.parse().ok()),
-        safe: batch
-            .get("meta")
-            .and_then(|m| m.get("createdFromSafeAddress"))
-            .and_then(Value::as_str)
-            .and_then(verify::batch::loose_address),
+        chain_id: batch_chain.and_then(|s| s.parse().ok()),
+        safe: batch_safe.as_deref().and_then(verify::batch::loose_address),
         version: None,
         nonce: None,
     };
-    let resolved = flags.or(from_intent).or(from_manifest).or(from_batch);
+    // What only the batch itself says cannot check the batch.
+    let mut unchecked = Vec::new();
+    let independent = Partial::default()
+        .or(flags)
+        .or(from_intent)
+        .or(from_manifest);
+    if independent.chain_id.is_none() {
+        unchecked.push("chain id");
+    }
+    if independent.safe.is_none() {
+        unchecked.push("Safe");
+    }
+    let resolved = independent.or(from_batch);
     let chain_id = resolved
         .chain_id
         .ok_or_else(|| CliError("the chain is not known: give --chain-id".into()))?;
@@ -212,10 +249,10 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
             "the Safe version is not known: give --safe-version (or --intent / --manifest)".into(),
         )
     })?;
-    let nonce = resolved
-        .nonce
-        .or(given.as_ref().map(|g| g.tx.nonce))
-        .ok_or_else(|| CliError("the nonce is not known: give --nonce".into()))?;
+    // Never the proposed transaction's own nonce: it is one of the things checked.
+    let nonce = resolved.nonce.ok_or_else(|| {
+        CliError("the nonce is not known: give --nonce (or --intent / --manifest)".into())
+    })?;
 
     let book = match (book, &args.deployment) {
         (Some(book), _) => book,
@@ -225,6 +262,13 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
             let source = bundlec::runbook::Source::new(path.display().to_string(), text);
             let deployment =
                 bundlec::runbook::parse_deployment(&source).map_err(|e| CliError(e.to_string()))?;
+            if deployment.chain_id != chain_id {
+                return Err(CliError(format!(
+                    "{} is the address book of chain {}, not chain {chain_id}",
+                    path.display(),
+                    deployment.chain_id
+                )));
+            }
             AddressBook::for_deployment(&deployment, safe)
         }
         (None, None) => {
@@ -258,9 +302,25 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
     let report =
         verify::verify(&request).map_err(|e| CliError(format!("{}: {e}", args.batch.display())))?;
     if args.json {
-        super::hash::print_json(&verify::render::report_json(&report, &book))?;
+        let mut json = verify::render::report_json(&report, &book);
+        if let Value::Object(map) = &mut json {
+            map.insert("unchecked".into(), serde_json::json!(unchecked));
+        }
+        super::hash::print_json(&json)?;
     } else {
-        super::print_out(&verify::render::report_text(&report, &book, &batch_name))?;
+        let mut text = verify::render::report_text(&report, &book, &batch_name);
+        if !unchecked.is_empty() {
+            text.push_str(&format!(
+                "\nnote: the {} came from the batch itself, so the batch was not checked against them: give {}\n",
+                unchecked.join(" and "),
+                unchecked
+                    .iter()
+                    .map(|u| if *u == "Safe" { "--safe" } else { "--chain-id" })
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            ));
+        }
+        super::print_out(&text)?;
     }
     Ok(if report.ok {
         Outcome::Success

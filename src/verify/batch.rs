@@ -38,8 +38,26 @@ pub struct BatchContents {
     pub chain_id: Option<String>,
     pub created_from_safe: Option<String>,
     pub calls: Vec<Call>,
-    /// The readable label of each call, when the batch carries one.
-    pub labels: Vec<Option<Function>>,
+}
+
+/// The chain and the Safe a batch says it was made for, as the Transaction
+/// Builder reads them. The app compares `chainId` as a string with `!==`, so
+/// a JSON number never matches any chain: it is kept, marked, so it cannot
+/// compare equal either.
+pub fn batch_identity(batch: &Value) -> (Option<String>, Option<String>) {
+    let chain_id = match batch.get("chainId") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(other) => Some(format!(
+            "{other} (not a string, which the Safe app reads as another chain)"
+        )),
+    };
+    let created_from_safe = batch
+        .get("meta")
+        .and_then(|m| m.get("createdFromSafeAddress"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    (chain_id, created_from_safe)
 }
 
 /// Reads the batch's calls; label checks go to `findings` under `tx N`.
@@ -47,16 +65,7 @@ pub fn read_batch(batch: &Value, findings: &mut Findings) -> Result<BatchContent
     let Some(object) = batch.as_object() else {
         return bad("batch", "a batch file must be a JSON object");
     };
-    let chain_id = match object.get("chainId") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(other) => Some(other.to_string()),
-    };
-    let created_from_safe = object
-        .get("meta")
-        .and_then(|m| m.get("createdFromSafeAddress"))
-        .and_then(Value::as_str)
-        .map(str::to_string);
+    let (chain_id, created_from_safe) = batch_identity(batch);
     let Some(transactions) = object.get("transactions").and_then(Value::as_array) else {
         return bad("batch", "`transactions` must be an array");
     };
@@ -64,25 +73,18 @@ pub fn read_batch(batch: &Value, findings: &mut Findings) -> Result<BatchContent
         return bad("batch", "`transactions` is empty: there is nothing to sign");
     }
     let mut calls = Vec::with_capacity(transactions.len());
-    let mut labels = Vec::with_capacity(transactions.len());
     for (index, tx) in transactions.iter().enumerate() {
-        let (call, label) = read_transaction(index, tx, findings)?;
+        let call = read_transaction(index, tx, findings)?;
         calls.push(call);
-        labels.push(label);
     }
     Ok(BatchContents {
         chain_id,
         created_from_safe,
         calls,
-        labels,
     })
 }
 
-fn read_transaction(
-    index: usize,
-    tx: &Value,
-    findings: &mut Findings,
-) -> Result<(Call, Option<Function>), BatchError> {
+fn read_transaction(index: usize, tx: &Value, findings: &mut Findings) -> Result<Call, BatchError> {
     let path = format!("tx {index}");
     let Some(tx) = tx.as_object() else {
         return bad(path, "a transaction must be a JSON object");
@@ -124,9 +126,9 @@ fn read_transaction(
     // it is no claim about the bytes; the decoded tree shows what they do.
     let labelled = match (&label, inputs, &raw_data) {
         (Some(function), Some(values), _) => Some(encode_label(function, values)),
-        (Some(function), None, None) if function.inputs.is_empty() => {
-            Some(encode_label(function, &Map::new()))
-        }
+        // Without data the app encodes the method from its values, missing
+        // ones read as "": a method with inputs but no values cannot encode.
+        (Some(function), None, None) => Some(encode_label(function, &Map::new())),
         _ => None,
     };
     let data = match (raw_data, labelled) {
@@ -166,7 +168,7 @@ fn read_transaction(
         }
         (None, None) => Bytes::new(),
     };
-    Ok((Call { to, value, data }, label))
+    Ok(Call { to, value, data })
 }
 
 fn signature_of(label: &Option<Function>) -> String {

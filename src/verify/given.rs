@@ -19,35 +19,47 @@ pub struct GivenSafeTx {
 #[error("Safe transaction: {0}")]
 pub struct GivenSafeTxError(pub String);
 
-/// Reads a field by its name or, failing that, by one of its other spellings.
+/// A field under its name or one of its other spellings. Two spellings at
+/// once are refused: which one a tool reads would decide what is signed.
 fn field<'a>(
     object: &'a serde_json::Map<String, Value>,
     name: &str,
     aliases: &[&str],
-) -> Option<&'a Value> {
-    std::iter::once(name)
+) -> Result<Option<&'a Value>, GivenSafeTxError> {
+    let mut found = std::iter::once(name)
         .chain(aliases.iter().copied())
-        .find_map(|n| object.get(n))
-        .filter(|v| !v.is_null())
+        .filter_map(|n| object.get(n).map(|v| (n, v)));
+    let first = found.next();
+    if let (Some((a, _)), Some((b, _))) = (first, found.next()) {
+        return Err(GivenSafeTxError(format!("both `{a}` and `{b}` are given")));
+    }
+    Ok(first.map(|(_, v)| v).filter(|v| !v.is_null()))
+}
+
+/// A required field: the Transaction Service and manifests always write all
+/// ten, so a missing one is not silently zero.
+fn required<'a>(
+    object: &'a serde_json::Map<String, Value>,
+    name: &str,
+    aliases: &[&str],
+) -> Result<&'a Value, GivenSafeTxError> {
+    field(object, name, aliases)?.ok_or_else(|| GivenSafeTxError(format!("`{name}` is missing")))
 }
 
 fn uint(
     object: &serde_json::Map<String, Value>,
     name: &str,
     aliases: &[&str],
-    default_zero: bool,
 ) -> Result<U256, GivenSafeTxError> {
-    match field(object, name, aliases) {
-        None if default_zero => Ok(U256::ZERO),
-        None => Err(GivenSafeTxError(format!("`{name}` is missing"))),
-        Some(Value::String(s)) => {
+    match required(object, name, aliases)? {
+        Value::String(s) => {
             parse_uint256(s).map_err(|e| GivenSafeTxError(format!("`{name}`: {e}")))
         }
-        Some(Value::Number(n)) => n
+        Value::Number(n) => n
             .as_u64()
             .map(U256::from)
             .ok_or_else(|| GivenSafeTxError(format!("`{name}` must be a non-negative integer"))),
-        Some(_) => Err(GivenSafeTxError(format!(
+        _ => Err(GivenSafeTxError(format!(
             "`{name}` must be a number or a decimal string"
         ))),
     }
@@ -57,15 +69,12 @@ fn address(
     object: &serde_json::Map<String, Value>,
     name: &str,
     aliases: &[&str],
-    default_zero: bool,
 ) -> Result<Address, GivenSafeTxError> {
-    match field(object, name, aliases) {
-        None if default_zero => Ok(Address::ZERO),
-        None => Err(GivenSafeTxError(format!("`{name}` is missing"))),
-        Some(Value::String(s)) => {
+    match required(object, name, aliases)? {
+        Value::String(s) => {
             parse_address(s).map_err(|e| GivenSafeTxError(format!("`{name}`: {e}")))
         }
-        Some(_) => Err(GivenSafeTxError(format!(
+        _ => Err(GivenSafeTxError(format!(
             "`{name}` must be an address string"
         ))),
     }
@@ -77,7 +86,8 @@ pub fn parse_given_safe_tx(value: &Value) -> Result<GivenSafeTx, GivenSafeTxErro
     let Some(object) = value.as_object() else {
         return Err(GivenSafeTxError("expected a JSON object".into()));
     };
-    let data: Bytes = match field(object, "data", &[]) {
+    // The Transaction Service writes `data: null` for a call without data.
+    let data: Bytes = match field(object, "data", &[])? {
         None => Bytes::new(),
         Some(Value::String(s)) => {
             parse_hex_bytes(s).map_err(|e| GivenSafeTxError(format!("`data`: {e}")))?
@@ -88,23 +98,23 @@ pub fn parse_given_safe_tx(value: &Value) -> Result<GivenSafeTx, GivenSafeTxErro
             ));
         }
     };
-    let operation = uint(object, "operation", &[], false)?;
+    let operation = uint(object, "operation", &[])?;
     let operation = u8::try_from(operation)
         .map_err(|_| GivenSafeTxError(format!("`operation` {operation} is not a uint8")))?;
     let tx = SafeTx {
-        to: address(object, "to", &[], false)?,
-        value: uint(object, "value", &[], false)?,
+        to: address(object, "to", &[])?,
+        value: uint(object, "value", &[])?,
         data,
         operation,
-        safe_tx_gas: uint(object, "safeTxGas", &["safe_tx_gas"], true)?,
-        base_gas: uint(object, "baseGas", &["base_gas", "dataGas"], true)?,
-        gas_price: uint(object, "gasPrice", &["gas_price"], true)?,
-        gas_token: address(object, "gasToken", &["gas_token"], true)?,
-        refund_receiver: address(object, "refundReceiver", &["refund_receiver"], true)?,
-        nonce: uint(object, "nonce", &[], false)?,
+        safe_tx_gas: uint(object, "safeTxGas", &["safe_tx_gas"])?,
+        base_gas: uint(object, "baseGas", &["base_gas", "dataGas"])?,
+        gas_price: uint(object, "gasPrice", &["gas_price"])?,
+        gas_token: address(object, "gasToken", &["gas_token"])?,
+        refund_receiver: address(object, "refundReceiver", &["refund_receiver"])?,
+        nonce: uint(object, "nonce", &[])?,
     };
     let claimed_hash =
-        match field(object, "safeTxHash", &["safe_tx_hash"]) {
+        match field(object, "safeTxHash", &["safe_tx_hash"])? {
             None => None,
             Some(Value::String(s)) => Some(s.parse::<B256>().map_err(|_| {
                 GivenSafeTxError("`safeTxHash` must be 0x and 64 hex digits".into())
@@ -112,4 +122,51 @@ pub fn parse_given_safe_tx(value: &Value) -> Result<GivenSafeTx, GivenSafeTxErro
             Some(_) => return Err(GivenSafeTxError("`safeTxHash` must be a string".into())),
         };
     Ok(GivenSafeTx { tx, claimed_hash })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn service() -> Value {
+        json!({
+            "to": "0x5555555555555555555555555555555555555555", "value": "0", "data": null,
+            "operation": 0, "safeTxGas": "0", "baseGas": "0", "gasPrice": "0",
+            "gasToken": "0x0000000000000000000000000000000000000000",
+            "refundReceiver": "0x0000000000000000000000000000000000000000", "nonce": 3,
+            "dataDecoded": { "method": "anything" },
+        })
+    }
+
+    #[test]
+    fn reads_the_service_form() {
+        let given = parse_given_safe_tx(&service()).unwrap();
+        assert_eq!(given.tx.nonce, U256::from(3));
+        assert!(given.tx.data.is_empty());
+    }
+
+    #[test]
+    fn missing_fields_and_double_spellings_are_refused() {
+        for key in [
+            "gasPrice",
+            "gasToken",
+            "refundReceiver",
+            "safeTxGas",
+            "baseGas",
+            "nonce",
+        ] {
+            let mut v = service();
+            v.as_object_mut().unwrap().remove(key);
+            let err = parse_given_safe_tx(&v).unwrap_err();
+            assert!(err.to_string().contains(key), "{err}");
+        }
+        let mut v = service();
+        v["dataGas"] = json!("5");
+        let err = parse_given_safe_tx(&v).unwrap_err();
+        assert!(
+            err.to_string().contains("both `baseGas` and `dataGas`"),
+            "{err}"
+        );
+    }
 }
