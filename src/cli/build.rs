@@ -54,6 +54,7 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
     let mut errors = Vec::new();
     let mut targets = Vec::new();
     let mut inputs_read = Vec::new();
+    let mut stems = Vec::new();
     for file in &args.files {
         match compile(file, &registry, &abi_dir_files) {
             Ok(compiled) => {
@@ -61,6 +62,9 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
                     Some(dir) => dir.clone(),
                     None => parent_dir(file),
                 };
+                if let Some(stem) = file.file_stem() {
+                    stems.push((dir.clone(), stem.to_string_lossy().into_owned()));
+                }
                 inputs_read.extend(compiled.inputs);
                 targets.extend(compiled.outputs.into_iter().map(|output| Target {
                     path: dir.join(&output.name),
@@ -74,15 +78,65 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
         return Err(CliError(errors.join("\nerror: ")));
     }
     check_targets(&targets, &inputs_read)?;
+    let stale = stale_outputs(&stems, &targets);
 
     if args.check {
-        return check(&targets);
+        return check(&targets, &stale);
     }
     write_atomically(&targets)?;
     for target in &targets {
         outln!("{}", summary(target))?;
     }
+    // A runbook that now builds fewer parts leaves old parts behind, with
+    // valid checksums and the next nonces: nobody should import those.
+    for path in &stale {
+        fs::remove_file(path)
+            .map_err(|e| CliError(format!("cannot remove the stale {}: {e}", path.display())))?;
+        outln!(
+            "removed {}: this build no longer produces it",
+            path.display()
+        )?;
+    }
     Ok(Outcome::Success)
+}
+
+/// Batch files named like outputs of these intent files (`stem.json`,
+/// `stem.N.json`, `stem.accept.json`, `stem.accept.N.json`) that this build
+/// does not produce.
+fn stale_outputs(stems: &[(PathBuf, String)], targets: &[Target]) -> Vec<PathBuf> {
+    let mut stale = Vec::new();
+    for (dir, stem) in stems {
+        let Ok(entries) = fs::read_dir(dir) else {
+            continue;
+        };
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|path| {
+                let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                    return false;
+                };
+                let Some(rest) = name
+                    .strip_prefix(stem.as_str())
+                    .and_then(|r| r.strip_suffix(".json"))
+                else {
+                    return false;
+                };
+                let rest = rest.strip_prefix(".accept").unwrap_or(rest);
+                rest.is_empty()
+                    || rest
+                        .strip_prefix('.')
+                        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            })
+            .filter(|path| !targets.iter().any(|t| same_file(&t.path, path)))
+            .collect();
+        found.sort();
+        stale.extend(found);
+    }
+    stale
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b || (a.file_name() == b.file_name() && normal(&parent_dir(a)) == normal(&parent_dir(b)))
 }
 
 /// The embedded ABIs plus `--abi-dir`, and the `--abi-dir` files for manifests.
@@ -361,8 +415,15 @@ fn check_targets(targets: &[Target], inputs: &[PathBuf]) -> Result<(), CliError>
 }
 
 /// `--check`: every output must be on disk byte for byte.
-fn check(targets: &[Target]) -> Result<Outcome, CliError> {
+fn check(targets: &[Target], leftovers: &[PathBuf]) -> Result<Outcome, CliError> {
     let mut stale = 0;
+    for path in leftovers {
+        stale += 1;
+        outln!(
+            "stale: {} (no longer built: `bundlec build` removes it)",
+            path.display()
+        )?;
+    }
     for target in targets {
         match fs::read(&target.path) {
             Ok(bytes) if bytes == target.output.contents.as_bytes() => {}

@@ -126,6 +126,9 @@ pub struct Finding {
 pub struct Findings {
     strict: bool,
     list: Vec<Finding>,
+    /// (code, path, message) of every finding, so a batch of 100,000 calls
+    /// does not compare each new finding with all earlier ones.
+    seen: std::collections::BTreeSet<(Code, String, String)>,
 }
 
 impl Findings {
@@ -133,6 +136,7 @@ impl Findings {
         Findings {
             strict,
             list: Vec::new(),
+            seen: std::collections::BTreeSet::new(),
         }
     }
 
@@ -149,7 +153,8 @@ impl Findings {
             message: message.into(),
         };
         // The same pattern found twice at one place is one finding.
-        if !self.list.contains(&finding) {
+        let key = (finding.code, finding.path.clone(), finding.message.clone());
+        if self.seen.insert(key) {
             self.list.push(finding);
         }
     }

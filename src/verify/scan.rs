@@ -24,16 +24,23 @@ const SAFE_CONFIG_FUNCTIONS: [&str; 10] = [
     "changeMasterCopy",
 ];
 
-/// Functions that hand authority to an address: (name, index of the recipient).
-const HANDOVER_FUNCTIONS: [(&str, usize); 8] = [
+/// Functions that hand authority to an address: (name, index of the
+/// recipient). Ownership and roles in common contract bases, the Safe's own
+/// owners, modules, guards and handlers (which run with its authority), and
+/// the pause roles of the AGI Jobs modules.
+const HANDOVER_FUNCTIONS: [(&str, usize); 12] = [
     ("setGovernance", 0),
     ("transferOwnership", 0),
-    ("setPauser", 0),
-    ("setPauserManager", 0),
-    ("setGlobalPauser", 0),
     ("grantRole", 1),
     ("addOwnerWithThreshold", 0),
     ("swapOwner", 2),
+    ("enableModule", 0),
+    ("setGuard", 0),
+    ("setModuleGuard", 0),
+    ("setFallbackHandler", 0),
+    ("setPauser", 0),
+    ("setPauserManager", 0),
+    ("setGlobalPauser", 0),
 ];
 
 /// Checks a DELEGATECALL target: only Safe's own libraries are trusted.
