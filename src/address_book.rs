@@ -62,12 +62,9 @@ impl AddressBook {
     /// Safe contracts deployed at `address` (on the book's chain, or on any chain
     /// when the chain is not known).
     pub fn safe_deployment(&self, address: Address) -> Option<KnownDeployment> {
-        match self.chain_id {
-            Some(chain_id) => deployments::identify(chain_id, address).into_iter().next(),
-            None => deployments::identify_on_any_chain(address)
-                .into_iter()
-                .next(),
-        }
+        deployments::identify(self.chain_id, address)
+            .into_iter()
+            .next()
     }
 
     /// The name to show for `address`, if it has one.

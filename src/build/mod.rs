@@ -23,13 +23,12 @@ pub mod transaction;
 use std::collections::{BTreeMap, BTreeSet};
 
 use alloy_primitives::{Address, B256, U256, hex, keccak256};
-use serde::Deserialize;
 
 use crate::abi::registry::{AbiRegistry, EMBEDDED_ABIS};
 use crate::address_book::AddressBook;
 use crate::decode::{CallSite, DecodeError, Decoder, render};
 use crate::plan::{Plan, PlannedCall};
-use crate::runbook::{Deployment, InputError, Location, Runbook, Source};
+use crate::runbook::{Deployment, InputError, Location, Runbook};
 use crate::safe::batching::{BatchingError, Call, safe_tx_for_calls};
 use crate::safe::view::{self, SafeTxView};
 use crate::safe::{Operation, SafeVersion, safe_tx_hashes};
@@ -219,7 +218,7 @@ pub fn build(req: &BuildRequest<'_>) -> Result<Vec<OutputFile>, BuildError> {
     let runbook = req.runbook;
     let max_calls = runbook.bundle.max_calls;
     let chunk_error = |source| BuildError::Chunk {
-        at: max_calls_location(req),
+        at: runbook.bundle.max_calls_at.clone(),
         source,
     };
 
@@ -509,32 +508,4 @@ fn input_views(inputs: &Inputs, abis_used: &BTreeSet<String>) -> Vec<manifest::I
         }
     }
     views
-}
-
-/// Where `[bundle] max_calls` is written, for errors about it; the start of
-/// the intent file when the default applies.
-fn max_calls_location(req: &BuildRequest<'_>) -> Location {
-    #[derive(Deserialize)]
-    struct Doc {
-        bundle: Option<BundleKeys>,
-    }
-    #[derive(Deserialize)]
-    struct BundleKeys {
-        max_calls: Option<toml::Spanned<toml::Value>>,
-    }
-    let file = req.runbook.safe.at.file.clone();
-    let text = String::from_utf8_lossy(&req.inputs.intent.bytes).into_owned();
-    let source = Source::new(file.clone(), text);
-    toml::from_str::<Doc>(&source.text)
-        .ok()
-        .and_then(|doc| doc.bundle)
-        .and_then(|bundle| bundle.max_calls)
-        .map_or(
-            Location {
-                file,
-                line: 1,
-                column: 1,
-            },
-            |spanned| source.span_location(&spanned.span()),
-        )
 }

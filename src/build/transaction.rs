@@ -2,12 +2,12 @@
 //! plus the `contractMethod` and `contractInputsValues` that the app shows
 //! and that encode to the same bytes.
 
-use alloy_dyn_abi::JsonAbiExt;
 use alloy_json_abi::{Function, StateMutability};
 use alloy_primitives::hex;
 
-use crate::abi::values::{args_from_contract_inputs, contract_inputs_values};
+use crate::abi::values::contract_inputs_values;
 use crate::plan::PlannedCall;
+use crate::txbuilder::encode::{encode_method, method_function};
 use crate::txbuilder::{BatchTransaction, ContractMethod};
 
 /// Why a planned call cannot be written as a batch transaction.
@@ -41,26 +41,6 @@ pub fn contract_method(function: &Function) -> Result<ContractMethod, Transactio
     })
 }
 
-/// The function the Transaction Builder encodes from a `contractMethod`:
-/// its name and inputs (outputs and mutability do not enter the calldata).
-pub fn function_of(method: &ContractMethod) -> Result<Function, String> {
-    let inputs = method
-        .inputs
-        .iter()
-        .map(|input| serde_json::from_value(input.clone()).map_err(|e| e.to_string()))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Function {
-        name: method.name.clone(),
-        inputs,
-        outputs: Vec::new(),
-        state_mutability: if method.payable {
-            StateMutability::Payable
-        } else {
-            StateMutability::NonPayable
-        },
-    })
-}
-
 /// The batch transaction for `call`. Its `contractInputsValues` are read back
 /// with the Transaction Builder's rules and encoded; anything but exactly
 /// `call.data` is refused.
@@ -90,22 +70,21 @@ pub fn encode_contract_inputs(
     method: &ContractMethod,
     values: &[(String, String)],
 ) -> Result<Vec<u8>, TransactionError> {
-    let function = function_of(method).map_err(TransactionError::Encode)?;
+    let function = method_function(&method.name, &method.inputs, method.payable)
+        .map_err(TransactionError::Encode)?;
     let map: serde_json::Map<String, serde_json::Value> = values
         .iter()
         .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
         .collect();
-    let args = args_from_contract_inputs(&function, &map)
-        .map_err(|e| TransactionError::Inputs(e.to_string()))?;
-    function
-        .abi_encode_input(&args)
-        .map_err(|e| TransactionError::Encode(e.to_string()))
+    encode_method(&function, &map)
+        .map(|bytes| bytes.to_vec())
+        .map_err(TransactionError::Encode)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloy_dyn_abi::DynSolValue;
+    use alloy_dyn_abi::{DynSolValue, JsonAbiExt};
     use alloy_primitives::{Address, Bytes, U256, address};
 
     fn planned(signature: &str, args: Vec<DynSolValue>) -> PlannedCall {

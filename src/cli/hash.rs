@@ -128,11 +128,9 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
     };
     let hashes = safe::safe_tx_hashes(args.safe_version, args.chain_id, args.safe, &tx);
 
-    let nested = match args.nested_safe {
-        Some(owner_safe) => {
-            let nonce = args.nested_nonce.ok_or_else(|| {
-                CliError("--nested-safe needs --nested-nonce, the owner Safe's nonce".into())
-            })?;
+    // clap requires --nested-nonce with --nested-safe.
+    let nested = match args.nested_safe.zip(args.nested_nonce) {
+        Some((owner_safe, nonce)) => {
             let version = args.nested_safe_version.unwrap_or(args.safe_version);
             let approve = nested::approve_hash_tx(args.safe, hashes.safe_tx_hash, nonce);
             let approve_hashes = safe::safe_tx_hashes(version, args.chain_id, owner_safe, &approve);
@@ -228,21 +226,12 @@ fn run_message(args: &HashArgs, message: &SafeMessage) -> Result<Outcome, CliErr
         );
         let _ = writeln!(out);
         let _ = writeln!(out, "Hashes to compare with your hardware wallet");
-        let _ = writeln!(
-            out,
-            "  Domain hash         {}",
-            view::ledger_hash(hashes.domain_hash)
-        );
-        let _ = writeln!(
-            out,
-            "  Message hash        {}",
-            view::ledger_hash(hashes.message_hash)
-        );
-        let _ = writeln!(
-            out,
-            "  Safe message hash   {}",
-            view::hash(hashes.safe_message_hash)
-        );
+        out.push_str(&view::device_hash_lines(
+            hashes.domain_hash,
+            hashes.message_hash,
+            "Safe message hash",
+            hashes.safe_message_hash,
+        ));
         super::print_out(&out)?;
     }
     Ok(Outcome::Success)
@@ -294,17 +283,12 @@ fn write_tx(
     let _ = writeln!(out, "  nonce           {}", tx.nonce);
     let _ = writeln!(out);
     let _ = writeln!(out, "Hashes to compare with your hardware wallet");
-    let _ = writeln!(
-        out,
-        "  Domain hash     {}",
-        view::ledger_hash(hashes.domain_hash)
-    );
-    let _ = writeln!(
-        out,
-        "  Message hash    {}",
-        view::ledger_hash(hashes.message_hash)
-    );
-    let _ = writeln!(out, "  safeTxHash      {}", view::hash(hashes.safe_tx_hash));
+    out.push_str(&view::device_hash_lines(
+        hashes.domain_hash,
+        hashes.message_hash,
+        "safeTxHash",
+        hashes.safe_tx_hash,
+    ));
 }
 
 pub fn print_json<T: Serialize>(value: &T) -> Result<(), CliError> {

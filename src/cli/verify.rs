@@ -277,11 +277,15 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
             book
         }
     };
-    let nested = args.nested_safe.map(|owner| NestedOwner {
-        safe: owner,
-        version: args.nested_safe_version.unwrap_or(version),
-        nonce: args.nested_nonce.unwrap_or_default(),
-    });
+    // clap requires --nested-nonce with --nested-safe.
+    let nested = args
+        .nested_safe
+        .zip(args.nested_nonce)
+        .map(|(owner, nonce)| NestedOwner {
+            safe: owner,
+            version: args.nested_safe_version.unwrap_or(version),
+            nonce,
+        });
     let request = Request {
         batch: &batch,
         target: Target {

@@ -1,4 +1,4 @@
-//! The AGI Jobs v2 protocol as the planner sees it: the one place that says
+//! AGI Jobs v0 (its v2 contracts) as the planner sees it: the one place that says
 //! which contract is Governable, Ownable or Ownable2Step, which can pause,
 //! which eight SystemPause manages (in its slot order), and FeePool's separate
 //! withdrawal authority. Source: ../shared/reference/agijobs/governance.md

@@ -32,6 +32,8 @@ pub struct Bundle {
     /// Epoch milliseconds written to the batch (never the wall clock).
     pub created_at: u64,
     pub max_calls: usize,
+    /// Where `max_calls` is written (the file's start when it is the default).
+    pub max_calls_at: Location,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -234,10 +236,10 @@ pub fn parse_runbook(source: &Source) -> Result<Runbook, InputError> {
     let cx = Ctx { source };
 
     let created_at = cx.non_negative(&raw.bundle.created_at, "created_at")?;
-    let max_calls = match &raw.bundle.max_calls {
-        None => DEFAULT_MAX_CALLS,
+    let (max_calls, max_calls_at) = match &raw.bundle.max_calls {
+        None => (DEFAULT_MAX_CALLS, source.location(0)),
         Some(n) => match usize::try_from(*n.get_ref()) {
-            Ok(n) if n > 0 => n,
+            Ok(count) if count > 0 => (count, cx.at(n)),
             _ => return cx.err(n, "max_calls must be a positive integer"),
         },
     };
@@ -246,6 +248,7 @@ pub fn parse_runbook(source: &Source) -> Result<Runbook, InputError> {
         description: raw.bundle.description,
         created_at,
         max_calls,
+        max_calls_at,
     };
 
     let safe_raw = raw.safe.get_ref();
@@ -517,11 +520,11 @@ fn parse_intent(cx: &Ctx, spanned: &Spanned<RawIntent>) -> Result<Intent, InputE
                 Some(v) => wei(cx, v)?,
             },
         },
-        _ => unreachable_kind(cx, &raw.kind)?,
+        _ => unknown_kind(cx, &raw.kind)?,
     })
 }
 
-fn unreachable_kind(cx: &Ctx, kind: &Spanned<String>) -> Result<Intent, InputError> {
+fn unknown_kind(cx: &Ctx, kind: &Spanned<String>) -> Result<Intent, InputError> {
     cx.err(
         kind,
         format!(

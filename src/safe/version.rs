@@ -91,10 +91,9 @@ impl FromStr for SafeVersion {
     type Err = UnsupportedSafeVersion;
 
     fn from_str(input: &str) -> Result<Self, Self::Err> {
-        let trimmed = input.trim();
-        let (base, l2) = match trimmed.strip_suffix("+L2") {
+        let (base, l2) = match input.strip_suffix("+L2") {
             Some(base) => (base, true),
-            None => (trimmed, false),
+            None => (input, false),
         };
         Release::ALL
             .into_iter()

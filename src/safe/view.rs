@@ -5,7 +5,7 @@
 //! Numbers are decimal strings (uint256 does not fit a JSON number), hashes and
 //! data are 0x-prefixed lower-case hex, addresses are EIP-55 checksummed.
 
-use alloy_primitives::{Address, B256, U256, hex};
+use alloy_primitives::{Address, B256, hex};
 use serde::{Deserialize, Serialize};
 
 use super::hash::{SafeMessageHashes, SafeTxHashes};
@@ -80,6 +80,23 @@ pub fn ledger_hash(h: B256) -> String {
     format!("0x{}", hex::encode_upper(h))
 }
 
-pub fn uint(n: U256) -> String {
-    n.to_string()
+/// The lines a signer compares with the hardware wallet: the domain and
+/// message hashes as a Ledger shows them (upper case), then the final hash.
+/// Every command that shows a signable hash prints it through here.
+pub fn device_hash_lines(
+    domain_hash: B256,
+    message_hash: B256,
+    final_label: &str,
+    final_hash: B256,
+) -> String {
+    let width = final_label.len().max(15) + 1;
+    format!(
+        "  {:<width$}{}\n  {:<width$}{}\n  {:<width$}{}\n",
+        "Domain hash",
+        ledger_hash(domain_hash),
+        "Message hash",
+        ledger_hash(message_hash),
+        final_label,
+        hash(final_hash),
+    )
 }

@@ -17,6 +17,7 @@
 
 pub mod batch;
 pub mod checksum;
+pub mod encode;
 pub mod js;
 
 pub use batch::{
@@ -44,9 +45,6 @@ pub enum ChecksumError {
     )]
     NoMetaObject,
 }
-
-/// The error type of this module's reading side.
-pub type TxBuilderError = ChecksumError;
 
 /// Why a [`BatchFile`] could not be turned into its file content.
 ///

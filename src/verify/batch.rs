@@ -7,15 +7,14 @@
 //! broken file (the UI would refuse it) is bad input; a label that disagrees
 //! with the bytes is a finding.
 
-use alloy_dyn_abi::JsonAbiExt;
-use alloy_json_abi::{Function, Param, StateMutability};
+use alloy_json_abi::Function;
 use alloy_primitives::{Address, Bytes};
 use serde_json::{Map, Value};
 
 use super::findings::{Code, Findings};
-use crate::abi::values::args_from_contract_inputs;
 use crate::parse::{parse_address, parse_hex_bytes, parse_uint256};
 use crate::safe::batching::Call;
+use crate::txbuilder::encode::{encode_method, method_function};
 
 /// Why a batch file is not one the Transaction Builder would load.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -125,10 +124,10 @@ fn read_transaction(index: usize, tx: &Value, findings: &mut Findings) -> Result
     // for custom data (it shows "Custom hex data" and ignores the method), so
     // it is no claim about the bytes; the decoded tree shows what they do.
     let labelled = match (&label, inputs, &raw_data) {
-        (Some(function), Some(values), _) => Some(encode_label(function, values)),
+        (Some(function), Some(values), _) => Some(encode_method(function, values)),
         // Without data the app encodes the method from its values, missing
         // ones read as "": a method with inputs but no values cannot encode.
-        (Some(function), None, None) => Some(encode_label(function, &Map::new())),
+        (Some(function), None, None) => Some(encode_method(function, &Map::new())),
         _ => None,
     };
     let data = match (raw_data, labelled) {
@@ -182,43 +181,17 @@ fn contract_method(method: &Value) -> Result<Function, String> {
     let name = method
         .get("name")
         .and_then(Value::as_str)
-        .ok_or("`name` must be a string")?
-        .to_string();
-    let inputs: Vec<Param> = match method.get("inputs") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(inputs) => {
-            serde_json::from_value(inputs.clone()).map_err(|e| format!("`inputs`: {e}"))?
-        }
+        .ok_or("`name` must be a string")?;
+    let inputs = match method.get("inputs") {
+        None | Some(Value::Null) => &[][..],
+        Some(Value::Array(inputs)) => inputs.as_slice(),
+        Some(_) => return Err("`inputs` must be an array".into()),
     };
     let payable = method
         .get("payable")
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    Ok(Function {
-        name,
-        inputs,
-        outputs: Vec::new(),
-        state_mutability: if payable {
-            StateMutability::Payable
-        } else {
-            StateMutability::NonPayable
-        },
-    })
-}
-
-fn encode_label(function: &Function, values: &Map<String, Value>) -> Result<Bytes, String> {
-    // The app does not encode these names at all.
-    if function.name == "receive" || function.name == "fallback" {
-        return Err(format!(
-            "`{}` is not a callable function name",
-            function.name
-        ));
-    }
-    let args = args_from_contract_inputs(function, values).map_err(|e| e.to_string())?;
-    function
-        .abi_encode_input(&args)
-        .map(Bytes::from)
-        .map_err(|e| e.to_string())
+    method_function(name, inputs, payable)
 }
 
 /// Reads `createdFromSafeAddress` leniently: any case, checksum not enforced

@@ -115,7 +115,8 @@ impl Serialize for Code {
 pub struct Finding {
     pub code: Code,
     pub severity: Severity,
-    /// Where in the batch: `batch`, `safe_tx`, or a call path like `tx 3 > 0.1`.
+    /// Where in the batch: `batch`, `safe_tx`, or a call path like `tx 3.0.1`
+    /// (transaction 3, its first inner call, that call's second).
     pub path: String,
     /// One line a non-developer understands.
     pub message: String,

@@ -1,6 +1,6 @@
 //! The verify report as a signer reads it, and as data (`--json`).
 //!
-//! JSON schema (documented in README.md): `ok`, `checksum` {stored, computed,
+//! JSON schema (documented in docs/verify-json.md): `ok`, `checksum` {stored, computed,
 //! valid}, `chain_id`, `safe`, `safe_version`, `nonce`, `transactions` [{to,
 //! value, data, decoded}], `safe_transactions` [SafeTxView…, the batch's own
 //! first, then the nested owner's approveHash transaction if any, with `role`],
@@ -162,15 +162,10 @@ fn write_safe_tx(out: &mut String, tx: &crate::safe::SafeTx, hashes: &crate::saf
         alloy_primitives::keccak256(&tx.data)
     );
     let _ = writeln!(out, "  nonce           {}", tx.nonce);
-    let _ = writeln!(
-        out,
-        "  Domain hash     {}",
-        view::ledger_hash(hashes.domain_hash)
-    );
-    let _ = writeln!(
-        out,
-        "  Message hash    {}",
-        view::ledger_hash(hashes.message_hash)
-    );
-    let _ = writeln!(out, "  safeTxHash      {}", view::hash(hashes.safe_tx_hash));
+    out.push_str(&view::device_hash_lines(
+        hashes.domain_hash,
+        hashes.message_hash,
+        "safeTxHash",
+        hashes.safe_tx_hash,
+    ));
 }

@@ -142,32 +142,19 @@ pub fn multi_send_call_only(version: SafeVersion, chain_id: u64) -> Result<Addre
     })
 }
 
-/// Every Safe contract deployed at `address` on `chain_id` (any listed type).
-pub fn identify(chain_id: u64, address: Address) -> Vec<KnownDeployment> {
+/// Every Safe contract deployed at `address`: on `chain` (any address type
+/// the chain lists), or on any chain when the chain is not known, since an
+/// address of the table is the same contract wherever it exists.
+pub fn identify(chain: Option<u64>, address: Address) -> Vec<KnownDeployment> {
     table::ADDRESSES
         .iter()
         .filter(|(_, _, _, a)| *a == address)
-        .filter(|(release, _, address_type, _)| {
-            address_types(*release, chain_id).is_some_and(|types| types.contains(address_type))
+        .filter(|(release, _, address_type, _)| match chain {
+            Some(chain_id) => {
+                address_types(*release, chain_id).is_some_and(|types| types.contains(address_type))
+            }
+            None => true,
         })
-        .map(
-            |&(release, contract, address_type, address)| KnownDeployment {
-                release,
-                contract,
-                address_type,
-                address,
-            },
-        )
-        .collect()
-}
-
-/// Every Safe contract deployed at `address` on any chain, for when the chain
-/// is not known: an address of the deployments table is the same contract
-/// wherever it exists.
-pub fn identify_on_any_chain(address: Address) -> Vec<KnownDeployment> {
-    table::ADDRESSES
-        .iter()
-        .filter(|(_, _, _, a)| *a == address)
         .map(
             |&(release, contract, address_type, address)| KnownDeployment {
                 release,
@@ -233,19 +220,21 @@ mod tests {
     fn identify_accepts_any_listed_type_and_only_on_listed_chains() {
         let eip155 = address!("A1dabEF33b3B82c7814B6D82A79e50F4AC44102B");
         // Chain 1 lists canonical,eip155 for 1.3.0: both are recognised there.
-        let found = identify(1, eip155);
+        let found = identify(Some(1), eip155);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].describe(), "MultiSendCallOnly 1.3.0 (eip155)");
         // Chain 3 lists only canonical.
-        assert!(identify(3, eip155).is_empty());
+        assert!(identify(Some(3), eip155).is_empty());
+        // Without a chain, any listing counts.
+        assert_eq!(identify(None, eip155).len(), 1);
         let sign_message_lib = address!("d53cd0aB83D845Ac265BE939c57F53AD838012c9");
         assert_eq!(
-            identify(1, sign_message_lib)[0].contract,
+            identify(Some(1), sign_message_lib)[0].contract,
             Contract::SignMessageLib
         );
         let legacy_multisend = address!("8D29bE29923b68abfDD21e541b9374737B49cdAD");
         assert_eq!(
-            identify(5, legacy_multisend)[0].contract,
+            identify(Some(5), legacy_multisend)[0].contract,
             Contract::MultiSend
         );
     }
