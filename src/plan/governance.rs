@@ -305,24 +305,12 @@ impl Planner<'_> {
                 }
                 Ok(selected)
             }
-            Modules::List(names) => {
-                let mut selected: Vec<(Module, Location)> = Vec::with_capacity(names.len());
-                for name in names {
-                    let contract = self.profile_contract(&name.value, &name.at)?;
-                    if contract.access == Access::Timelock {
-                        return Err(self.timelock_error(contract.name, &name.at));
-                    }
-                    let module = self.require_deployed(contract, &name.at)?;
-                    if selected.iter().any(|(m, _)| m.name() == module.name()) {
-                        return Err(InputError::new(
-                            name.at.clone(),
-                            format!("`{}` is listed twice", module.name()),
-                        ));
-                    }
-                    selected.push((module, name.at.clone()));
+            Modules::List(names) => self.listed_modules(names, |contract, at| {
+                if contract.access == Access::Timelock {
+                    return Err(self.timelock_error(contract.name, at));
                 }
-                Ok(selected)
-            }
+                Ok(())
+            }),
         }
     }
 

@@ -109,31 +109,19 @@ impl Planner<'_> {
                 }
                 Ok(selected)
             }
-            Modules::List(names) => {
-                let mut selected: Vec<(Module, Location)> = Vec::with_capacity(names.len());
-                for name in names {
-                    let contract = self.profile_contract(&name.value, &name.at)?;
-                    if !contract.pausable {
-                        return Err(InputError::new(
-                            name.at.clone(),
-                            format!(
-                                "`{}` has no pause(): it cannot be paused or unpaused; the pausable modules are {}",
-                                name.value,
-                                pausable()
-                            ),
-                        ));
-                    }
-                    let module = self.require_deployed(contract, &name.at)?;
-                    if selected.iter().any(|(m, _)| m.name() == module.name()) {
-                        return Err(InputError::new(
-                            name.at.clone(),
-                            format!("`{}` is listed twice", module.name()),
-                        ));
-                    }
-                    selected.push((module, name.at.clone()));
+            Modules::List(names) => self.listed_modules(names, |contract, at| {
+                if contract.pausable {
+                    return Ok(());
                 }
-                Ok(selected)
-            }
+                Err(InputError::new(
+                    at.clone(),
+                    format!(
+                        "`{}` has no pause(): it cannot be paused or unpaused; the pausable modules are {}",
+                        contract.name,
+                        pausable()
+                    ),
+                ))
+            }),
         }
     }
 }

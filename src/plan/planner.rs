@@ -169,6 +169,30 @@ impl<'a> Planner<'a> {
         })
     }
 
+    /// The deployed modules a `modules = [...]` list names, in its order:
+    /// `admit` refuses the ones the intent cannot act on; a name given twice
+    /// is an error.
+    pub fn listed_modules(
+        &self,
+        names: &[crate::runbook::Located<String>],
+        admit: impl Fn(&'static ContractProfile, &Location) -> Result<(), InputError>,
+    ) -> Result<Vec<(Module, Location)>, InputError> {
+        let mut selected: Vec<(Module, Location)> = Vec::with_capacity(names.len());
+        for name in names {
+            let contract = self.profile_contract(&name.value, &name.at)?;
+            admit(contract, &name.at)?;
+            let module = self.require_deployed(contract, &name.at)?;
+            if selected.iter().any(|(m, _)| m.name() == module.name()) {
+                return Err(InputError::new(
+                    name.at.clone(),
+                    format!("`{}` is listed twice", module.name()),
+                ));
+            }
+            selected.push((module, name.at.clone()));
+        }
+        Ok(selected)
+    }
+
     pub fn deployment_names(&self) -> String {
         if self.deployment.contracts.is_empty() {
             return "none".to_owned();
