@@ -15,12 +15,12 @@ const CASES: &[(&str, &str, &str)] = &[
     ),
     (
         "unknown-module.toml",
-        "unknown-module.toml:22:11",
+        "unknown-module.toml:22:12",
         "unknown module `JobRegistery`",
     ),
     (
         "non-pausable-module.toml",
-        "non-pausable-module.toml:22:11",
+        "non-pausable-module.toml:22:27",
         "`Thermostat` has no pause()",
     ),
     (
@@ -176,7 +176,7 @@ fn errors_of_several_files_are_all_reported() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 2, "{stderr}");
-    assert!(lines[0].starts_with("error: fixtures/runbooks/unknown-module.toml:22:11: "));
+    assert!(lines[0].starts_with("error: fixtures/runbooks/unknown-module.toml:22:12: "));
     assert!(lines[1].starts_with("error: fixtures/runbooks/rotate-to-zero.toml:22:6: "));
 }
 

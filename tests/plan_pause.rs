@@ -171,7 +171,7 @@ fn a_module_without_pause_is_refused_with_the_pausable_list() {
             let err = plan_error(&text);
             assert_error(
                 &err,
-                &location(&text, "kind = \"pause\"", "["),
+                &location(&text, "kind = \"pause\"", &format!("\"{name}\"")),
                 &[
                     reason,
                     "has no pause()",
@@ -189,7 +189,7 @@ fn unknown_and_undeployed_modules_are_refused() {
     let err = plan_error(&text);
     assert_error(
         &err,
-        &location(&text, "kind = \"pause\"", "["),
+        &location(&text, "kind = \"pause\"", "\"JobRegistery\""),
         &[
             "unknown module `JobRegistery` (did you mean JobRegistry?)",
             "RewardEngine = RewardEngineMB",
@@ -203,7 +203,7 @@ fn unknown_and_undeployed_modules_are_refused() {
     let err = plan_error(&text);
     assert_error(
         &err,
-        &location(&text, "kind = \"pause\"", "["),
+        &location(&text, "kind = \"pause\"", "\"StakeManager\""),
         &[
             "`StakeManager` is not in the deployment",
             "it has: JobRegistry",
@@ -220,7 +220,7 @@ fn system_pause_layout_without_system_pause_is_refused() {
     let err = plan_error(&text);
     assert_error(
         &err,
-        &location(&text, "kind = \"pause\"", "["),
+        &location(&text, "kind = \"pause\"", "\"JobRegistry\""),
         &["no SystemPause"],
     );
 }
@@ -237,7 +237,7 @@ fn pausing_twice_in_one_file_is_refused_because_it_would_revert() {
         let err = plan_error(&text);
         assert_error(
             &err,
-            &location(&text, "modules = [", "["),
+            &location(&text, "modules = [", "\"JobRegistry\""),
             &[
                 "JobRegistry is already paused by the intent at plan.toml:",
                 "EnforcedPause",

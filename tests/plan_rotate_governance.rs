@@ -191,7 +191,7 @@ fn a_later_call_that_needs_a_rotated_authority_is_refused() {
         let err = plan_error(&text);
         assert_error(
             &err,
-            &location(&text, "kind = \"pause\"", "["),
+            &location(&text, "kind = \"pause\"", "\"JobRegistry\""),
             &[
                 "would revert",
                 "put this intent before that rotation",
@@ -296,7 +296,7 @@ fn timelocks_are_not_rotated() {
     let err = plan_error(&text);
     assert_error(
         &err,
-        &location(&text, "modules = [", "["),
+        &location(&text, "modules = [", "\"AGITimelock\""),
         &["`AGITimelock` is a timelock", "roles", "grantRole"],
     );
     // "all" leaves the timelock out.
@@ -380,14 +380,14 @@ fn aliases_and_listing_errors() {
     let err = plan_error(&text);
     assert_error(
         &err,
-        &location(&text, "modules = [", "["),
+        &location(&text, "modules = [", "\"RewardEngineMB\""),
         &["listed twice"],
     );
     let text = runbook("direct", &rotate("backup-safe", r#"["EnergyOracle"]"#));
     let err = plan_error(&text);
     assert_error(
         &err,
-        &location(&text, "modules = [", "["),
+        &location(&text, "modules = [", "\"EnergyOracle\""),
         &["not in the deployment"],
     );
 }

@@ -179,7 +179,7 @@ struct RawSwap {
 #[serde(deny_unknown_fields)]
 struct RawIntent {
     kind: Spanned<String>,
-    modules: Option<Spanned<toml::Value>>,
+    modules: Option<Spanned<RawModules>>,
     to: Option<Spanned<String>>,
     confirm_unlabelled: Option<Spanned<bool>>,
     swap: Option<Spanned<Vec<Spanned<RawSwap>>>>,
@@ -534,19 +534,54 @@ fn unknown_kind(cx: &Ctx, kind: &Spanned<String>) -> Result<Intent, InputError> 
     )
 }
 
-fn modules(cx: &Ctx, value: &Spanned<toml::Value>) -> Result<Modules, InputError> {
+/// `modules = "all"` or a list of names, each name keeping its own place.
+/// A hand-written visitor, because serde's untagged enums buffer their input
+/// and lose the spans.
+#[derive(Debug)]
+enum RawModules {
+    Word(String),
+    List(Vec<Spanned<String>>),
+}
+
+impl<'de> Deserialize<'de> for RawModules {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawModules;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("\"all\" or a list of contract names")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, word: &str) -> Result<RawModules, E> {
+                Ok(RawModules::Word(word.to_string()))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<RawModules, A::Error> {
+                let mut names = Vec::new();
+                while let Some(name) = seq.next_element::<Spanned<String>>()? {
+                    names.push(name);
+                }
+                Ok(RawModules::List(names))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+fn modules(cx: &Ctx, value: &Spanned<RawModules>) -> Result<Modules, InputError> {
     match value.get_ref() {
-        toml::Value::String(s) if s == "all" => Ok(Modules::All(cx.at(value))),
-        toml::Value::Array(items) if !items.is_empty() => {
+        RawModules::Word(word) if word == "all" => Ok(Modules::All(cx.at(value))),
+        RawModules::List(items) if !items.is_empty() => {
             let mut names: Vec<Located<String>> = Vec::with_capacity(items.len());
             for item in items {
-                let toml::Value::String(name) = item else {
-                    return cx.err(value, "`modules` entries must be contract names (strings)");
-                };
-                if names.iter().any(|n| n.value == *name) {
-                    return cx.err(value, format!("module `{name}` is listed twice"));
+                if names.iter().any(|n| n.value == *item.get_ref()) {
+                    return cx.err(item, format!("module `{}` is listed twice", item.get_ref()));
                 }
-                names.push(Located::new(name.clone(), cx.at(value)));
+                names.push(cx.located(item));
             }
             Ok(Modules::List(names))
         }
