@@ -250,6 +250,43 @@ fn cases() -> Vec<Case> {
         &["contract-method-unencodable"],
     ));
 
+    // No data: the app encodes the call itself from the readable method.
+    let by_app = BatchTransaction {
+        to: CERTIFICATE_NFT,
+        value: U256::ZERO,
+        data: None,
+        contract_method: Some(ContractMethod {
+            inputs: vec![],
+            name: "pause".into(),
+            payable: false,
+        }),
+        contract_inputs_values: None,
+    };
+    cases.push(batch_case(
+        "encoded-by-app",
+        batch(vec![by_app]),
+        0,
+        &["encoded-by-app"],
+    ));
+    // A method name that is itself a signature: web3 would hash it as written.
+    let signature_name = BatchTransaction {
+        to: TAX_POLICY,
+        value: U256::ZERO,
+        data: None,
+        contract_method: Some(ContractMethod {
+            inputs: vec![json!({"internalType": "address", "name": "newOwner", "type": "address"})],
+            name: "transferOwnership(address)".into(),
+            payable: false,
+        }),
+        contract_inputs_values: Some(vec![("newOwner".into(), ATTACKER.to_checksum(None))]),
+    };
+    cases.push(batch_case(
+        "method-name-is-a-signature",
+        batch(vec![signature_name]),
+        1,
+        &["contract-method-unencodable"],
+    ));
+
     // A long batch with one owner added to the Safe in the middle.
     let mut long: Vec<BatchTransaction> = (0..40).map(|_| certificate_pause()).collect();
     long[23] = raw(

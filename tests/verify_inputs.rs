@@ -79,17 +79,23 @@ fn the_intent_comes_before_the_manifest_and_the_manifest_before_the_batch() {
     let (_, report, _) = run(&[BATCH, "--manifest", &path]);
     assert_eq!(report["nonce"], "7");
     assert_eq!(report["safe_version"], "1.4.1");
-    // Chain and Safe come from the batch only as a last resort, and are marked.
-    assert_eq!(report["unchecked"], serde_json::json!([]));
+    // What only the batch or its manifest says is used, and marked as unchecked.
+    assert_eq!(
+        report["unchecked"],
+        serde_json::json!(["chain id", "Safe", "Safe version", "nonce"])
+    );
     let (_, report, _) = run(&[BATCH, "--safe-version=1.4.1", "--nonce=42"]);
     assert_eq!(report["unchecked"], serde_json::json!(["chain id", "Safe"]));
+    let (_, report, _) = run(&[BATCH, "--intent", INTENT]);
+    assert_eq!(report["unchecked"], serde_json::json!([]));
     let text = bundlec()
         .args(["verify", BATCH, "--safe-version=1.4.1", "--nonce=42"])
         .output()
         .unwrap();
+    let stdout = String::from_utf8_lossy(&text.stdout);
     assert!(
-        String::from_utf8_lossy(&text.stdout)
-            .contains("note: the chain id and Safe came from the batch itself")
+        stdout.contains("note: the chain id, Safe came from the batch or its manifest"),
+        "{stdout}"
     );
 }
 

@@ -86,14 +86,27 @@ impl<E: std::error::Error> From<E> for CliError {
 /// rather than the panic `print!` raises.
 /// Text from input files ends up in what bundlec prints (a method name, a
 /// chain id, a quoted value). Control and bidirectional-override characters
-/// in it could move the cursor, clear the screen or reorder text, so a hostile
+/// in it could move the cursor, clear the screen, reorder or hide text, so a hostile
 /// batch could paint "VERIFIED" over "FAILED". Every such character is written
 /// as a `\u` escape instead; in JSON output that escape means the same string.
 pub fn terminal_safe(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}');
-        if (c.is_control() && c != '\n') || bidi {
+        // Bidirectional overrides reorder text; zero-width and line-separator
+        // characters hide or split it.
+        let invisible = matches!(
+            c,
+            '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{2060}'
+                | '\u{feff}'
+                | '\u{00ad}'
+                | '\u{061c}'
+        );
+        if (c.is_control() && c != '\n') || invisible {
             out.push_str(&format!("\\u{:04x}", u32::from(c)));
         } else {
             out.push(c);

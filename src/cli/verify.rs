@@ -225,19 +225,23 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
         version: None,
         nonce: None,
     };
-    // What only the batch itself says cannot check the batch.
+    // The batch and its manifest come from the same author: what only they
+    // say cannot check them. Flags and a recompiled intent are the signer's own.
+    let independent = Partial::default().or(flags).or(from_intent);
     let mut unchecked = Vec::new();
-    let independent = Partial::default()
-        .or(flags)
-        .or(from_intent)
-        .or(from_manifest);
     if independent.chain_id.is_none() {
-        unchecked.push("chain id");
+        unchecked.push(("chain id", "--chain-id"));
     }
     if independent.safe.is_none() {
-        unchecked.push("Safe");
+        unchecked.push(("Safe", "--safe"));
     }
-    let resolved = independent.or(from_batch);
+    if independent.version.is_none() {
+        unchecked.push(("Safe version", "--safe-version"));
+    }
+    if independent.nonce.is_none() {
+        unchecked.push(("nonce", "--nonce"));
+    }
+    let resolved = independent.or(from_manifest).or(from_batch);
     let chain_id = resolved
         .chain_id
         .ok_or_else(|| CliError("the chain is not known: give --chain-id".into()))?;
@@ -308,20 +312,19 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
     if args.json {
         let mut json = verify::render::report_json(&report, &book);
         if let Value::Object(map) = &mut json {
-            map.insert("unchecked".into(), serde_json::json!(unchecked));
+            let names: Vec<&str> = unchecked.iter().map(|(name, _)| *name).collect();
+            map.insert("unchecked".into(), serde_json::json!(names));
         }
         super::hash::print_json(&json)?;
     } else {
         let mut text = verify::render::report_text(&report, &book, &batch_name);
         if !unchecked.is_empty() {
+            let names: Vec<&str> = unchecked.iter().map(|(name, _)| *name).collect();
+            let flags: Vec<&str> = unchecked.iter().map(|(_, flag)| *flag).collect();
             text.push_str(&format!(
-                "\nnote: the {} came from the batch itself, so the batch was not checked against them: give {}\n",
-                unchecked.join(" and "),
-                unchecked
-                    .iter()
-                    .map(|u| if *u == "Safe" { "--safe" } else { "--chain-id" })
-                    .collect::<Vec<_>>()
-                    .join(" and ")
+                "\nnote: the {} came from the batch or its manifest, which cannot vouch for themselves: give {} (or --intent) to check them\n",
+                names.join(", "),
+                flags.join(", ")
             ));
         }
         super::print_out(&text)?;

@@ -31,19 +31,77 @@ pub fn method_function(name: &str, inputs: &[Value], payable: bool) -> Result<Fu
     })
 }
 
+/// Properties every JavaScript object has: the app reads a missing value
+/// `values[name]` and gets one of these functions instead of `undefined`,
+/// fails to encode it and sends empty data.
+const OBJECT_PROTOTYPE_KEYS: [&str; 12] = [
+    "constructor",
+    "__proto__",
+    "__defineGetter__",
+    "__defineSetter__",
+    "__lookupGetter__",
+    "__lookupSetter__",
+    "hasOwnProperty",
+    "isPrototypeOf",
+    "propertyIsEnumerable",
+    "toLocaleString",
+    "toString",
+    "valueOf",
+];
+
 /// The calldata the app sends for `function` with these `contractInputsValues`
-/// (a missing key reads as ""), or why it cannot encode them.
+/// (a missing key reads as ""), or why it sends empty data instead.
 pub fn encode_method(function: &Function, values: &Map<String, Value>) -> Result<Bytes, String> {
-    // The app does not encode these names at all.
-    if function.name == "receive" || function.name == "fallback" {
+    // The app does not encode these names at all, and an empty name has no selector.
+    if function.name.is_empty() || function.name == "receive" || function.name == "fallback" {
         return Err(format!(
             "`{}` is not a callable function name",
             function.name
         ));
+    }
+    // web3 hashes a name that already holds a signature as written, not the
+    // signature bundlec would build from it: refuse rather than disagree.
+    if function.name.contains('(') {
+        return Err(format!(
+            "the method name `{}` is itself a signature, which the app hashes as written",
+            function.name
+        ));
+    }
+    for (index, param) in function.inputs.iter().enumerate() {
+        let key = crate::abi::values::contract_input_key(param, index);
+        if !values.contains_key(&key) && OBJECT_PROTOTYPE_KEYS.contains(&key.as_str()) {
+            return Err(format!(
+                "the value of `{key}` is missing, and the app would read JavaScript's built-in `{key}` instead"
+            ));
+        }
     }
     let args = args_from_contract_inputs(function, values).map_err(|e| e.to_string())?;
     function
         .abi_encode_input(&args)
         .map(Bytes::from)
         .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn function(name: &str, input: &str) -> Function {
+        method_function(name, &[json!({"name": input, "type": "uint256"})], false).unwrap()
+    }
+
+    #[test]
+    fn what_the_app_cannot_encode_is_an_error() {
+        let mut values = Map::new();
+        values.insert("amount".into(), json!("1"));
+        assert!(encode_method(&function("burn", "amount"), &values).is_ok());
+        assert!(encode_method(&function("", "amount"), &values).is_err());
+        assert!(encode_method(&function("burn(uint256)", "amount"), &values).is_err());
+        // A missing value named like a JavaScript built-in is not "".
+        let err = encode_method(&function("burn", "constructor"), &Map::new()).unwrap_err();
+        assert!(err.contains("built-in"), "{err}");
+        // Any other missing value reads as "", which a uint cannot be.
+        assert!(encode_method(&function("burn", "other"), &Map::new()).is_err());
+    }
 }

@@ -125,8 +125,12 @@ fn read_transaction(index: usize, tx: &Value, findings: &mut Findings) -> Result
     // it is no claim about the bytes; the decoded tree shows what they do.
     let labelled = match (&label, inputs, &raw_data) {
         (Some(function), Some(values), _) => Some(encode_method(function, values)),
-        // Without data the app encodes the method from its values, missing
-        // ones read as "": a method with inputs but no values cannot encode.
+        // Without data the app encodes the method from its values. With no
+        // values object at all, reading the first input's value throws and
+        // the app sends empty data; a method without inputs still encodes.
+        (Some(function), None, None) if !function.inputs.is_empty() => {
+            Some(Err("it has no contractInputsValues".to_string()))
+        }
         (Some(function), None, None) => Some(encode_method(function, &Map::new())),
         _ => None,
     };
@@ -153,7 +157,17 @@ fn read_transaction(index: usize, tx: &Value, findings: &mut Findings) -> Result
             data
         }
         (Some(data), None) => data,
-        (None, Some(Ok(encoded))) => encoded,
+        (None, Some(Ok(encoded))) => {
+            findings.add(
+                Code::EncodedByApp,
+                &path,
+                format!(
+                    "this transaction has no data: the Safe app will encode {} itself; the hashes shown assume it does so exactly as bundlec does",
+                    signature_of(&label)
+                ),
+            );
+            encoded
+        }
         (None, Some(Err(reason))) => {
             findings.add(
                 Code::ContractMethodUnencodable,

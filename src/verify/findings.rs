@@ -42,10 +42,11 @@ pub enum Code {
     UnknownTarget,
     UnknownSelector,
     SelectorCollision,
+    EncodedByApp,
 }
 
 impl Code {
-    pub const ALL: [Code; 23] = [
+    pub const ALL: [Code; 24] = [
         Code::ChecksumMissing,
         Code::ChecksumMismatch,
         Code::ChainMismatch,
@@ -69,6 +70,7 @@ impl Code {
         Code::UnknownTarget,
         Code::UnknownSelector,
         Code::SelectorCollision,
+        Code::EncodedByApp,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -96,6 +98,7 @@ impl Code {
             Code::UnknownTarget => "unknown-target",
             Code::UnknownSelector => "unknown-selector",
             Code::SelectorCollision => "selector-collision",
+            Code::EncodedByApp => "encoded-by-app",
         }
     }
 
