@@ -12,6 +12,7 @@ use alloy_primitives::{Address, U256};
 
 use super::Step;
 use super::planner::{Module, Planner};
+use super::profile::{Access, ContractProfile};
 use super::signers::SAFE_ABI;
 use crate::abi::registry::canonical_signature;
 use crate::abi::values::value_from_toml;
@@ -79,6 +80,10 @@ impl Planner<'_> {
             ));
         }
         let what = format!("{}.{}({})", target.name, f.name, self.values_text(&values));
+        let handed_to = target
+            .module
+            .as_ref()
+            .and_then(|m| handover_recipient(m.profile, &f.name, &values));
         let call = match &target.module {
             Some(module) => {
                 self.module_call_with(module, f.clone(), values, value, &what, None, &function.at)?
@@ -89,6 +94,17 @@ impl Planner<'_> {
             }
         };
         self.steps.push(Step::Call(call));
+
+        // A handover written as a raw call moves authority as a rotation
+        // does: later intents that still need it must be refused the same way.
+        if let (Some(module), Some(new_owner)) = (&target.module, handed_to) {
+            let what = if self.hub_layout() && module.name() == self.profile.hub.contract {
+                format!("{} (and the modules it governs)", module.name())
+            } else {
+                module.name().to_string()
+            };
+            self.hand_over(module.address, &what, new_owner, &function.at);
+        }
 
         // A raw call may change pause states the planner was tracking.
         let profile = self.profile;
@@ -300,6 +316,28 @@ fn param_name(index: usize, param: &Param) -> String {
         format!("#{}", index + 1)
     } else {
         param.name.clone()
+    }
+}
+
+/// Who gets the contract's authority when `function` is called on it, if the
+/// call hands authority over at all: `setGovernance` on a Governable
+/// contract, `transferOwnership` on a one-step one, `renounceOwnership` (to
+/// nobody). FeePool's `setGovernance` moves only its withdrawal authority,
+/// and an Ownable2Step transfer leaves the Safe the owner until accepted.
+fn handover_recipient(
+    contract: &ContractProfile,
+    function: &str,
+    args: &[DynSolValue],
+) -> Option<Address> {
+    let recipient = || match args.first() {
+        Some(DynSolValue::Address(to)) => Some(*to),
+        _ => None,
+    };
+    match (contract.access, function) {
+        (_, "renounceOwnership") => Some(Address::ZERO),
+        (Access::Governable, "setGovernance" | "transferOwnership") => recipient(),
+        (Access::Ownable, "transferOwnership") => recipient(),
+        _ => None,
     }
 }
 
