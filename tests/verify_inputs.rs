@@ -141,3 +141,38 @@ fn an_address_book_for_another_chain_is_refused() {
     assert_eq!(code, 2);
     assert!(stderr.contains("chain 10"), "{stderr}");
 }
+
+#[test]
+fn below_1_3_0_the_proposed_safe_tx_gas_is_taken() {
+    // Safe{Wallet} estimates safeTxGas for Safes below 1.3.0; from 1.3.0 it is 0.
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(MANIFEST).unwrap()).unwrap();
+    let mut safe_tx = manifest["batches"][0]["safe_tx"].clone();
+    safe_tx["to"] = Value::String("0x40A2aCCbd92BCA938b02010E17A5b8929b49130D".into());
+    safe_tx["safe_tx_gas"] = Value::String("50000".into());
+    for key in ["domain_hash", "message_hash", "safe_tx_hash"] {
+        safe_tx.as_object_mut().unwrap().remove(key);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("proposed.json");
+    std::fs::write(&path, serde_json::to_string(&safe_tx).unwrap()).unwrap();
+    let path = path.display().to_string();
+    let (code, report, stderr) = run(&[
+        BATCH,
+        "--safe-version=1.2.0",
+        "--nonce=42",
+        "--safe-tx",
+        &path,
+    ]);
+    assert_eq!(code, 0, "{stderr} {report:#}");
+    assert_eq!(report["safe_transactions"][0]["safe_tx_gas"], "50000");
+    let (code, report, _) = run(&[
+        BATCH,
+        "--safe-version=1.3.0",
+        "--nonce=42",
+        "--safe-tx",
+        &path,
+    ]);
+    assert_eq!(code, 1);
+    assert!(codes(&report).contains(&"safe-tx-mismatch".into()));
+}

@@ -80,6 +80,13 @@ impl SafeVersion {
         self.release < Release::V1_0_0
     }
 
+    /// From 1.3.0 a Safe transaction may leave `safeTxGas` at 0 (the inner
+    /// call then gets all gas); earlier Safes need a limit, which Safe{Wallet}
+    /// estimates, so their proposals carry a non-zero value bundlec cannot know.
+    pub fn safe_tx_gas_optional(self) -> bool {
+        self.release >= Release::V1_3_0
+    }
+
     /// Safe{Wallet} batches Safes below 1.3.0 through the 1.3.0 MultiSend
     /// contracts (protocol-kit's `safeDeploymentsVersions`).
     pub fn deployments_release(self) -> Release {

@@ -179,12 +179,21 @@ pub fn verify(request: &Request) -> Result<Report, VerifyError> {
         compare_with_intent(expected, &contents.calls, &decoder, &mut findings);
     }
 
-    let safe_tx = safe_tx_for_calls(
+    let mut safe_tx = safe_tx_for_calls(
         &contents.calls,
         target.version,
         target.chain_id,
         target.nonce,
     )?;
+    // Below 1.3.0 the Safe needs a gas limit for the inner call, so
+    // Safe{Wallet} proposes an estimated safeTxGas instead of 0; nothing in
+    // the batch fixes it. The proposed transaction's value is taken (every
+    // other field is still checked), else 0 is assumed.
+    if !target.version.safe_tx_gas_optional()
+        && let Some(given) = request.given_safe_tx
+    {
+        safe_tx.safe_tx_gas = given.tx.safe_tx_gas;
+    }
     let hashes = safe::safe_tx_hashes(target.version, target.chain_id, target.safe, &safe_tx);
     scan::scan_safe_tx(&safe_tx, "safe_tx", target, &mut findings);
 
