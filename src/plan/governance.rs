@@ -285,14 +285,7 @@ impl Planner<'_> {
     ) -> Result<Vec<(Module, Location)>, InputError> {
         match modules {
             Modules::All(at) => {
-                let selected: Vec<(Module, Location)> = self
-                    .profile
-                    .contracts
-                    .iter()
-                    .filter(|c| c.access != Access::Timelock)
-                    .filter_map(|c| self.deployed(c))
-                    .map(|m| (m, at.clone()))
-                    .collect();
+                let selected = self.all_deployed(at, |c| c.access != Access::Timelock);
                 if selected.is_empty() {
                     return Err(InputError::new(
                         at.clone(),

@@ -90,14 +90,7 @@ impl Planner<'_> {
         let pausable = || self.profile.pausable_names().join(", ");
         match modules {
             Modules::All(at) => {
-                let selected: Vec<(Module, Location)> = self
-                    .profile
-                    .contracts
-                    .iter()
-                    .filter(|c| c.pausable)
-                    .filter_map(|c| self.deployed(c))
-                    .map(|m| (m, at.clone()))
-                    .collect();
+                let selected = self.all_deployed(at, |c| c.pausable);
                 if selected.is_empty() {
                     return Err(InputError::new(
                         at.clone(),

@@ -169,6 +169,22 @@ impl<'a> Planner<'a> {
         })
     }
 
+    /// Every deployed contract of the profile that `include` admits, for
+    /// `modules = "all"` written at `at`, in the profile's order.
+    pub fn all_deployed(
+        &self,
+        at: &Location,
+        include: impl Fn(&ContractProfile) -> bool,
+    ) -> Vec<(Module, Location)> {
+        self.profile
+            .contracts
+            .iter()
+            .filter(|c| include(c))
+            .filter_map(|c| self.deployed(c))
+            .map(|m| (m, at.clone()))
+            .collect()
+    }
+
     /// The deployed modules a `modules = [...]` list names, in its order:
     /// `admit` refuses the ones the intent cannot act on; a name given twice
     /// is an error.
