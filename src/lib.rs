@@ -31,5 +31,6 @@ pub mod parse;
 pub mod plan;
 pub mod runbook;
 pub mod safe;
+pub mod text;
 pub mod txbuilder;
 pub mod verify;

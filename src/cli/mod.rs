@@ -90,29 +90,13 @@ impl<E: std::error::Error> From<E> for CliError {
 /// batch could paint "VERIFIED" over "FAILED". Every such character is written
 /// as a `\u` escape instead; in JSON output that escape means the same string.
 pub fn terminal_safe(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        // Bidirectional overrides reorder text; zero-width and line-separator
-        // characters hide or split it.
-        let invisible = matches!(
-            c,
-            '\u{202a}'..='\u{202e}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{200b}'..='\u{200f}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{2060}'
-                | '\u{feff}'
-                | '\u{00ad}'
-                | '\u{061c}'
-        );
-        if (c.is_control() && c != '\n') || invisible {
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    // The tool's own line breaks stay; everything else unsafe is escaped.
+    // Input strings are escaped where they are placed (`bundlec::text`),
+    // newlines included, so this is the last line of defence.
+    text.split('\n')
+        .map(bundlec::text::untrusted)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub fn print_out(text: &str) -> Result<(), CliError> {

@@ -24,6 +24,10 @@ pub struct CallNode {
     pub to: Option<Address>,
     pub to_name: Option<String>,
     pub operation: Option<Operation>,
+    /// The account the call is made from (its `msg.sender`), when known: the
+    /// verified Safe at the top, the wrapper that forwards it below. Under
+    /// DELEGATECALL the called code runs *as* this account (see `runs_as`).
+    pub executor: Option<Address>,
     pub value: Option<U256>,
     pub data: Bytes,
     pub call: Decoded,
@@ -48,9 +52,18 @@ pub struct FunctionCall {
     pub signature: String,
     pub name: String,
     pub args: Vec<Argument>,
+    /// What the ABI says the function may do to state: a `view` or `pure`
+    /// function changes nothing, anything else may.
+    pub state_mutability: alloy_json_abi::StateMutability,
     /// Other signatures in the registry with the same selector: the bytes
     /// could mean any of them, and the reading above is only the first that fit.
     pub collides_with: Vec<String>,
+    /// Other ABIs that also decode these bytes, with a different meaning
+    /// (another signature, or the same types under other parameter names,
+    /// such as ERC-20 `approve(spender, value)` against ERC-721
+    /// `approve(to, tokenId)`). Only filled when the target has no ABI of its
+    /// own; each alternative has no alternatives itself.
+    pub alternatives: Vec<FunctionCall>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -99,6 +112,8 @@ pub struct CallSite {
     pub to: Option<Address>,
     pub value: Option<U256>,
     pub operation: Option<Operation>,
+    /// The account making the call (see `CallNode::executor`).
+    pub executor: Option<Address>,
     /// `to` is address 0 inside a MultiSend from Safe 1.5.0 on, which runs
     /// the call on the Safe itself: the node shows the Safe, not address 0.
     pub zero_means_safe: bool,
@@ -161,6 +176,7 @@ impl<'a> Decoder<'a> {
             to: site.to,
             to_name,
             operation: site.operation,
+            executor: site.executor,
             value: site.value,
             data: Bytes::copy_from_slice(data),
             call: Decoded::Empty,
@@ -180,7 +196,7 @@ impl<'a> Decoder<'a> {
             };
             return Ok(node);
         };
-        node.children = self.children_of(&call, data, &node.path, site.to, depth)?;
+        node.children = self.children_of(&call, data, &node.path, &node, depth)?;
         node.call = Decoded::Function(call);
         Ok(node)
     }
@@ -231,6 +247,8 @@ impl<'a> Decoder<'a> {
                         abi: abi.clone(),
                         signature: function.signature(),
                         name: function.name.clone(),
+                        state_mutability: function.state_mutability,
+                        alternatives: Vec::new(),
                         args: function
                             .inputs
                             .iter()
@@ -264,12 +282,13 @@ impl<'a> Decoder<'a> {
         call: &FunctionCall,
         data: &[u8],
         path: &str,
-        executor: Option<Address>,
+        parent: &CallNode,
         depth: usize,
     ) -> Result<Vec<CallNode>, DecodeError> {
         // MultiSend (call-only or not) 1.5.0 replaces a record's address 0
         // with the Safe it runs in.
-        let zero_means_safe = executor
+        let zero_means_safe = parent
+            .to
             .and_then(|a| self.book.safe_deployment(a))
             .is_some_and(|d| {
                 d.release >= crate::safe::Release::V1_5_0
@@ -286,6 +305,10 @@ impl<'a> Decoder<'a> {
             .into_iter()
             .enumerate()
             .map(|(i, (site, data))| {
+                let site = CallSite {
+                    executor: parent.runs_as(),
+                    ..site
+                };
                 self.decode_at(site, &data, format!("{path}.{i}"), depth.saturating_add(1))
             })
             .collect()
@@ -308,6 +331,7 @@ fn inner_calls(
         to,
         value: Some(value),
         operation: Some(operation),
+        executor: None,
         zero_means_safe: false,
     };
     let inner = match (call.signature.as_str(), args.as_slice()) {
@@ -426,6 +450,16 @@ impl CallNode {
             out.extend(child.walk());
         }
         out
+    }
+
+    /// The account whose authority and storage the called code acts with:
+    /// the executor under DELEGATECALL, the called address otherwise.
+    pub fn runs_as(&self) -> Option<Address> {
+        if self.operation == Some(Operation::DelegateCall) {
+            self.executor
+        } else {
+            self.to
+        }
     }
 
     pub fn function(&self) -> Option<&FunctionCall> {

@@ -151,6 +151,7 @@ pub fn verify(request: &Request) -> Result<Report, VerifyError> {
             to: Some(call.to),
             value: Some(call.value),
             operation: Some(Operation::Call),
+            executor: Some(target.safe),
             zero_means_safe: batched_from_1_5 && call.to.is_zero(),
         };
         let path = format!("tx {index}");
