@@ -70,7 +70,7 @@ fn benches(c: &mut Criterion) {
     let built = outputs(&registry);
     let batch_file = built.iter().find(|o| o.batch.is_some()).expect("batch");
     let batch: serde_json::Value = serde_json::from_str(&batch_file.contents).expect("json");
-    let calls = verify::read_batch(&batch, &mut Findings::new(false))
+    let calls = verify::read_batch(&batch, &mut Findings::new())
         .expect("calls")
         .calls;
     let runbook = parse_runbook(&Source::new("refund.toml", INTENT)).expect("intent");
@@ -96,6 +96,10 @@ fn benches(c: &mut Criterion) {
                 nested: None,
                 registry: &registry,
                 book: &book,
+                summaries: None,
+                book_origin: None,
+                accept: &[],
+                preliminary: &[],
                 strict: true,
             })
             .expect("verify")

@@ -115,6 +115,10 @@ pub fn batch_verify(data: &[u8]) {
             nested: None,
             registry: &REGISTRY,
             book: &BOOK,
+            summaries: None,
+            book_origin: None,
+            accept: &[],
+            preliminary: &[],
             strict,
         })
     };
@@ -340,6 +344,10 @@ fn check_built_batch(
         nested: None,
         registry: &REGISTRY,
         book: &book,
+        summaries: None,
+        book_origin: None,
+        accept: &[],
+        preliminary: &[],
         strict: false,
     })
     .unwrap_or_else(|e| panic!("verify cannot read built batch {name}: {e}"));

@@ -57,6 +57,9 @@ CertificateNFT = "0xf222222222222222222222222222222222222222"
 AttestationRegistry = "0xf555555555555555555555555555555555555555"
 [deployment.labels]
 backup-safe = "0x5afe000000000000000000000000000000000002"
+signer-alice = "0xa11ce00000000000000000000000000000000001"
+signer-bob = "0xb0b0000000000000000000000000000000000002"
+signer-carol = "0xca70100000000000000000000000000000000003"
 signer-dave = "0xda7e000000000000000000000000000000000004"
 "#
     )
@@ -187,7 +190,7 @@ fn target(output: &OutputFile) -> Target {
 }
 
 fn calls_of(batch: &Value) -> Vec<Call> {
-    verify::read_batch(batch, &mut Findings::new(false))
+    verify::read_batch(batch, &mut Findings::new())
         .unwrap()
         .calls
 }
@@ -208,6 +211,10 @@ fn verify_batch(
         nested: None,
         registry: &REGISTRY,
         book,
+        summaries: None,
+        book_origin: None,
+        accept: &[],
+        preliminary: &[],
         strict: false,
     })
     .unwrap()

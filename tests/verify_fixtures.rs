@@ -10,7 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use alloy_dyn_abi::{DynSolValue, JsonAbiExt};
-use alloy_primitives::{Address, Bytes, U256, address, hex};
+use alloy_primitives::{Address, B256, Bytes, U256, address, hex};
 use bundlec::abi::registry::AbiRegistry;
 use bundlec::safe::batching::{Call, safe_tx_for_calls};
 use bundlec::safe::view::SafeTxView;
@@ -110,6 +110,9 @@ struct Case {
     /// Files to write: (file name, contents).
     files: Vec<(String, String)>,
     args: Vec<String>,
+    /// Give the signer's usual flags (--deployment, version, nonce, chain, Safe)
+    /// unless the case names them; intent cases give their own.
+    defaults: bool,
     exit: i32,
     codes: &'static [&'static str],
 }
@@ -124,6 +127,79 @@ fn batch_case(
         name,
         files: vec![(format!("{name}.json"), batch.to_json_string().unwrap())],
         args: Vec::new(),
+        defaults: true,
+        exit,
+        codes,
+    }
+}
+
+/// Forty pauses with one owner added to the Safe at transaction 23.
+fn long_for_accept() -> Vec<BatchTransaction> {
+    let mut long: Vec<BatchTransaction> = (0..40).map(|_| certificate_pause()).collect();
+    long[23] = raw(
+        SAFE,
+        0,
+        encode(
+            "Safe",
+            "addOwnerWithThreshold",
+            &[
+                DynSolValue::Address(ATTACKER),
+                DynSolValue::Uint(U256::from(1), 256),
+            ],
+        ),
+    );
+    long
+}
+
+/// The batch files `bundlec build` writes for `intents/{stem}.toml`.
+fn built(stem: &str) -> Vec<(String, String)> {
+    let out = tempfile::tempdir().unwrap();
+    let intent = dir().join("intents").join(format!("{stem}.toml"));
+    let status = bundlec()
+        .arg("build")
+        .arg(&intent)
+        .arg("--out-dir")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let mut files: Vec<(String, String)> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.to_string_lossy().ends_with(".safe.json"))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// A case verified against `intents/{stem}.toml`, with `args` added.
+fn intent_case(
+    name: &'static str,
+    stem: &str,
+    args: &[&str],
+    exit: i32,
+    codes: &'static [&'static str],
+) -> Case {
+    let mut all = vec![
+        "--intent".to_string(),
+        format!("{{dir}}/intents/{stem}.toml"),
+    ];
+    all.extend(args.iter().map(|a| a.to_string()));
+    Case {
+        name,
+        files: built(stem),
+        args: all,
+        defaults: false,
         exit,
         codes,
     }
@@ -132,7 +208,12 @@ fn batch_case(
 fn cases() -> Vec<Case> {
     let mut cases = Vec::new();
     let clean = batch(vec![pause_all(), certificate_pause()]);
-    cases.push(batch_case("clean-pause", clean.clone(), 0, &[]));
+    cases.push(batch_case(
+        "clean-pause",
+        clean.clone(),
+        0,
+        &["no-reference"],
+    ));
 
     // The checksum is removed or wrong.
     let mut value: Value = serde_json::from_str(&clean.to_json_string().unwrap()).unwrap();
@@ -288,23 +369,11 @@ fn cases() -> Vec<Case> {
     ));
 
     // A long batch with one owner added to the Safe in the middle.
-    let mut long: Vec<BatchTransaction> = (0..40).map(|_| certificate_pause()).collect();
-    long[23] = raw(
-        SAFE,
-        0,
-        encode(
-            "Safe",
-            "addOwnerWithThreshold",
-            &[
-                DynSolValue::Address(ATTACKER),
-                DynSolValue::Uint(U256::from(1), 256),
-            ],
-        ),
-    );
+    let long = long_for_accept();
     cases.push(batch_case(
         "hidden-add-owner",
         batch(long.clone()),
-        0,
+        1,
         &["safe-config-change", "unlabelled-recipient"],
     ));
     cases.push(Case {
@@ -313,7 +382,7 @@ fn cases() -> Vec<Case> {
             "hidden-add-owner-strict",
             batch(long),
             1,
-            &["safe-config-change"],
+            &["safe-config-change", "unlabelled-recipient", "no-reference"],
         )
     });
 
@@ -332,7 +401,7 @@ fn cases() -> Vec<Case> {
         ..batch_case(
             "zero-address-is-the-safe",
             batch(vec![pause_all(), raw(Address::ZERO, 0, add_owner)]),
-            0,
+            1,
             &["safe-config-change", "unlabelled-recipient"],
         )
     });
@@ -361,7 +430,12 @@ fn cases() -> Vec<Case> {
             "delegatecall-unknown",
             single.clone(),
             1,
-            &["untrusted-delegatecall", "safe-tx-mismatch"],
+            &[
+                "untrusted-delegatecall",
+                "safe-tx-mismatch",
+                "safe-tx-hash-mismatch",
+                "unknown-target",
+            ],
         )
     });
     let mut full = safe_tx_of(&clean);
@@ -385,7 +459,11 @@ fn cases() -> Vec<Case> {
             "full-multisend",
             clean.clone(),
             1,
-            &["full-multisend", "safe-tx-mismatch"],
+            &[
+                "full-multisend",
+                "safe-tx-mismatch",
+                "safe-tx-hash-mismatch",
+            ],
         )
     });
     let mut drain = safe_tx_of(&clean);
@@ -444,14 +522,14 @@ fn cases() -> Vec<Case> {
     cases.push(batch_case(
         "unlabelled-recipient",
         batch(vec![rotate(ATTACKER)]),
-        0,
+        1,
         &["unlabelled-recipient"],
     ));
     cases.push(batch_case(
         "lookalike-address",
         batch(vec![rotate(LOOKALIKE)]),
-        0,
-        &["lookalike-address"],
+        1,
+        &["lookalike-address", "unlabelled-recipient"],
     ));
     cases.push(batch_case(
         "unknown-target",
@@ -460,7 +538,7 @@ fn cases() -> Vec<Case> {
             0,
             encode("SystemPause", "pauseAll", &[]),
         )]),
-        0,
+        1,
         &["unknown-target"],
     ));
     cases.push(batch_case(
@@ -470,7 +548,7 @@ fn cases() -> Vec<Case> {
             0,
             Bytes::from_static(&[0xde, 0xad, 0xbe, 0xef]),
         )]),
-        0,
+        1,
         &["unknown-selector"],
     ));
     // burn(uint256) shares its selector with collate_propagate_storage(bytes16).
@@ -481,7 +559,7 @@ fn cases() -> Vec<Case> {
         ..batch_case(
             "selector-collision",
             batch(vec![raw(ATTACKER, 0, burn.into())]),
-            0,
+            1,
             &["selector-collision", "unknown-target"],
         )
     });
@@ -526,6 +604,277 @@ fn cases() -> Vec<Case> {
         ],
         ..batch_case("manifest-mismatch", clean, 1, &["manifest-mismatch"])
     });
+
+    // ---- Attacks on the signer's trust, each failing without --intent and --strict.
+
+    // Funds and authority sent outside the address book by functions that no
+    // fixed list names: judged from the ABI and the argument names.
+    let feepool = address!("9999999999999999999999999999999999999999");
+    let uint = |n: u64| DynSolValue::Uint(U256::from(n), 256);
+    let attacker = DynSolValue::Address(ATTACKER);
+    let outside = vec![
+        raw(
+            feepool,
+            0,
+            encode(
+                "FeePool",
+                "governanceWithdraw",
+                &[attacker.clone(), uint(1)],
+            ),
+        ),
+        raw(
+            feepool,
+            0,
+            encode("FeePool", "setTreasury", &[attacker.clone()]),
+        ),
+        raw(
+            feepool,
+            0,
+            encode("FeePool", "setStakeManager", &[attacker.clone()]),
+        ),
+        raw(
+            SYSTEM_PAUSE,
+            0,
+            encode(
+                "SystemPause",
+                "setModules",
+                &[
+                    attacker.clone(),
+                    DynSolValue::Address(address!("6666666666666666666666666666666666666666")),
+                    DynSolValue::Address(address!("dddddddddddddddddddddddddddddddddddddddd")),
+                    DynSolValue::Address(address!("f000000000000000000000000000000000000000")),
+                    DynSolValue::Address(address!("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")),
+                    DynSolValue::Address(feepool),
+                    DynSolValue::Address(address!("eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee")),
+                    DynSolValue::Address(address!("f111111111111111111111111111111111111111")),
+                ],
+            ),
+        ),
+        raw(
+            CERTIFICATE_NFT,
+            0,
+            encode(
+                "CertificateNFT",
+                "setApprovalForAll",
+                &[attacker.clone(), DynSolValue::Bool(true)],
+            ),
+        ),
+    ];
+    cases.push(batch_case(
+        "funds-outside-the-book",
+        batch(outside),
+        1,
+        &["unlabelled-recipient"],
+    ));
+
+    // An unlimited ERC-20 approval to a token the book does not name: the
+    // bytes also read as ERC-721 approve(to, tokenId), and both are shown.
+    let token = address!("70ce070ce070ce070ce070ce070ce070ce070ce0");
+    cases.push(batch_case(
+        "ambiguous-approve",
+        batch(vec![raw(
+            token,
+            0,
+            encode(
+                "ERC20",
+                "approve",
+                &[attacker.clone(), DynSolValue::Uint(U256::MAX, 256)],
+            ),
+        )]),
+        1,
+        &[
+            "ambiguous-reading",
+            "unlabelled-recipient",
+            "unknown-target",
+        ],
+    ));
+
+    // Giving up ownership leaves nobody in control.
+    cases.push(batch_case(
+        "control-renounced",
+        batch(vec![raw(
+            TAX_POLICY,
+            0,
+            encode("TaxPolicy", "renounceOwnership", &[]),
+        )]),
+        1,
+        &["control-renounced"],
+    ));
+
+    // The Safe signs for another Safe: approveHash, or execTransaction with a
+    // pre-validated (v = 1) signature that lowers the other Safe's threshold.
+    let other_safe = address!("07e5afe07e5afe07e5afe07e5afe07e5afe07e5a");
+    cases.push(batch_case(
+        "approve-hash-elsewhere",
+        batch(vec![raw(
+            other_safe,
+            0,
+            encode(
+                "Safe",
+                "approveHash",
+                &[DynSolValue::FixedBytes(B256::repeat_byte(0x42), 32)],
+            ),
+        )]),
+        1,
+        &["signature"],
+    ));
+    let mut prevalidated = vec![0u8; 12];
+    prevalidated.extend_from_slice(SAFE.as_slice());
+    prevalidated.extend_from_slice(&[0u8; 32]);
+    prevalidated.push(1);
+    let exec = encode(
+        "Safe",
+        "execTransaction",
+        &[
+            DynSolValue::Address(other_safe),
+            uint(0),
+            DynSolValue::Bytes(encode("Safe", "changeThreshold", &[uint(1)]).to_vec()),
+            DynSolValue::Uint(U256::ZERO, 8),
+            uint(0),
+            uint(0),
+            uint(0),
+            DynSolValue::Address(Address::ZERO),
+            DynSolValue::Address(Address::ZERO),
+            DynSolValue::Bytes(prevalidated),
+        ],
+    );
+    cases.push(batch_case(
+        "exec-transaction-elsewhere",
+        batch(vec![raw(other_safe, 0, exec)]),
+        1,
+        &["signature", "safe-config-change"],
+    ));
+    // Up to 1.2.0 a Safe signs messages itself (EIP-1271) with signMessage.
+    cases.push(Case {
+        args: vec!["--safe-version".into(), "1.2.0".into()],
+        ..batch_case(
+            "sign-message-1-2-0",
+            batch(vec![raw(
+                SAFE,
+                0,
+                encode(
+                    "Safe",
+                    "signMessage",
+                    &[DynSolValue::Bytes(b"anything".to_vec())],
+                ),
+            )]),
+            1,
+            &["signature"],
+        )
+    });
+    // Below 1.3.0 the proposed safeTxGas is the inner call's whole budget.
+    let single_cert = batch(vec![certificate_pause()]);
+    let mut starved = safe_tx_of(&single_cert);
+    starved.safe_tx_gas = U256::from(2300);
+    cases.push(Case {
+        files: vec![
+            (
+                "safe-tx-gas-too-low.json".into(),
+                single_cert.to_json_string().unwrap(),
+            ),
+            (
+                "safe-tx-gas-too-low.safe-tx.json".into(),
+                serde_json::to_string_pretty(&service_json(&starved)).unwrap() + "\n",
+            ),
+        ],
+        args: vec![
+            "--safe-version".into(),
+            "1.2.0".into(),
+            "--safe-tx".into(),
+            "{dir}/safe-tx-gas-too-low.safe-tx.json".into(),
+        ],
+        ..batch_case(
+            "safe-tx-gas-too-low",
+            single_cert.clone(),
+            1,
+            &["safe-tx-gas-too-low"],
+        )
+    });
+    cases.push(Case {
+        args: vec!["--safe-version".into(), "1.2.0".into()],
+        ..batch_case(
+            "safe-tx-gas-assumed",
+            single_cert.clone(),
+            0,
+            &["safe-tx-gas-assumed", "no-reference"],
+        )
+    });
+
+    // A signer accepts the dangers of the hidden owner on purpose; an
+    // acceptance that matches nothing is said.
+    cases.push(Case {
+        args: vec![
+            "--accept".into(),
+            "safe-config-change@tx 23".into(),
+            "--accept".into(),
+            "unlabelled-recipient@tx23".into(),
+            "--accept".into(),
+            "lookalike-address@tx 99".into(),
+        ],
+        ..batch_case(
+            "accepted-on-purpose",
+            batch(long_for_accept()),
+            0,
+            &["accept-unused", "no-reference"],
+        )
+    });
+    // Values only the batch gives are unchecked.
+    cases.push(Case {
+        args: vec![
+            "--safe-version".into(),
+            "1.4.1".into(),
+            "--nonce".into(),
+            NONCE.to_string(),
+        ],
+        defaults: false,
+        ..batch_case("unchecked", single_cert, 0, &["unchecked", "no-reference"])
+    });
+
+    // With an intent: a rotation to a lookalike, written with
+    // confirm_unlabelled, is still a lookalike.
+    cases.push(intent_case(
+        "lookalike-rotation",
+        "lookalike-rotation",
+        &[],
+        1,
+        &["lookalike-address", "unlabelled-recipient"],
+    ));
+    // An intent from a poisoned book: the signer's own book disagrees.
+    cases.push(intent_case(
+        "poisoned-rotation",
+        "poisoned-rotation",
+        &["--deployment", "{dir}/intents/book.toml"],
+        1,
+        &["address-book-mismatch", "unlabelled-recipient"],
+    ));
+    // Without the signer's book, the report says whose book it trusted.
+    cases.push(intent_case(
+        "poisoned-rotation",
+        "poisoned-rotation",
+        &[],
+        0,
+        &["address-book-not-yours"],
+    ));
+    // Flags that say otherwise than the intent are reported.
+    cases.push(intent_case(
+        "pause-certificate",
+        "pause-certificate",
+        &["--nonce", "8", "--deployment", "{dir}/intents/book.toml"],
+        0,
+        &["flag-override"],
+    ));
+    // Parts of one runbook: a missing part fails the set.
+    cases.push(intent_case(
+        "parts.1",
+        "parts",
+        &[
+            "{dir}/parts.3.json",
+            "--deployment",
+            "{dir}/intents/book.toml",
+        ],
+        1,
+        &["part-mismatch"],
+    ));
     cases
 }
 
@@ -556,17 +905,28 @@ fn every_finding_and_error_has_a_fixture_that_produces_it() {
             dir.join(format!("{}.json", case.name))
                 .display()
                 .to_string(),
-            "--deployment".into(),
-            dir.join("deployment.toml").display().to_string(),
             "--json".into(),
         ];
-        if !case.args.iter().any(|a| a == "--safe-version") {
+        if case.defaults && !case.args.iter().any(|a| a == "--deployment") {
+            args.push("--deployment".into());
+            args.push(dir.join("deployment.toml").display().to_string());
+        }
+        if case.defaults && !case.args.iter().any(|a| a == "--safe-version") {
             args.push("--safe-version".into());
             args.push("1.4.1".into());
         }
-        if !case.args.iter().any(|a| a == "--nonce") {
+        if case.defaults && !case.args.iter().any(|a| a == "--nonce") {
             args.push("--nonce".into());
             args.push(NONCE.to_string());
+        }
+        // The signer's own values, so only the case's subject is unchecked.
+        if case.defaults && !case.args.iter().any(|a| a == "--chain-id") {
+            args.push("--chain-id".into());
+            args.push("1".into());
+        }
+        if case.defaults && !case.args.iter().any(|a| a == "--safe") {
+            args.push("--safe".into());
+            args.push(SAFE.to_checksum(None));
         }
         args.extend(
             case.args
@@ -582,8 +942,16 @@ fn every_finding_and_error_has_a_fixture_that_produces_it() {
             case.name,
             String::from_utf8_lossy(&output.stdout)
         );
-        let report: Value = serde_json::from_slice(&output.stdout)
+        let mut report: Value = serde_json::from_slice(&output.stdout)
             .unwrap_or_else(|e| panic!("{}: {e} {stderr}", case.name));
+        // Several parts: their findings together.
+        if let Some(parts) = report.get("parts").and_then(Value::as_array) {
+            let findings: Vec<Value> = parts
+                .iter()
+                .flat_map(|p| p["findings"].as_array().unwrap().clone())
+                .collect();
+            report["findings"] = Value::Array(findings);
+        }
         let codes: Vec<&str> = report["findings"]
             .as_array()
             .unwrap()
@@ -598,18 +966,23 @@ fn every_finding_and_error_has_a_fixture_that_produces_it() {
             );
             seen_codes.insert(*code);
         }
-        if case.codes.is_empty() {
-            assert!(
-                codes.is_empty(),
-                "{}: unexpected findings {codes:?}",
-                case.name
-            );
-        }
+        // Nothing else fails the run: every blocking finding is one the case names.
+        let unexpected: Vec<&Value> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["blocking"] == true && !case.codes.contains(&f["code"].as_str().unwrap()))
+            .collect();
+        assert!(
+            unexpected.is_empty(),
+            "{}: unexpected {unexpected:#?}",
+            case.name
+        );
         assert_eq!(report["ok"], case.exit == 0, "{}", case.name);
     }
     // Every code except intent-mismatch (covered with the bundles) has a fixture.
     for code in bundlec::verify::Code::ALL {
-        if code != bundlec::verify::Code::IntentMismatch {
+        if *code != bundlec::verify::Code::IntentMismatch {
             assert!(
                 seen_codes.contains(code.as_str()),
                 "no fixture produces {}",

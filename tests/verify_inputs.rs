@@ -80,23 +80,56 @@ fn the_intent_comes_before_the_manifest_and_the_manifest_before_the_batch() {
     assert_eq!(report["nonce"], "7");
     assert_eq!(report["safe_version"], "1.4.1");
     // What only the batch or its manifest says is used, and marked as unchecked.
-    assert_eq!(
-        report["unchecked"],
-        serde_json::json!(["chain id", "Safe", "Safe version", "nonce"])
-    );
+    let unchecked = |report: &Value| -> Vec<String> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "unchecked")
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let messages = unchecked(&report);
+    assert_eq!(messages.len(), 4, "{messages:?}");
+    for (what, flag) in [
+        ("chain id", "--chain-id"),
+        ("Safe", "--safe"),
+        ("Safe version", "--safe-version"),
+        ("nonce", "--nonce"),
+    ] {
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with(&format!("the {what} came from")) && m.contains(flag)),
+            "{what}: {messages:?}"
+        );
+    }
     let (_, report, _) = run(&[BATCH, "--safe-version=1.4.1", "--nonce=42"]);
-    assert_eq!(report["unchecked"], serde_json::json!(["chain id", "Safe"]));
+    assert_eq!(unchecked(&report).len(), 2);
     let (_, report, _) = run(&[BATCH, "--intent", INTENT]);
-    assert_eq!(report["unchecked"], serde_json::json!([]));
+    assert!(unchecked(&report).is_empty());
     let text = bundlec()
         .args(["verify", BATCH, "--safe-version=1.4.1", "--nonce=42"])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&text.stdout);
     assert!(
-        stdout.contains("note: the chain id, Safe came from the batch or its manifest"),
+        stdout
+            .contains("notice unchecked [batch] the chain id came from the batch or its manifest"),
         "{stdout}"
     );
+    // Unchecked values are notices: they fail the run under --strict.
+    let strict = bundlec()
+        .args([
+            "verify",
+            BATCH,
+            "--safe-version=1.4.1",
+            "--nonce=42",
+            "--strict",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(strict.status.code(), Some(1));
 }
 
 #[test]

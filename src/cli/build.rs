@@ -169,6 +169,8 @@ struct Compiled {
     inputs: Vec<PathBuf>,
     runbook: Runbook,
     deployment: Deployment,
+    /// The address book's file as named (the intent itself when inline) and its keccak256.
+    book_file: (String, alloy_primitives::B256),
     registry: AbiRegistry,
 }
 
@@ -176,7 +178,9 @@ struct Compiled {
 pub struct CompiledIntent {
     outputs: Vec<OutputFile>,
     runbook: Runbook,
-    deployment: Deployment,
+    pub deployment: Deployment,
+    /// The address book's file as named (the intent itself when inline) and its keccak256.
+    pub book_file: (String, alloy_primitives::B256),
     /// The ABIs the intent was compiled with (embedded, --abi-dir, deployment).
     pub registry: AbiRegistry,
 }
@@ -219,10 +223,32 @@ impl CompiledIntent {
             .collect()
     }
 
+    /// What each call of `batch` is for, from the manifest this intent builds.
+    pub fn summaries(&self, batch: &str) -> Option<Vec<String>> {
+        let manifest = self.outputs.iter().find(|o| o.batch.is_none())?;
+        let value: serde_json::Value = serde_json::from_str(&manifest.contents).ok()?;
+        manifest_summaries(&value, batch)
+    }
+
     /// Names from the deployment, with `safe` as the Safe that signs.
     pub fn address_book(&self, safe: alloy_primitives::Address) -> AddressBook {
         AddressBook::for_deployment(&self.deployment, safe)
     }
+}
+
+/// The `summary` of every call a manifest records for `batch`.
+pub fn manifest_summaries(manifest: &serde_json::Value, batch: &str) -> Option<Vec<String>> {
+    let entry = manifest
+        .get("batches")?
+        .as_array()?
+        .iter()
+        .find(|b| b.get("file").and_then(serde_json::Value::as_str) == Some(batch))?;
+    entry
+        .get("calls")?
+        .as_array()?
+        .iter()
+        .map(|c| c.get("summary")?.as_str().map(str::to_string))
+        .collect()
 }
 
 /// Compiles `path` the way `bundlec build` would, without writing anything.
@@ -233,6 +259,7 @@ pub fn compile_for_verify(path: &Path, abi_dir: Option<&Path>) -> Result<Compile
         outputs: compiled.outputs,
         runbook: compiled.runbook,
         deployment: compiled.deployment,
+        book_file: compiled.book_file,
         registry: compiled.registry,
     })
 }
@@ -254,12 +281,17 @@ fn compile(
     let mut read = vec![path.to_path_buf()];
 
     // The deployment, and the directory its ABI paths are relative to.
+    let mut book_file = (shown.clone(), alloy_primitives::keccak256(&intent_bytes));
     let (deployment, deployment_file, deployment_dir, manifest_dir) = match &runbook.deployment {
         DeploymentSource::Inline(deployment) => {
             (deployment.clone(), None, intent_dir.clone(), None)
         }
         DeploymentSource::File(file) => {
             let (deployment, bytes, full) = read_deployment(&intent_dir, file)?;
+            book_file = (
+                full.display().to_string(),
+                alloy_primitives::keccak256(&bytes),
+            );
             read.push(full.clone());
             let written = Path::new(&file.value);
             (
@@ -333,6 +365,7 @@ fn compile(
         inputs: read,
         runbook,
         deployment,
+        book_file,
         registry,
     })
 }

@@ -7,7 +7,10 @@ use bundlec::address_book::AddressBook;
 use bundlec::safe::SafeVersion;
 use bundlec::safe::batching::Call;
 use bundlec::safe::view::SafeTxView;
-use bundlec::verify::{self, GivenSafeTx, NestedOwner, Request, Target};
+use bundlec::verify::{
+    self, Acceptance, BookOrigin, Code, GivenSafeTx, NestedOwner, Preliminary, Report, Request,
+    Target, Verdict,
+};
 use clap::Args;
 use serde_json::Value;
 
@@ -15,17 +18,19 @@ use super::{CliError, Outcome, args};
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The Transaction Builder batch to check
-    #[arg(value_name = "BATCH.json")]
-    batch: PathBuf,
+    /// The Transaction Builder batch to check; several parts of one intent
+    /// (`refund.*.json`) are each checked at their own nonce
+    #[arg(value_name = "BATCH.json", required = true, num_args = 1..)]
+    batches: Vec<PathBuf>,
     /// The intent file the batch should have been built from: it must recompile to the same calls
     #[arg(long, value_name = "FILE.toml")]
     intent: Option<PathBuf>,
     /// The manifest written with the batch: its Safe transaction and hashes must match
     #[arg(long, value_name = "FILE.safe.json")]
     manifest: Option<PathBuf>,
-    /// An address book (deployment TOML) to name contracts and labels with, when there is no --intent
-    #[arg(long, value_name = "FILE.toml", conflicts_with = "intent")]
+    /// Your own address book (deployment TOML): it names addresses, and with --intent every
+    /// contract and label of the intent's book must agree with it
+    #[arg(long, value_name = "FILE.toml")]
     deployment: Option<PathBuf>,
     /// A proposed Safe transaction (Safe Transaction Service JSON or bundlec's manifest form)
     #[arg(long, value_name = "FILE.json")]
@@ -60,9 +65,17 @@ pub struct VerifyArgs {
     /// Print one JSON object instead of text
     #[arg(long)]
     json: bool,
-    /// Treat every warning as an error
+    /// Accept one danger on purpose, by code and path (`unlabelled-recipient@tx 0`); repeatable
+    #[arg(long, value_name = "CODE@PATH", value_parser = acceptance)]
+    accept: Vec<Acceptance>,
+    /// Fail on notices too, and on NO REFERENCE
     #[arg(long)]
     strict: bool,
+}
+
+fn acceptance(text: &str) -> Result<Acceptance, String> {
+    text.parse()
+        .map_err(|e: verify::findings::AcceptanceError| e.to_string())
 }
 
 /// Values one source says about the target; later sources fill the gaps.
@@ -150,11 +163,246 @@ fn manifest_entry(
     Ok((partial, view))
 }
 
-pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
-    let batch = read_json(&args.batch)?;
-    let batch_name = file_name(&args.batch);
-    let registry_dir = args.abi_dir.as_deref();
+/// The signer's own address book, read once.
+struct SignersBook {
+    deployment: bundlec::runbook::Deployment,
+    origin: BookOrigin,
+}
 
+fn read_signers_book(path: &Path) -> Result<SignersBook, CliError> {
+    let bytes = args::read_file(path)?;
+    let keccak = alloy_primitives::keccak256(&bytes);
+    let text = String::from_utf8(bytes)
+        .map_err(|_| CliError(format!("{}: not UTF-8 text", path.display())))?;
+    let source = bundlec::runbook::Source::new(path.display().to_string(), text);
+    let deployment =
+        bundlec::runbook::parse_deployment(&source).map_err(|e| CliError(e.to_string()))?;
+    Ok(SignersBook {
+        deployment,
+        origin: BookOrigin {
+            file: path.display().to_string(),
+            keccak256: keccak,
+            signers_own: true,
+        },
+    })
+}
+
+/// Every contract and label the intent's book names must be in the signer's
+/// book at the same address: the intent may come from the same hands as the batch.
+fn book_disagreements(
+    intent: &bundlec::runbook::Deployment,
+    signers: &bundlec::runbook::Deployment,
+) -> Vec<Preliminary> {
+    let mut out = Vec::new();
+    let mut differ = |kind: &str, name: &str, theirs: Address, ours: Option<Address>| {
+        if ours == Some(theirs) {
+            return;
+        }
+        let ours = ours.map_or_else(
+            || "has no such entry".to_string(),
+            |a| format!("says {}", a.to_checksum(None)),
+        );
+        out.push(Preliminary {
+            code: Code::AddressBookMismatch,
+            path: "address_book".into(),
+            message: format!(
+                "the intent's address book says {kind} `{}` is {}, your book {ours}",
+                bundlec::text::untrusted(name),
+                theirs.to_checksum(None)
+            ),
+        });
+    };
+    for (name, entry) in &intent.contracts {
+        differ(
+            "contract",
+            name,
+            entry.address,
+            signers.contracts.get(name).map(|e| e.address),
+        );
+    }
+    for (name, label) in &intent.labels {
+        differ(
+            "label",
+            name,
+            label.value,
+            signers.labels.get(name).map(|l| l.value),
+        );
+    }
+    if intent.chain_id != signers.chain_id {
+        out.push(Preliminary {
+            code: Code::AddressBookMismatch,
+            path: "address_book".into(),
+            message: format!(
+                "the intent's address book is for chain {}, yours for chain {}",
+                intent.chain_id, signers.chain_id
+            ),
+        });
+    }
+    out
+}
+
+pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
+    let registry_dir = args.abi_dir.as_deref();
+    let compiled = match &args.intent {
+        Some(intent) => Some(super::build::compile_for_verify(intent, registry_dir)?),
+        None => None,
+    };
+    let signers_book = match &args.deployment {
+        Some(path) => Some(read_signers_book(path)?),
+        None => None,
+    };
+    let registry = match &compiled {
+        Some(compiled) => compiled.registry.clone(),
+        None => args::load_registry(registry_dir)?,
+    };
+
+    // Several files are parts of one intent (or manifest): each is checked at
+    // its own nonce, and a part the intent builds but nobody gave is an error.
+    let mut parts: Vec<(PathBuf, String)> = args
+        .batches
+        .iter()
+        .map(|p| (p.clone(), file_name(p)))
+        .collect();
+    let mut missing = Vec::new();
+    if parts.len() > 1 {
+        let expected: Vec<String> = match (&compiled, &args.manifest) {
+            (Some(compiled), _) => compiled.batch_names(),
+            (None, Some(path)) => manifest_files(&read_json(path)?, path)?,
+            (None, None) => {
+                return Err(CliError(
+                    "several batches are verified as parts of one runbook: give --intent (or --manifest)"
+                        .into(),
+                ));
+            }
+        };
+        for (path, name) in &parts {
+            if !expected.contains(name) {
+                return Err(CliError(format!(
+                    "{}: not a part of this runbook (it builds {})",
+                    path.display(),
+                    expected.join(", ")
+                )));
+            }
+        }
+        let mut names: Vec<&String> = parts.iter().map(|(_, n)| n).collect();
+        names.sort();
+        if names.windows(2).any(|w| w.first() == w.get(1)) {
+            return Err(CliError("the same part is given twice".into()));
+        }
+        // Parts in the order the runbook builds them.
+        parts.sort_by_key(|(_, name)| expected.iter().position(|e| e == name));
+        missing = expected
+            .iter()
+            .filter(|e| !parts.iter().any(|(_, n)| n == *e))
+            .cloned()
+            .collect();
+    }
+
+    let total = parts.len();
+    let mut all_ok = true;
+    let mut json_parts = Vec::new();
+    let mut text = String::new();
+    for (k, (path, name)) in parts.iter().enumerate() {
+        let part = (total > 1).then(|| (k.saturating_add(1), total));
+        let mut preliminary = Vec::new();
+        if k == 0 {
+            for m in &missing {
+                preliminary.push(Preliminary {
+                    code: Code::PartMismatch,
+                    path: "batch".into(),
+                    message: format!(
+                        "the runbook builds {}, which was not given: every part must be verified before any is signed",
+                        bundlec::text::untrusted(m)
+                    ),
+                });
+            }
+        }
+        let (report, book) = verify_one(
+            &args,
+            path,
+            name,
+            compiled.as_ref(),
+            signers_book.as_ref(),
+            &registry,
+            preliminary,
+        )?;
+        all_ok &= report.ok;
+        if args.json {
+            let mut json = verify::render::report_json(&report, &book);
+            if let (Value::Object(map), Some((k, n))) = (&mut json, part) {
+                map.insert("file".into(), Value::String(name.clone()));
+                map.insert("part".into(), serde_json::json!({"index": k, "of": n}));
+            }
+            json_parts.push(json);
+        } else {
+            if let Some((k, n)) = part {
+                text.push_str(&format!(
+                    "{}== part {k} of {n}: {} ==\n",
+                    if k > 1 { "\n" } else { "" },
+                    bundlec::text::untrusted(name)
+                ));
+            }
+            text.push_str(&verify::render::report_text(&report, &book, name));
+        }
+    }
+    if args.json {
+        let json = if json_parts.len() == 1 {
+            json_parts.pop().unwrap_or(Value::Null)
+        } else {
+            let verdict = if all_ok { "verified" } else { "failed" };
+            serde_json::json!({ "verdict": verdict, "ok": all_ok, "parts": json_parts })
+        };
+        super::hash::print_json(&json)?;
+    } else {
+        if total > 1 {
+            text.push_str(&format!(
+                "\n{}: {total} parts{}\n",
+                if all_ok { "VERIFIED" } else { "FAILED" },
+                if all_ok {
+                    ", each verified at its own nonce"
+                } else {
+                    ": do not sign any of them"
+                }
+            ));
+        }
+        super::print_out(&text)?;
+    }
+    Ok(if all_ok {
+        Outcome::Success
+    } else {
+        Outcome::CheckFailed
+    })
+}
+
+/// The batch files a manifest records, in order.
+fn manifest_files(manifest: &Value, path: &Path) -> Result<Vec<String>, CliError> {
+    manifest
+        .get("batches")
+        .and_then(Value::as_array)
+        .map(|batches| {
+            batches
+                .iter()
+                .filter_map(|b| b.get("file").and_then(Value::as_str).map(str::to_string))
+                .collect()
+        })
+        .ok_or_else(|| {
+            CliError(format!(
+                "{}: not a bundlec manifest (no `batches`)",
+                path.display()
+            ))
+        })
+}
+
+fn verify_one(
+    args: &VerifyArgs,
+    batch_path: &Path,
+    batch_name: &str,
+    compiled: Option<&super::build::CompiledIntent>,
+    signers_book: Option<&SignersBook>,
+    registry: &bundlec::abi::registry::AbiRegistry,
+    mut preliminary: Vec<Preliminary>,
+) -> Result<(Report, AddressBook), CliError> {
+    let batch = read_json(batch_path)?;
     let flags = Partial {
         chain_id: args.chain_id,
         safe: args.safe,
@@ -162,43 +410,100 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
         nonce: args.nonce,
     };
 
-    let mut book = None;
     let mut intent_calls: Option<Vec<Call>> = None;
+    let mut summaries: Option<Vec<String>> = None;
     let mut from_intent = Partial::default();
-    let mut registry = None;
-    if let Some(intent) = &args.intent {
-        let compiled = super::build::compile_for_verify(intent, registry_dir)?;
-        let (expected, target) = compiled.batch_named(&batch_name).ok_or_else(|| {
+    let mut book = None;
+    let mut book_origin = None;
+    if let (Some(compiled), Some(intent)) = (compiled, &args.intent) {
+        let (expected, target) = compiled.batch_named(batch_name).ok_or_else(|| {
             CliError(format!(
                 "{} builds no batch named {batch_name} (it builds {})",
                 intent.display(),
                 compiled.batch_names().join(", ")
             ))
         })?;
-        let mut scratch = verify::Findings::new(false);
+        let mut scratch = verify::Findings::new();
         let contents = verify::read_batch(&expected, &mut scratch)
             .map_err(|e| CliError(format!("the batch built from {}: {e}", intent.display())))?;
         intent_calls = Some(contents.calls);
+        summaries = compiled.summaries(batch_name);
         from_intent = Partial {
             chain_id: Some(target.chain_id),
             safe: Some(target.safe),
             version: Some(target.version),
             nonce: Some(target.nonce),
         };
-        book = Some(compiled.address_book(target.safe));
-        registry = Some(compiled.registry);
+        // Flags that say otherwise than the intent are the signer's choice,
+        // and the report says so.
+        let overrides: [(&str, Option<String>, Option<String>); 4] = [
+            (
+                "chain id",
+                args.chain_id.map(|v| v.to_string()),
+                Some(target.chain_id.to_string()),
+            ),
+            (
+                "Safe",
+                args.safe.map(|a| a.to_checksum(None)),
+                Some(target.safe.to_checksum(None)),
+            ),
+            (
+                "Safe version",
+                args.safe_version.map(|v| v.to_string()),
+                Some(target.version.to_string()),
+            ),
+            (
+                "nonce",
+                args.nonce.map(|n| n.to_string()),
+                Some(target.nonce.to_string()),
+            ),
+        ];
+        for (what, flag, intent_value) in overrides {
+            if let (Some(flag), Some(intent_value)) = (flag, intent_value)
+                && flag != intent_value
+            {
+                preliminary.push(Preliminary {
+                    code: Code::FlagOverride,
+                    path: "batch".into(),
+                    message: format!(
+                        "the {what} is {flag} from the command line, where the intent says {intent_value}"
+                    ),
+                });
+            }
+        }
+        match signers_book {
+            Some(own) => {
+                preliminary.extend(book_disagreements(&compiled.deployment, &own.deployment));
+            }
+            None => {
+                preliminary.push(Preliminary {
+                    code: Code::BookNotYours,
+                    path: "address_book".into(),
+                    message: format!(
+                        "names come from the intent's address book {}, which may travel with the batch: give your own copy with --deployment",
+                        bundlec::text::untrusted(&compiled.book_file.0)
+                    ),
+                });
+                book = Some(compiled.address_book(target.safe));
+                book_origin = Some(BookOrigin {
+                    file: compiled.book_file.0.clone(),
+                    keccak256: compiled.book_file.1,
+                    signers_own: false,
+                });
+            }
+        }
     }
-    let registry = match registry {
-        Some(registry) => registry,
-        None => args::load_registry(registry_dir)?,
-    };
 
     let mut manifest_view = None;
     let mut from_manifest = Partial::default();
     if let Some(path) = &args.manifest {
-        let (partial, view) = manifest_entry(&read_json(path)?, &batch_name, path)?;
+        let manifest = read_json(path)?;
+        let (partial, view) = manifest_entry(&manifest, batch_name, path)?;
         from_manifest = partial;
         manifest_view = Some(view);
+        if summaries.is_none() {
+            summaries = super::build::manifest_summaries(&manifest, batch_name);
+        }
     }
 
     let given: Option<GivenSafeTx> = match &args.safe_tx {
@@ -207,7 +512,7 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
             let mut value = read_json(path)?;
             // A whole manifest: the Safe transaction it records for this batch.
             if value.get("batches").is_some() {
-                let (_, view) = manifest_entry(&value, &batch_name, path)?;
+                let (_, view) = manifest_entry(&value, batch_name, path)?;
                 value = serde_json::to_value(view)
                     .map_err(|e| CliError(format!("{}: {e}", path.display())))?;
             }
@@ -241,6 +546,15 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
     if independent.nonce.is_none() {
         unchecked.push(("nonce", "--nonce"));
     }
+    for (what, flag) in &unchecked {
+        preliminary.push(Preliminary {
+            code: Code::Unchecked,
+            path: "batch".into(),
+            message: format!(
+                "the {what} came from the batch or its manifest, which cannot vouch for themselves: give {flag} (or --intent) to check it"
+            ),
+        });
+    }
     let resolved = independent.or(from_manifest).or(from_batch);
     let chain_id = resolved
         .chain_id
@@ -258,23 +572,18 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
         CliError("the nonce is not known: give --nonce (or --intent / --manifest)".into())
     })?;
 
-    let book = match (book, &args.deployment) {
-        (Some(book), _) => book,
-        (None, Some(path)) => {
-            let text = String::from_utf8(args::read_file(path)?)
-                .map_err(|_| CliError(format!("{}: not UTF-8 text", path.display())))?;
-            let source = bundlec::runbook::Source::new(path.display().to_string(), text);
-            let deployment =
-                bundlec::runbook::parse_deployment(&source).map_err(|e| CliError(e.to_string()))?;
-            if deployment.chain_id != chain_id {
+    let book = match (book, signers_book) {
+        (_, Some(own)) => {
+            if own.deployment.chain_id != chain_id {
                 return Err(CliError(format!(
                     "{} is the address book of chain {}, not chain {chain_id}",
-                    path.display(),
-                    deployment.chain_id
+                    own.origin.file, own.deployment.chain_id
                 )));
             }
-            AddressBook::for_deployment(&deployment, safe)
+            book_origin = Some(own.origin.clone());
+            AddressBook::for_deployment(&own.deployment, safe)
         }
+        (Some(book), None) => book,
         (None, None) => {
             let mut book = AddressBook::new(Some(chain_id));
             book.insert(safe, "the Safe", Some("Safe".into()));
@@ -299,39 +608,20 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
             nonce,
         },
         intent_calls: intent_calls.as_deref(),
+        summaries: summaries.as_deref(),
         manifest_safe_tx: manifest_view.as_ref(),
         given_safe_tx: given.as_ref(),
         expect_safe_tx_hash: args.expect_safe_tx_hash,
         nested,
-        registry: &registry,
+        registry,
         book: &book,
+        book_origin,
+        accept: &args.accept,
+        preliminary: &preliminary,
         strict: args.strict,
     };
     let report =
-        verify::verify(&request).map_err(|e| CliError(format!("{}: {e}", args.batch.display())))?;
-    if args.json {
-        let mut json = verify::render::report_json(&report, &book);
-        if let Value::Object(map) = &mut json {
-            let names: Vec<&str> = unchecked.iter().map(|(name, _)| *name).collect();
-            map.insert("unchecked".into(), serde_json::json!(names));
-        }
-        super::hash::print_json(&json)?;
-    } else {
-        let mut text = verify::render::report_text(&report, &book, &batch_name);
-        if !unchecked.is_empty() {
-            let names: Vec<&str> = unchecked.iter().map(|(name, _)| *name).collect();
-            let flags: Vec<&str> = unchecked.iter().map(|(_, flag)| *flag).collect();
-            text.push_str(&format!(
-                "\nnote: the {} came from the batch or its manifest, which cannot vouch for themselves: give {} (or --intent) to check them\n",
-                names.join(", "),
-                flags.join(", ")
-            ));
-        }
-        super::print_out(&text)?;
-    }
-    Ok(if report.ok {
-        Outcome::Success
-    } else {
-        Outcome::CheckFailed
-    })
+        verify::verify(&request).map_err(|e| CliError(format!("{}: {e}", batch_path.display())))?;
+    debug_assert!(report.ok == (report.verdict != Verdict::Failed));
+    Ok((report, book))
 }

@@ -1,110 +1,132 @@
 //! Findings: what verify tells a signer, each with a stable code.
 //!
-//! Errors are failed checks (something does not match what it must match);
-//! warnings are dangerous patterns a signer must understand before signing,
-//! and become errors under `--strict`. Codes never change meaning: scripts and
-//! the error catalogue in docs/ rely on them.
+//! Three severities, and a verdict that fails closed:
+//! - an **error** is a failed check (something does not match what it must);
+//! - a **danger** is an effect or pattern that can hand over the Safe, its
+//!   funds or its signature. It fails the run unless the intent asked for
+//!   exactly that call (`intended`, only for Safe configuration and signature
+//!   effects) or the signer accepted it by code and path (`--accept`);
+//! - a **notice** is context; it fails only under `--strict`.
+//!
+//! Codes never change meaning: scripts and docs/errors.md rely on them.
 
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
-    Warning,
+    Notice,
+    Danger,
     Error,
 }
 
-/// Every finding verify can report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Code {
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Notice => "notice",
+            Severity::Danger => "danger",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// What cleared a danger, if anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Counts toward the verdict as its severity says.
+    Open,
+    /// The intent compiles to exactly the call that has this effect.
+    Intended,
+    /// The signer accepted it with `--accept CODE@PATH`.
+    Accepted,
+}
+
+macro_rules! codes {
+    ($($variant:ident = $text:literal, $severity:ident;)*) => {
+        /// Every finding verify can report.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+        pub enum Code {
+            $($variant,)*
+        }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $text,)*
+                }
+            }
+
+            /// The severity this code has unless the place it is found
+            /// says otherwise (see [`Findings::add_as`]).
+            pub fn severity(self) -> Severity {
+                match self {
+                    $(Code::$variant => Severity::$severity,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
     // Checks: always errors.
-    ChecksumMissing,
-    ChecksumMismatch,
-    ChainMismatch,
-    SafeMismatch,
-    CalldataMalformed,
-    LabelMismatch,
-    ContractMethodUnencodable,
-    IntentMismatch,
-    ManifestMismatch,
-    SafeTxMismatch,
-    SafeTxHashMismatch,
-    // Dangerous patterns: warnings, errors under --strict.
-    UntrustedDelegatecall,
-    FullMultiSend,
-    SafeConfigChange,
-    GasPrice,
-    GasToken,
-    RefundReceiver,
-    NativeValue,
-    UnlabelledRecipient,
-    LookalikeAddress,
-    UnknownTarget,
-    UnknownSelector,
-    SelectorCollision,
-    EncodedByApp,
+    ChecksumMissing = "checksum-missing", Error;
+    ChecksumMismatch = "checksum-mismatch", Error;
+    ChainMismatch = "chain-mismatch", Error;
+    SafeMismatch = "safe-mismatch", Error;
+    CalldataMalformed = "calldata-malformed", Error;
+    LabelMismatch = "label-mismatch", Error;
+    ContractMethodUnencodable = "contract-method-unencodable", Error;
+    IntentMismatch = "intent-mismatch", Error;
+    ManifestMismatch = "manifest-mismatch", Error;
+    SafeTxMismatch = "safe-tx-mismatch", Error;
+    SafeTxHashMismatch = "safe-tx-hash-mismatch", Error;
+    AddressBookMismatch = "address-book-mismatch", Error;
+    PartMismatch = "part-mismatch", Error;
+    // Dangers: fail unless intended (where allowed) or accepted.
+    UntrustedDelegatecall = "untrusted-delegatecall", Danger;
+    FullMultiSend = "full-multisend", Danger;
+    SafeConfigChange = "safe-config-change", Danger;
+    SignatureEffect = "signature", Danger;
+    GasPrice = "gas-price", Danger;
+    GasToken = "gas-token", Danger;
+    RefundReceiver = "refund-receiver", Danger;
+    SafeTxGasTooLow = "safe-tx-gas-too-low", Danger;
+    UnlabelledRecipient = "unlabelled-recipient", Danger;
+    ControlRenounced = "control-renounced", Danger;
+    LookalikeAddress = "lookalike-address", Danger;
+    AmbiguousReading = "ambiguous-reading", Danger;
+    SelectorCollision = "selector-collision", Danger;
+    UnknownSelector = "unknown-selector", Danger;
+    UnknownTarget = "unknown-target", Danger;
+    // Notices: context; fail only under --strict.
+    NativeValue = "native-value", Notice;
+    EncodedByApp = "encoded-by-app", Notice;
+    NoReference = "no-reference", Notice;
+    Unchecked = "unchecked", Notice;
+    BookNotYours = "address-book-not-yours", Notice;
+    FlagOverride = "flag-override", Notice;
+    SafeTxGasAssumed = "safe-tx-gas-assumed", Notice;
+    AcceptUnused = "accept-unused", Notice;
 }
 
 impl Code {
-    pub const ALL: [Code; 24] = [
-        Code::ChecksumMissing,
-        Code::ChecksumMismatch,
-        Code::ChainMismatch,
-        Code::SafeMismatch,
-        Code::CalldataMalformed,
-        Code::LabelMismatch,
-        Code::ContractMethodUnencodable,
-        Code::IntentMismatch,
-        Code::ManifestMismatch,
-        Code::SafeTxMismatch,
-        Code::SafeTxHashMismatch,
-        Code::UntrustedDelegatecall,
-        Code::FullMultiSend,
-        Code::SafeConfigChange,
-        Code::GasPrice,
-        Code::GasToken,
-        Code::RefundReceiver,
-        Code::NativeValue,
-        Code::UnlabelledRecipient,
-        Code::LookalikeAddress,
-        Code::UnknownTarget,
-        Code::UnknownSelector,
-        Code::SelectorCollision,
-        Code::EncodedByApp,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::ChecksumMissing => "checksum-missing",
-            Code::ChecksumMismatch => "checksum-mismatch",
-            Code::ChainMismatch => "chain-mismatch",
-            Code::SafeMismatch => "safe-mismatch",
-            Code::CalldataMalformed => "calldata-malformed",
-            Code::LabelMismatch => "label-mismatch",
-            Code::ContractMethodUnencodable => "contract-method-unencodable",
-            Code::IntentMismatch => "intent-mismatch",
-            Code::ManifestMismatch => "manifest-mismatch",
-            Code::SafeTxMismatch => "safe-tx-mismatch",
-            Code::SafeTxHashMismatch => "safe-tx-hash-mismatch",
-            Code::UntrustedDelegatecall => "untrusted-delegatecall",
-            Code::FullMultiSend => "full-multisend",
-            Code::SafeConfigChange => "safe-config-change",
-            Code::GasPrice => "gas-price",
-            Code::GasToken => "gas-token",
-            Code::RefundReceiver => "refund-receiver",
-            Code::NativeValue => "native-value",
-            Code::UnlabelledRecipient => "unlabelled-recipient",
-            Code::LookalikeAddress => "lookalike-address",
-            Code::UnknownTarget => "unknown-target",
-            Code::UnknownSelector => "unknown-selector",
-            Code::SelectorCollision => "selector-collision",
-            Code::EncodedByApp => "encoded-by-app",
-        }
-    }
-
     /// A failed check is an error whatever the mode.
     pub fn is_check(self) -> bool {
-        self <= Code::SafeTxHashMismatch
+        self.severity() == Severity::Error
+    }
+
+    /// Dangers an intent may clear: the effect is what the runbook asked
+    /// for. Address-trust dangers (a lookalike, an unlabelled recipient) are
+    /// never among them: the intent may come from the same hands as the batch.
+    pub fn intent_may_clear(self) -> bool {
+        matches!(self, Code::SafeConfigChange | Code::SignatureEffect)
+    }
+
+    pub fn parse(text: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str() == text)
     }
 }
 
@@ -123,12 +145,65 @@ pub struct Finding {
     pub path: String,
     /// One line a non-developer understands.
     pub message: String,
+    pub status: Status,
+}
+
+impl Finding {
+    /// Whether this finding makes the verdict FAILED.
+    pub fn blocks(&self, strict: bool) -> bool {
+        match self.severity {
+            Severity::Error => true,
+            Severity::Danger => self.status == Status::Open,
+            Severity::Notice => strict && self.status == Status::Open,
+        }
+    }
+}
+
+/// A danger the signer accepts on purpose: `--accept CODE@PATH`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Acceptance {
+    pub code: Code,
+    pub path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AcceptanceError {
+    #[error("`{0}` is not CODE@PATH (for example `unlabelled-recipient@tx 0`)")]
+    Shape(String),
+    #[error("`{0}` is not a finding code (see docs/errors.md)")]
+    UnknownCode(String),
+    #[error("`{0}` is a failed check, which cannot be accepted: only dangers can")]
+    NotADanger(String),
+}
+
+impl std::str::FromStr for Acceptance {
+    type Err = AcceptanceError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let (code, path) = text
+            .split_once('@')
+            .filter(|(c, p)| !c.is_empty() && !p.trim().is_empty())
+            .ok_or_else(|| AcceptanceError::Shape(text.to_string()))?;
+        let code = Code::parse(code.trim())
+            .ok_or_else(|| AcceptanceError::UnknownCode(code.to_string()))?;
+        if code.severity() != Severity::Danger {
+            return Err(AcceptanceError::NotADanger(code.as_str().to_string()));
+        }
+        Ok(Acceptance {
+            code,
+            path: normal_path(path),
+        })
+    }
+}
+
+/// Paths compare without spaces, so `tx 3.0` and `tx3.0` name one call.
+fn normal_path(path: &str) -> String {
+    path.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// Collects findings, deciding severity once.
 #[derive(Debug, Default)]
 pub struct Findings {
-    strict: bool,
     list: Vec<Finding>,
     /// (code, path, message) of every finding, so a batch of 100,000 calls
     /// does not compare each new finding with all earlier ones.
@@ -136,25 +211,35 @@ pub struct Findings {
 }
 
 impl Findings {
-    pub fn new(strict: bool) -> Self {
-        Findings {
-            strict,
-            list: Vec::new(),
-            seen: std::collections::BTreeSet::new(),
-        }
+    pub fn new() -> Self {
+        Findings::default()
     }
 
     pub fn add(&mut self, code: Code, path: impl Into<String>, message: impl Into<String>) {
-        let severity = if code.is_check() || self.strict {
+        self.add_as(code, code.severity(), path, message);
+    }
+
+    /// Adds a finding whose severity depends on the context it was found in
+    /// (an unknown target is a danger when the signer gave an address book,
+    /// and only a notice when nothing could have named it).
+    pub fn add_as(
+        &mut self,
+        code: Code,
+        severity: Severity,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        let severity = if code.is_check() {
             Severity::Error
         } else {
-            Severity::Warning
+            severity
         };
         let finding = Finding {
             code,
             severity,
             path: path.into(),
             message: message.into(),
+            status: Status::Open,
         };
         // The same pattern found twice at one place is one finding.
         let key = (finding.code, finding.path.clone(), finding.message.clone());
@@ -163,7 +248,108 @@ impl Findings {
         }
     }
 
+    /// Marks the dangers an intent may clear as intended, for the calls
+    /// `is_intended` says the intent compiles to exactly.
+    pub fn mark_intended(&mut self, is_intended: impl Fn(&str) -> bool) {
+        for finding in &mut self.list {
+            if finding.severity == Severity::Danger
+                && finding.code.intent_may_clear()
+                && is_intended(&finding.path)
+            {
+                finding.status = Status::Intended;
+            }
+        }
+    }
+
+    /// Applies the signer's acceptances; returns those that matched nothing.
+    pub fn accept(&mut self, acceptances: &[Acceptance]) -> Vec<Acceptance> {
+        let mut used = vec![false; acceptances.len()];
+        for finding in &mut self.list {
+            if finding.severity != Severity::Danger || finding.status != Status::Open {
+                continue;
+            }
+            let path = normal_path(&finding.path);
+            for (acceptance, used) in acceptances.iter().zip(used.iter_mut()) {
+                if acceptance.code == finding.code && acceptance.path == path {
+                    finding.status = Status::Accepted;
+                    *used = true;
+                }
+            }
+        }
+        acceptances
+            .iter()
+            .zip(used)
+            .filter(|(_, used)| !used)
+            .map(|(a, _)| a.clone())
+            .collect()
+    }
+
     pub fn into_vec(self) -> Vec<Finding> {
         self.list
+    }
+}
+
+/// Findings with one cause: the same code, severity, status and message at
+/// several places, shown as one line with every path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingGroup<'a> {
+    pub first: &'a Finding,
+    pub paths: Vec<&'a str>,
+}
+
+/// Groups `findings` by cause, in order of first appearance.
+pub fn group(findings: &[Finding]) -> Vec<FindingGroup<'_>> {
+    let mut index = std::collections::BTreeMap::<(Code, Severity, Status, &str), usize>::new();
+    let mut groups: Vec<FindingGroup<'_>> = Vec::new();
+    for finding in findings {
+        let key = (
+            finding.code,
+            finding.severity,
+            finding.status,
+            finding.message.as_str(),
+        );
+        match index.get(&key).and_then(|&i| groups.get_mut(i)) {
+            Some(group) => group.paths.push(&finding.path),
+            None => {
+                index.insert(key, groups.len());
+                groups.push(FindingGroup {
+                    first: finding,
+                    paths: vec![&finding.path],
+                });
+            }
+        }
+    }
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acceptances_parse_and_refuse_checks() {
+        let a: Acceptance = "unlabelled-recipient@tx 0.1".parse().unwrap();
+        assert_eq!(a.code, Code::UnlabelledRecipient);
+        assert_eq!(a.path, "tx0.1");
+        assert!(matches!(
+            "intent-mismatch@tx 0".parse::<Acceptance>(),
+            Err(AcceptanceError::NotADanger(_))
+        ));
+        assert!(matches!(
+            "no-such@tx 0".parse::<Acceptance>(),
+            Err(AcceptanceError::UnknownCode(_))
+        ));
+        assert!(matches!(
+            "signature".parse::<Acceptance>(),
+            Err(AcceptanceError::Shape(_))
+        ));
+    }
+
+    #[test]
+    fn codes_are_unique() {
+        let mut texts: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        texts.sort();
+        texts.dedup();
+        assert_eq!(texts.len(), Code::ALL.len());
     }
 }

@@ -7,10 +7,11 @@
 #![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
 pub mod batch;
+pub mod effects;
 pub mod findings;
 pub mod given;
 pub mod render;
-mod scan;
+pub mod scan;
 
 use alloy_primitives::{Address, B256, U256};
 use serde_json::Value;
@@ -24,7 +25,8 @@ use crate::safe::{self, Operation, SafeTx, SafeTxHashes, SafeVersion, nested};
 use crate::txbuilder::{self, ChecksumReport};
 
 pub use batch::{BatchContents, BatchError, read_batch};
-pub use findings::{Code, Finding, Findings, Severity};
+pub use effects::{Effect, EffectKind};
+pub use findings::{Acceptance, Code, Finding, Findings, Severity, Status};
 pub use given::{GivenSafeTx, GivenSafeTxError, parse_given_safe_tx};
 
 /// Which Safe is to sign, where, and at which nonce.
@@ -44,12 +46,34 @@ pub struct NestedOwner {
     pub nonce: U256,
 }
 
+/// Where the address book that names addresses came from: verify says which
+/// book it trusted, because a book that travels with the batch can lie.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookOrigin {
+    /// The file as the signer named it (or the intent file, for an inline book).
+    pub file: String,
+    pub keccak256: B256,
+    /// Given with `--deployment`: the signer's own copy.
+    pub signers_own: bool,
+}
+
+/// A finding the caller found before verifying (unchecked values, overridden
+/// flags, an address book that disagrees with the signer's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preliminary {
+    pub code: Code,
+    pub path: String,
+    pub message: String,
+}
+
 /// Everything a verification compares.
 pub struct Request<'a> {
     pub batch: &'a Value,
     pub target: Target,
     /// The calls the intent recompiles to, when `--intent` was given.
     pub intent_calls: Option<&'a [Call]>,
+    /// What each call is for, in the intent's or manifest's words.
+    pub summaries: Option<&'a [String]>,
     /// The manifest's record of this batch's Safe transaction.
     pub manifest_safe_tx: Option<&'a SafeTxView>,
     pub given_safe_tx: Option<&'a GivenSafeTx>,
@@ -57,25 +81,74 @@ pub struct Request<'a> {
     pub nested: Option<NestedOwner>,
     pub registry: &'a AbiRegistry,
     pub book: &'a AddressBook,
+    pub book_origin: Option<BookOrigin>,
+    pub accept: &'a [Acceptance],
+    pub preliminary: &'a [Preliminary],
     pub strict: bool,
+}
+
+/// The three answers verify gives, distinct so nobody mistakes one for another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Compared with a reference (intent, manifest or expected hash), and
+    /// nothing failed.
+    Verified,
+    /// Decoded and scanned, nothing dangerous, but nothing said what was
+    /// meant: not a verification.
+    NoReference,
+    /// Do not sign.
+    Failed,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Verified => "VERIFIED",
+            Verdict::NoReference => "NO REFERENCE",
+            Verdict::Failed => "FAILED",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerifiedTransaction {
     pub call: Call,
     pub tree: Option<CallNode>,
+    /// The intent's or manifest's words for this call.
+    pub summary: Option<String>,
+    /// The intent compiles to exactly this call.
+    pub intended: bool,
+}
+
+/// An effect found in the tree, and whether the intent asked for its call.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ReportedEffect {
+    #[serde(flatten)]
+    pub effect: Effect,
+    pub intended: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
+    pub verdict: Verdict,
     pub ok: bool,
+    pub strict: bool,
     pub checksum: ChecksumReport,
     pub target: Target,
     pub transactions: Vec<VerifiedTransaction>,
     pub safe_tx: SafeTx,
     pub hashes: SafeTxHashes,
+    /// Below 1.3.0: no proposed transaction gave a safeTxGas, so the hashes
+    /// assume 0, which Safe{Wallet} does not propose.
+    pub safe_tx_gas_assumed: bool,
     pub nested: Option<(NestedOwner, SafeTx, SafeTxHashes)>,
     pub findings: Vec<Finding>,
+    pub effects: Vec<ReportedEffect>,
+    /// What the batch was compared with: `intent`, `manifest`, `expected-hash`.
+    pub references: Vec<&'static str>,
+    pub book_origin: Option<BookOrigin>,
+    pub accepted: Vec<Acceptance>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -90,9 +163,19 @@ pub enum VerifyError {
     Limit(crate::decode::DecodeError),
 }
 
+/// The lowest `safeTxGas` bundlec accepts per call for Safes below 1.3.0,
+/// where the Safe gives the inner call exactly that much gas and a call that
+/// runs out fails without reverting (the nonce is used, nothing happens).
+/// Far below what a state-changing call needs, so it only catches the
+/// absurd (2300, a stipend); the real value is Safe{Wallet}'s estimate.
+pub const MIN_SAFE_TX_GAS_PER_CALL: u64 = 10_000;
+
 pub fn verify(request: &Request) -> Result<Report, VerifyError> {
     let target = &request.target;
-    let mut findings = Findings::new(request.strict);
+    let mut findings = Findings::new();
+    for p in request.preliminary {
+        findings.add(p.code, p.path.clone(), p.message.clone());
+    }
 
     let checksum = txbuilder::check(request.batch).map_err(|_| VerifyError::NotAnObject)?;
     match &checksum.stored {
@@ -116,7 +199,7 @@ pub fn verify(request: &Request) -> Result<Report, VerifyError> {
             "batch",
             format!(
                 "the batch is for chain {}, not chain {}",
-                contents.chain_id.as_deref().unwrap_or("(none)"),
+                crate::text::untrusted(contents.chain_id.as_deref().unwrap_or("(none)")),
                 target.chain_id
             ),
         );
@@ -131,7 +214,7 @@ pub fn verify(request: &Request) -> Result<Report, VerifyError> {
             "batch",
             format!(
                 "the batch was made for Safe {}, not {}",
-                contents.created_from_safe.as_deref().unwrap_or("(none)"),
+                crate::text::untrusted(contents.created_from_safe.as_deref().unwrap_or("(none)")),
                 target.safe.to_checksum(None)
             ),
         );
@@ -141,11 +224,23 @@ pub fn verify(request: &Request) -> Result<Report, VerifyError> {
         safe: Some(target.safe),
         ..Decoder::new(request.registry, request.book)
     };
+    let scope = scan::Scope {
+        target,
+        book: request.book,
+        book_given: request.book_origin.is_some(),
+    };
+    // A call is intended when the intent compiles to exactly it.
+    let intended_at = |index: usize| {
+        request
+            .intent_calls
+            .is_some_and(|expected| expected.get(index) == contents.calls.get(index))
+    };
     // Several calls go through MultiSendCallOnly; from 1.5.0 it runs a call
     // to address 0 on the Safe itself, so that is what the signer must see.
     let batched_from_1_5 =
         contents.calls.len() > 1 && target.version.release() >= crate::safe::Release::V1_5_0;
     let mut transactions = Vec::with_capacity(contents.calls.len());
+    let mut effects = Vec::new();
     for (index, call) in contents.calls.iter().enumerate() {
         let site = CallSite {
             to: Some(call.to),
@@ -155,9 +250,14 @@ pub fn verify(request: &Request) -> Result<Report, VerifyError> {
             zero_means_safe: batched_from_1_5 && call.to.is_zero(),
         };
         let path = format!("tx {index}");
+        let intended = intended_at(index);
         let tree = match decoder.decode(site, &call.data, &path) {
             Ok(tree) => {
-                scan::scan_tree(&tree, target, request.book, &mut findings);
+                effects.extend(
+                    scan::scan_tree(&tree, &scope, &mut findings)
+                        .into_iter()
+                        .map(|effect| ReportedEffect { effect, intended }),
+                );
                 Some(tree)
             }
             Err(err) if err.is_limit() => return Err(VerifyError::Limit(err)),
@@ -165,7 +265,10 @@ pub fn verify(request: &Request) -> Result<Report, VerifyError> {
                 findings.add(
                     Code::CalldataMalformed,
                     &path,
-                    format!("the data cannot be read as the call it claims to be: {err}"),
+                    format!(
+                        "the data cannot be read as the call it claims to be: {}",
+                        crate::text::untrusted(&err.to_string())
+                    ),
                 );
                 None
             }
@@ -173,10 +276,17 @@ pub fn verify(request: &Request) -> Result<Report, VerifyError> {
         transactions.push(VerifiedTransaction {
             call: call.clone(),
             tree,
+            summary: request
+                .summaries
+                .and_then(|s| s.get(index))
+                .map(|s| crate::text::untrusted(s).into_owned()),
+            intended,
         });
     }
 
+    let mut references = Vec::new();
     if let Some(expected) = request.intent_calls {
+        references.push("intent");
         compare_with_intent(expected, &contents.calls, &decoder, &mut findings);
     }
 
@@ -189,40 +299,73 @@ pub fn verify(request: &Request) -> Result<Report, VerifyError> {
     // Below 1.3.0 the Safe needs a gas limit for the inner call, so
     // Safe{Wallet} proposes an estimated safeTxGas instead of 0; nothing in
     // the batch fixes it. The proposed transaction's value is taken (every
-    // other field is still checked), else 0 is assumed.
-    if !target.version.safe_tx_gas_optional()
-        && let Some(given) = request.given_safe_tx
-    {
-        safe_tx.safe_tx_gas = given.tx.safe_tx_gas;
+    // other field is still checked), else 0 is assumed and said.
+    let mut safe_tx_gas_assumed = false;
+    if !target.version.safe_tx_gas_optional() {
+        match request.given_safe_tx {
+            Some(given) => {
+                safe_tx.safe_tx_gas = given.tx.safe_tx_gas;
+                let calls = u64::try_from(contents.calls.len())
+                    .unwrap_or(u64::MAX)
+                    .max(1);
+                let floor = U256::from(calls).saturating_mul(U256::from(MIN_SAFE_TX_GAS_PER_CALL));
+                if !safe_tx.safe_tx_gas.is_zero() && safe_tx.safe_tx_gas < floor {
+                    findings.add(
+                        Code::SafeTxGasTooLow,
+                        "safe_tx",
+                        format!(
+                            "safeTxGas is {} for {} call(s): Safe {} gives the calls only that much gas, and a call that runs out fails without reverting, so the nonce is spent and nothing happens",
+                            safe_tx.safe_tx_gas, contents.calls.len(), target.version
+                        ),
+                    );
+                }
+            }
+            None => {
+                safe_tx_gas_assumed = true;
+                findings.add(
+                    Code::SafeTxGasAssumed,
+                    "safe_tx",
+                    format!(
+                        "Safe {} needs a safeTxGas, which Safe{{Wallet}} estimates: these hashes assume 0; give the proposed transaction with --safe-tx to check its own",
+                        target.version
+                    ),
+                );
+            }
+        }
     }
     let hashes = safe::safe_tx_hashes(target.version, target.chain_id, target.safe, &safe_tx);
     scan::scan_safe_tx(&safe_tx, "safe_tx", target, &mut findings);
 
     if let Some(recorded) = request.manifest_safe_tx {
+        references.push("manifest");
         let computed = SafeTxView::new(&safe_tx, &hashes);
         for (field, want, got) in view_differences(&computed, recorded) {
             findings.add(
                 Code::ManifestMismatch,
                 "manifest",
-                format!("the manifest's {field} is {got}, but this batch gives {want}"),
+                format!(
+                    "the manifest's {field} is {}, but this batch gives {want}",
+                    crate::text::untrusted(&got)
+                ),
             );
         }
     }
 
     if let Some(given) = request.given_safe_tx {
-        compare_given(given, &safe_tx, &hashes, target, &decoder, &mut findings);
+        compare_given(given, &safe_tx, &hashes, &decoder, &scope, &mut findings);
     }
-    if let Some(expected) = request.expect_safe_tx_hash
-        && expected != hashes.safe_tx_hash
-    {
-        findings.add(
-            Code::SafeTxHashMismatch,
-            "safe_tx",
-            format!(
-                "this batch gives safeTxHash {}, not the expected {expected}",
-                hashes.safe_tx_hash
-            ),
-        );
+    if let Some(expected) = request.expect_safe_tx_hash {
+        references.push("expected-hash");
+        if expected != hashes.safe_tx_hash {
+            findings.add(
+                Code::SafeTxHashMismatch,
+                "safe_tx",
+                format!(
+                    "this batch gives safeTxHash {}, not the expected {expected}",
+                    hashes.safe_tx_hash
+                ),
+            );
+        }
     }
 
     let nested = request.nested.clone().map(|owner| {
@@ -232,18 +375,60 @@ pub fn verify(request: &Request) -> Result<Report, VerifyError> {
         (owner, approve, approve_hashes)
     });
 
+    if references.is_empty() {
+        findings.add(
+            Code::NoReference,
+            "batch",
+            "nothing said what this batch is meant to do (no --intent, --manifest or --expect-safe-tx-hash): it was decoded and scanned, not verified",
+        );
+    }
+    findings.mark_intended(|path| tx_index(path).is_some_and(intended_at));
+    let unused = findings.accept(request.accept);
+    for acceptance in &unused {
+        findings.add(
+            Code::AcceptUnused,
+            "batch",
+            format!(
+                "--accept {}@{} matches no danger in this batch",
+                acceptance.code.as_str(),
+                crate::text::untrusted(&acceptance.path)
+            ),
+        );
+    }
+
     let findings = findings.into_vec();
-    let ok = findings.iter().all(|f| f.severity != Severity::Error);
+    let failed = findings.iter().any(|f| f.blocks(request.strict));
+    let verdict = if failed {
+        Verdict::Failed
+    } else if references.is_empty() {
+        Verdict::NoReference
+    } else {
+        Verdict::Verified
+    };
     Ok(Report {
-        ok,
+        verdict,
+        ok: !failed,
+        strict: request.strict,
         checksum,
         target: target.clone(),
         transactions,
         safe_tx,
         hashes,
+        safe_tx_gas_assumed,
         nested,
         findings,
+        effects,
+        references,
+        book_origin: request.book_origin.clone(),
+        accepted: request.accept.to_vec(),
     })
+}
+
+/// The batch transaction a finding's path lies in: `tx 3.0.1` is in 3.
+fn tx_index(path: &str) -> Option<usize> {
+    let rest = path.strip_prefix("tx ")?;
+    let head = rest.split('.').next()?;
+    head.parse().ok()
 }
 
 fn describe_call(call: &Call, decoder: &Decoder) -> String {
@@ -344,10 +529,11 @@ fn compare_given(
     given: &GivenSafeTx,
     computed: &SafeTx,
     hashes: &SafeTxHashes,
-    target: &Target,
     decoder: &Decoder,
+    scope: &scan::Scope,
     findings: &mut Findings,
 ) {
+    let target = scope.target;
     let given_hashes =
         safe::safe_tx_hashes(target.version, target.chain_id, target.safe, &given.tx);
     if let Some(claimed) = given.claimed_hash
@@ -440,15 +626,20 @@ fn compare_given(
             ),
         );
     }
+    // The same transaction was judged above, call by call; one that differs
+    // has failed already, and whatever it would run is judged too.
+    if given_hashes.safe_tx_hash == hashes.safe_tx_hash {
+        return;
+    }
     scan::scan_safe_tx(g, "given_safe_tx", target, findings);
-    // Whatever the given transaction would run is scanned too.
     let site = CallSite {
         to: Some(g.to),
         value: Some(g.value),
         operation: g.known_operation(),
+        executor: Some(target.safe),
         ..CallSite::default()
     };
     if let Ok(tree) = decoder.decode(site, &g.data, "given_safe_tx") {
-        scan::scan_tree(&tree, target, decoder.book, findings);
+        scan::scan_tree(&tree, scope, findings);
     }
 }

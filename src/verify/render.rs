@@ -1,19 +1,21 @@
-//! The verify report as a signer reads it, and as data (`--json`).
+//! The verify report as a signer reads it, and as data (`--json`, described
+//! in docs/verify-json.md).
 //!
-//! JSON schema (documented in docs/verify-json.md): `ok`, `checksum` {stored, computed,
-//! valid}, `chain_id`, `safe`, `safe_version`, `nonce`, `transactions` [{to,
-//! value, data, decoded}], `safe_transactions` [SafeTxView…, the batch's own
-//! first, then the nested owner's approveHash transaction if any, with `role`],
-//! `findings` [{code, severity, path, message}].
+//! The verdict comes first and last, so it is what a hurried signer sees;
+//! on FAILED the hashes stay in the report for the incident record, under a
+//! heading that says not to sign them. Every string from input is escaped
+//! (`crate::text::untrusted`), so only this module breaks lines.
 
 use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::{Report, Severity};
+use super::findings::{self, Severity, Status};
+use super::{Report, Verdict};
 use crate::address_book::AddressBook;
 use crate::decode::render::{tree_json, tree_text};
 use crate::safe::view::{self, SafeTxView};
+use crate::text::untrusted;
 
 pub fn report_json(report: &Report, book: &AddressBook) -> Value {
     let transactions: Vec<Value> = report
@@ -24,6 +26,8 @@ pub fn report_json(report: &Report, book: &AddressBook) -> Value {
                 "to": view::address(t.call.to),
                 "value": t.call.value.to_string(),
                 "data": alloy_primitives::hex::encode_prefixed(&t.call.data),
+                "summary": t.summary,
+                "intended": t.intended,
                 "decoded": t.tree.as_ref().map_or(Value::Null, |tree| tree_json(tree, book)),
             })
         })
@@ -42,8 +46,46 @@ pub fn report_json(report: &Report, book: &AddressBook) -> Value {
             &owner.version.to_string(),
         ));
     }
+    let findings: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            json!({
+                "code": f.code,
+                "severity": f.severity,
+                "status": f.status,
+                "blocking": f.blocks(report.strict),
+                "path": f.path,
+                "message": f.message,
+            })
+        })
+        .collect();
+    let effects: Vec<Value> = report
+        .effects
+        .iter()
+        .map(|e| {
+            json!({
+                "path": e.effect.path,
+                "kind": e.effect.kind,
+                "function": e.effect.function,
+                "on": e.effect.on.map(view::address),
+                "gainer": e.effect.gainer.map(view::address),
+                "renounces": e.effect.renounces,
+                "intended": e.intended,
+            })
+        })
+        .collect();
     json!({
+        "verdict": report.verdict,
         "ok": report.ok,
+        "strict": report.strict,
+        "references": report.references,
+        "address_book": report.book_origin.as_ref().map(|b| json!({
+            "file": b.file,
+            "keccak256": b.keccak256.to_string(),
+            "signers_own": b.signers_own,
+        })),
+        "accepted": report.accepted.iter().map(|a| format!("{}@{}", a.code.as_str(), a.path)).collect::<Vec<_>>(),
         "checksum": {
             "stored": report.checksum.stored,
             "computed": report.checksum.computed.as_ref().map(crate::txbuilder::format_checksum),
@@ -53,9 +95,11 @@ pub fn report_json(report: &Report, book: &AddressBook) -> Value {
         "safe": view::address(report.target.safe),
         "safe_version": report.target.version.to_string(),
         "nonce": report.target.nonce.to_string(),
+        "safe_tx_gas_assumed": report.safe_tx_gas_assumed,
         "transactions": transactions,
+        "effects": effects,
         "safe_transactions": safe_transactions,
-        "findings": report.findings,
+        "findings": findings,
     })
 }
 
@@ -74,43 +118,95 @@ fn with_role(
     value
 }
 
+/// The verdict line, printed first and last.
+fn verdict_line(report: &Report, batch_name: &str) -> String {
+    let count = |severity: Severity| {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity && f.blocks(report.strict))
+            .count()
+    };
+    let name = untrusted(batch_name);
+    match report.verdict {
+        Verdict::Verified => format!(
+            "VERIFIED  {name}: matches the {}, nothing dangerous left unexplained",
+            report.references.join(", ")
+        ),
+        Verdict::NoReference => format!(
+            "NO REFERENCE  {name}: decoded and scanned, nothing dangerous found, but nothing said what it is meant to do: this is not a verification"
+        ),
+        Verdict::Failed => format!(
+            "FAILED  {name}: do not sign ({} error(s), {} danger(s){})",
+            count(Severity::Error),
+            count(Severity::Danger),
+            if report.strict {
+                format!(", {} notice(s) under --strict", count(Severity::Notice))
+            } else {
+                String::new()
+            }
+        ),
+    }
+}
+
 pub fn report_text(report: &Report, book: &AddressBook, batch_name: &str) -> String {
     let mut out = String::new();
-    let errors = report
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    let warnings = report.findings.len().saturating_sub(errors);
-    if report.ok {
-        let _ = writeln!(out, "VERIFIED  {batch_name}  ({warnings} warning(s))");
-    } else {
-        let _ = writeln!(
-            out,
-            "FAILED  {batch_name}  ({errors} error(s), {warnings} warning(s)): do not sign"
-        );
-    }
+    let verdict = verdict_line(report, batch_name);
+    let _ = writeln!(out, "{verdict}");
     let t = &report.target;
     let _ = writeln!(
         out,
         "Safe {} on chain {}, version {}, nonce {}",
-        view::address(t.safe),
+        show(book, t.safe),
         t.chain_id,
         t.version,
         t.nonce
     );
+    match &report.book_origin {
+        Some(origin) => {
+            let _ = writeln!(
+                out,
+                "Address book trusted: {} (keccak256 {}){}",
+                untrusted(&origin.file),
+                origin.keccak256,
+                if origin.signers_own {
+                    ", your own copy"
+                } else {
+                    ", the one the intent names: check it against your own with --deployment"
+                }
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "Address book trusted: none (give your own with --deployment)"
+            );
+        }
+    }
+    for a in &report.accepted {
+        let _ = writeln!(
+            out,
+            "Accepted by you: {}@{}",
+            a.code.as_str(),
+            untrusted(&a.path)
+        );
+    }
+
     let _ = writeln!(out, "\nCalls ({})", report.transactions.len());
-    for tx in &report.transactions {
+    for (index, tx) in report.transactions.iter().enumerate() {
+        if let Some(summary) = &tx.summary {
+            let _ = writeln!(out, "  tx {index}: {summary}");
+        }
         match &tx.tree {
             Some(tree) => {
                 for line in tree_text(tree, book).lines() {
-                    let _ = writeln!(out, "  {line}");
+                    let _ = writeln!(out, "    {line}");
                 }
             }
             None => {
                 let _ = writeln!(
                     out,
-                    "  {} value {} data {} (unreadable)",
+                    "    {} value {} data {} (unreadable)",
                     view::address(tx.call.to),
                     tx.call.value,
                     alloy_primitives::hex::encode_prefixed(&tx.call.data)
@@ -118,25 +214,54 @@ pub fn report_text(report: &Report, book: &AddressBook, batch_name: &str) -> Str
             }
         }
     }
+
+    write_effects(&mut out, report, book);
+
+    let groups = findings::group(&report.findings);
     let _ = writeln!(out, "\nFindings ({})", report.findings.len());
-    if report.findings.is_empty() {
+    if groups.is_empty() {
         let _ = writeln!(out, "  none");
     }
-    for f in &report.findings {
-        let severity = match f.severity {
-            Severity::Error => "ERROR  ",
-            Severity::Warning => "warning",
+    for group in &groups {
+        let f = group.first;
+        let label = match (f.severity, f.status) {
+            (Severity::Error, _) => "ERROR ",
+            (Severity::Danger, Status::Open) => "DANGER",
+            (Severity::Danger, Status::Intended) => "intended",
+            (Severity::Danger, Status::Accepted) => "accepted",
+            (Severity::Notice, _) if report.strict => "NOTICE",
+            (Severity::Notice, _) => "notice",
+        };
+        let paths = if group.paths.len() > 1 {
+            format!("{} times: {}", group.paths.len(), abbreviate(&group.paths))
+        } else {
+            group.paths.join(", ")
         };
         let _ = writeln!(
             out,
-            "  {severity} {} [{}] {}",
+            "  {label} {} [{}] {}",
             f.code.as_str(),
-            f.path,
-            f.message
+            untrusted(&paths),
+            untrusted(&f.message)
         );
     }
-    let _ = writeln!(out, "\nSafe transaction to sign");
-    write_safe_tx(&mut out, &report.safe_tx, &report.hashes);
+
+    if report.verdict == Verdict::Failed {
+        let _ = writeln!(
+            out,
+            "\nHashes for the incident record only: DO NOT SIGN THIS TRANSACTION"
+        );
+    } else {
+        let _ = writeln!(out, "\nSafe transaction to sign");
+    }
+    write_safe_tx(&mut out, book, &report.safe_tx, &report.hashes);
+    if report.safe_tx_gas_assumed {
+        let _ = writeln!(
+            out,
+            "  (safeTxGas 0 is assumed: Safe {} needs one, which Safe{{Wallet}} estimates; check with --safe-tx)",
+            report.target.version
+        );
+    }
     if let Some((owner, tx, hashes)) = &report.nested {
         let _ = writeln!(
             out,
@@ -145,21 +270,105 @@ pub fn report_text(report: &Report, book: &AddressBook, batch_name: &str) -> Str
             owner.version,
             owner.nonce
         );
-        write_safe_tx(&mut out, tx, hashes);
+        write_safe_tx(&mut out, book, tx, hashes);
     }
+    let _ = writeln!(out, "\n{verdict}");
     out
 }
 
-fn write_safe_tx(out: &mut String, tx: &crate::safe::SafeTx, hashes: &crate::safe::SafeTxHashes) {
+/// The effects of the calls, one line per cause.
+fn write_effects(out: &mut String, report: &Report, book: &AddressBook) {
+    let listed: Vec<_> = report
+        .effects
+        .iter()
+        .filter(|e| e.effect.kind != super::EffectKind::Forward)
+        .collect();
+    if listed.is_empty() {
+        return;
+    }
+    let mut lines: Vec<(String, Vec<&str>)> = Vec::new();
+    let mut index = std::collections::BTreeMap::<String, usize>::new();
+    for e in listed {
+        let effect = &e.effect;
+        let on = effect
+            .on
+            .map_or_else(|| "the calling contract".to_string(), |a| show(book, a));
+        let gainer = effect
+            .gainer
+            .map(|g| format!(" to {}", show(book, g)))
+            .unwrap_or_default();
+        let function = if effect.function.is_empty() {
+            String::new()
+        } else {
+            format!("{} ", untrusted(&effect.function))
+        };
+        let text = format!(
+            "{:<11} {function}{} {on}{gainer}{}",
+            effect.kind.as_str(),
+            effect.does,
+            if e.intended { "  (intended)" } else { "" }
+        );
+        match index.get(&text).and_then(|&i| lines.get_mut(i)) {
+            Some((_, paths)) => paths.push(&effect.path),
+            None => {
+                index.insert(text.clone(), lines.len());
+                lines.push((text, vec![&effect.path]));
+            }
+        }
+    }
+    let _ = writeln!(out, "\nEffects ({})", lines.len());
+    for (text, paths) in lines {
+        let _ = writeln!(out, "  {text}  [{}]", untrusted(&abbreviate(&paths)));
+    }
+}
+
+/// At most eight paths, then how many more.
+fn abbreviate(paths: &[&str]) -> String {
+    const SHOWN: usize = 8;
+    let mut text = paths
+        .iter()
+        .take(SHOWN)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if paths.len() > SHOWN {
+        let _ = write!(text, " and {} more", paths.len().saturating_sub(SHOWN));
+    }
+    text
+}
+
+fn show(book: &AddressBook, address: alloy_primitives::Address) -> String {
+    match book.name_of(address) {
+        Some(name) => format!("{} ({})", view::address(address), untrusted(&name)),
+        None => view::address(address),
+    }
+}
+
+/// All ten signed fields, then the hashes the device shows.
+pub fn write_safe_tx(
+    out: &mut String,
+    book: &AddressBook,
+    tx: &crate::safe::SafeTx,
+    hashes: &crate::safe::SafeTxHashes,
+) {
     let operation = tx.known_operation().map_or("?", |op| op.name());
-    let _ = writeln!(out, "  to              {}", view::address(tx.to));
+    let _ = writeln!(out, "  to              {}", show(book, tx.to));
     let _ = writeln!(out, "  value           {}", tx.value);
-    let _ = writeln!(out, "  operation       {} ({operation})", tx.operation);
     let _ = writeln!(
         out,
         "  data            {} bytes, keccak256 {}",
         tx.data.len(),
         alloy_primitives::keccak256(&tx.data)
+    );
+    let _ = writeln!(out, "  operation       {} ({operation})", tx.operation);
+    let _ = writeln!(out, "  safeTxGas       {}", tx.safe_tx_gas);
+    let _ = writeln!(out, "  baseGas         {}", tx.base_gas);
+    let _ = writeln!(out, "  gasPrice        {}", tx.gas_price);
+    let _ = writeln!(out, "  gasToken        {}", view::address(tx.gas_token));
+    let _ = writeln!(
+        out,
+        "  refundReceiver  {}",
+        view::address(tx.refund_receiver)
     );
     let _ = writeln!(out, "  nonce           {}", tx.nonce);
     out.push_str(&view::device_hash_lines(

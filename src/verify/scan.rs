@@ -1,51 +1,46 @@
-//! The dangerous patterns, looked for at every depth of a call tree.
+//! Judging a decoded call tree, node by node, at every depth and on every
+//! Safe in it: the effects of each call (see `effects`), the addresses it
+//! names, the DELEGATECALLs it makes, and the Safe transaction's own
+//! execution parameters.
 
-use alloy_dyn_abi::DynSolValue;
 use alloy_primitives::Address;
 
 use super::Target;
-use super::findings::{Code, Findings};
+use super::effects::{self, Effect, EffectKind, SENTINEL};
+use super::findings::{Code, Findings, Severity};
 use crate::address_book::AddressBook;
-use crate::decode::{CallNode, Decoded};
+use crate::decode::{CallNode, Decoded, FunctionCall};
 use crate::safe::deployments::{self, Contract};
 use crate::safe::{Operation, SafeTx};
+use crate::text::untrusted;
 
-/// Functions on the Safe itself that change who controls it or what code runs.
-const SAFE_CONFIG_FUNCTIONS: [&str; 10] = [
-    "addOwnerWithThreshold",
-    "removeOwner",
-    "swapOwner",
-    "changeThreshold",
-    "enableModule",
-    "disableModule",
-    "setGuard",
-    "setModuleGuard",
-    "setFallbackHandler",
-    "changeMasterCopy",
-];
+/// What the judgement depends on besides the tree.
+pub struct Scope<'a> {
+    pub target: &'a Target,
+    pub book: &'a AddressBook,
+    /// The signer gave an address book (their own or the intent's): an
+    /// address outside it is then a danger, not just unnamed.
+    pub book_given: bool,
+}
 
-/// Functions that hand authority to an address: (name, index of the
-/// recipient). Ownership and roles in common contract bases, the Safe's own
-/// owners, modules, guards and handlers (which run with its authority), and
-/// the pause roles of the AGI Jobs modules.
-const HANDOVER_FUNCTIONS: [(&str, usize); 12] = [
-    ("setGovernance", 0),
-    ("transferOwnership", 0),
-    ("grantRole", 1),
-    ("addOwnerWithThreshold", 0),
-    ("swapOwner", 2),
-    ("enableModule", 0),
-    ("setGuard", 0),
-    ("setModuleGuard", 0),
-    ("setFallbackHandler", 0),
-    ("setPauser", 0),
-    ("setPauserManager", 0),
-    ("setGlobalPauser", 0),
-];
+impl Scope<'_> {
+    /// In the address book, or a Safe contract of this chain.
+    fn knows(&self, address: Address) -> bool {
+        self.book.entry(address).is_some() || self.book.safe_deployment(address).is_some()
+    }
 
-/// Checks a DELEGATECALL target: only Safe's own libraries are trusted.
-fn check_delegatecall(to: Address, path: &str, target: &Target, findings: &mut Findings) {
-    let known = deployments::identify(Some(target.chain_id), to);
+    /// `0x… (name)`, the name escaped.
+    fn show(&self, address: Address) -> String {
+        match self.book.name_of(address) {
+            Some(name) => format!("{} ({})", address.to_checksum(None), untrusted(&name)),
+            None => address.to_checksum(None),
+        }
+    }
+}
+
+/// Checks a DELEGATECALL target: only Safe's own libraries are trusted code.
+fn check_delegatecall(to: Address, path: &str, scope: &Scope, findings: &mut Findings) {
+    let known = deployments::identify(Some(scope.target.chain_id), to);
     let trusted = known.iter().any(|d| {
         matches!(
             d.contract,
@@ -69,9 +64,9 @@ fn check_delegatecall(to: Address, path: &str, target: &Target, findings: &mut F
             Code::UntrustedDelegatecall,
             path,
             format!(
-                "DELEGATECALL to {}, which is not a Safe library on chain {}: that code would run with full control of the Safe",
-                to.to_checksum(None),
-                target.chain_id
+                "DELEGATECALL to {}, which is not a Safe library on chain {}: that code would run with full control of the account that calls it",
+                scope.show(to),
+                scope.target.chain_id
             ),
         );
     }
@@ -79,8 +74,14 @@ fn check_delegatecall(to: Address, path: &str, target: &Target, findings: &mut F
 
 /// The execution parameters of a Safe transaction: operation and gas refunds.
 pub fn scan_safe_tx(tx: &SafeTx, path: &str, target: &Target, findings: &mut Findings) {
+    let book = AddressBook::new(Some(target.chain_id));
+    let scope = Scope {
+        target,
+        book: &book,
+        book_given: false,
+    };
     if tx.operation == Operation::DelegateCall.as_u8() {
-        check_delegatecall(tx.to, path, target, findings);
+        check_delegatecall(tx.to, path, &scope, findings);
     }
     if !tx.gas_price.is_zero() {
         findings.add(
@@ -121,39 +122,45 @@ pub fn scan_safe_tx(tx: &SafeTx, path: &str, target: &Target, findings: &mut Fin
     }
 }
 
-/// Every node of a decoded tree.
-pub fn scan_tree(root: &CallNode, target: &Target, book: &AddressBook, findings: &mut Findings) {
-    for node in root.walk() {
-        scan_node(node, target, book, findings);
+/// Judges every node of a decoded tree; returns the effects found.
+pub fn scan_tree(root: &CallNode, scope: &Scope, findings: &mut Findings) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        effects.extend(scan_node(node, scope, findings));
+        stack.extend(node.children.iter().rev());
     }
+    effects
 }
 
-fn scan_node(node: &CallNode, target: &Target, book: &AddressBook, findings: &mut Findings) {
+fn scan_node(node: &CallNode, scope: &Scope, findings: &mut Findings) -> Vec<Effect> {
     let path = node.path.as_str();
     if node.operation == Some(Operation::DelegateCall)
         && let Some(to) = node.to
     {
-        check_delegatecall(to, path, target, findings);
-    }
-    if let Some(value) = node.value.filter(|v| !v.is_zero()) {
-        findings.add(
-            Code::NativeValue,
-            path,
-            format!("this call sends {value} wei of the native coin"),
-        );
+        check_delegatecall(to, path, scope, findings);
     }
     if let Some(to) = node.to {
-        if book.name_of(to).is_none() {
-            findings.add(
+        if !scope.knows(to) {
+            let (severity, why) = if scope.book_given {
+                (
+                    Severity::Danger,
+                    "is not a contract or label of the address book",
+                )
+            } else {
+                (
+                    Severity::Notice,
+                    "has no name: no address book was given (--deployment or --intent)",
+                )
+            };
+            findings.add_as(
                 Code::UnknownTarget,
+                severity,
                 path,
-                format!(
-                    "{} is not a contract or label of the address book",
-                    to.to_checksum(None)
-                ),
+                format!("the call goes to {}, which {why}", to.to_checksum(None)),
             );
         }
-        check_lookalike(to, path, book, findings);
+        check_lookalike(to, path, scope, findings);
     }
     match &node.call {
         Decoded::Unknown { selector } => {
@@ -164,72 +171,144 @@ fn scan_node(node: &CallNode, target: &Target, book: &AddressBook, findings: &mu
             findings.add(
                 Code::UnknownSelector,
                 path,
-                format!("no known ABI explains this call ({what}): its effect cannot be shown"),
+                format!("no known ABI explains this call ({what}): its effect cannot be judged"),
             );
         }
         Decoded::Empty => {}
         Decoded::Function(call) => {
-            if !call.collides_with.is_empty() {
-                findings.add(
-                    Code::SelectorCollision,
-                    path,
-                    format!(
-                        "the selector of {} also belongs to {}: the call may do something else",
-                        call.signature,
-                        call.collides_with.join(", ")
-                    ),
-                );
-            }
-            if node.to == Some(target.safe) && SAFE_CONFIG_FUNCTIONS.contains(&call.name.as_str()) {
-                findings.add(
-                    Code::SafeConfigChange,
-                    path,
-                    format!(
-                        "{} changes who controls the Safe or what code it runs",
-                        call.signature
-                    ),
-                );
-            }
-            if let Some((_, index)) = HANDOVER_FUNCTIONS
-                .iter()
-                .find(|(name, _)| *name == call.name)
-                && let Some(DynSolValue::Address(recipient)) =
-                    call.args.get(*index).map(|a| &a.value)
-                && book.entry(*recipient).is_none()
-            {
-                findings.add(
-                    Code::UnlabelledRecipient,
-                    path,
-                    format!(
-                        "{} hands authority to {}, which is not in the address book",
-                        call.name,
-                        recipient.to_checksum(None)
-                    ),
-                );
-            }
-            for arg in &call.args {
-                for address in addresses_in(&arg.value) {
-                    check_lookalike(address, path, book, findings);
+            check_readings(call, path, findings);
+            for reading in std::iter::once(call).chain(&call.alternatives) {
+                for arg in &reading.args {
+                    for address in effects::addresses_in(&arg.value) {
+                        check_lookalike(address, path, scope, findings);
+                    }
+                }
+                for (name, address) in effects::other_addresses(reading) {
+                    if !trusted(address, scope) {
+                        findings.add(
+                            Code::UnlabelledRecipient,
+                            path,
+                            format!(
+                                "{} names {} (argument `{}`), which is not in the address book",
+                                untrusted(&reading.signature),
+                                address.to_checksum(None),
+                                untrusted(name)
+                            ),
+                        );
+                    }
                 }
             }
         }
     }
+    let effects = effects::effects_of(node);
+    for effect in &effects {
+        judge_effect(effect, scope, findings);
+    }
+    effects
 }
 
-fn addresses_in(value: &DynSolValue) -> Vec<Address> {
-    match value {
-        DynSolValue::Address(a) => vec![*a],
-        DynSolValue::Array(items) | DynSolValue::FixedArray(items) | DynSolValue::Tuple(items) => {
-            items.iter().flat_map(addresses_in).collect()
-        }
-        _ => Vec::new(),
+/// Bytes that several ABIs read differently, or whose selector is shared.
+fn check_readings(call: &FunctionCall, path: &str, findings: &mut Findings) {
+    if !call.alternatives.is_empty() {
+        let readings: Vec<String> = std::iter::once(call)
+            .chain(&call.alternatives)
+            .map(|r| {
+                let names: Vec<String> = r
+                    .args
+                    .iter()
+                    .map(|a| format!("{} {}", a.ty, untrusted(&a.name)))
+                    .collect();
+                format!(
+                    "{}.{}({})",
+                    untrusted(&r.abi),
+                    untrusted(&r.name),
+                    names.join(", ")
+                )
+            })
+            .collect();
+        findings.add(
+            Code::AmbiguousReading,
+            path,
+            format!(
+                "the target has no ABI in the address book and these bytes read as {}: which one runs depends on the contract",
+                readings.join(" or as ")
+            ),
+        );
+    } else if !call.collides_with.is_empty() {
+        findings.add(
+            Code::SelectorCollision,
+            path,
+            format!(
+                "the selector of {} also belongs to {}: the call may do something else",
+                untrusted(&call.signature),
+                untrusted(&call.collides_with.join(", "))
+            ),
+        );
     }
+}
+
+fn judge_effect(effect: &Effect, scope: &Scope, findings: &mut Findings) {
+    let path = effect.path.as_str();
+    let on = effect
+        .on
+        .map_or_else(|| "the calling contract".to_string(), |a| scope.show(a));
+    let function = untrusted(&effect.function);
+    let gainer_text = effect.gainer.map(|g| {
+        let arg = effect
+            .gainer_arg
+            .as_deref()
+            .filter(|a| !a.is_empty())
+            .map(|a| format!(" (argument `{}`)", untrusted(a)))
+            .unwrap_or_default();
+        format!(" to {}{arg}", scope.show(g))
+    });
+    let sentence = format!(
+        "{function} {} {on}{}",
+        effect.does,
+        gainer_text.clone().unwrap_or_default()
+    );
+    match effect.kind {
+        EffectKind::SafeConfig => findings.add(Code::SafeConfigChange, path, sentence.clone()),
+        EffectKind::Signature => findings.add(Code::SignatureEffect, path, sentence.clone()),
+        EffectKind::Control if effect.renounces => findings.add(
+            Code::ControlRenounced,
+            path,
+            format!("{sentence}: nobody will hold that authority"),
+        ),
+        EffectKind::Funds if effect.function.is_empty() => {
+            findings.add(Code::NativeValue, path, sentence.clone());
+        }
+        _ => {}
+    }
+    if let Some(gainer) = effect.gainer
+        && !trusted(gainer, scope)
+    {
+        let what = match effect.kind {
+            EffectKind::Funds => "funds",
+            EffectKind::Signature => "a signature",
+            _ => "authority",
+        };
+        findings.add(
+            Code::UnlabelledRecipient,
+            path,
+            format!(
+                "{sentence}, which is not in the address book: {what} would go to an address nobody named"
+            ),
+        );
+    }
+}
+
+/// An address that needs no name: in the book, a Safe contract of this
+/// chain, address 0 or the Safe's list sentinel.
+fn trusted(address: Address, scope: &Scope) -> bool {
+    address.is_zero() || address == SENTINEL || scope.knows(address)
 }
 
 /// Same first four and last four hex digits as a known address, but not it:
 /// the shape of an address-poisoning attack.
-fn check_lookalike(address: Address, path: &str, book: &AddressBook, findings: &mut Findings) {
-    if book.entry(address).is_some() || address == Address::ZERO {
+fn check_lookalike(address: Address, path: &str, scope: &Scope, findings: &mut Findings) {
+    let book = scope.book;
+    if book.entry(address).is_some() || address.is_zero() || address == SENTINEL {
         return;
     }
     // The first and last two bytes are the first and last four hex digits.
@@ -247,7 +326,7 @@ fn check_lookalike(address: Address, path: &str, book: &AddressBook, findings: &
                     "{} looks like {} ({}) but is a different address",
                     address.to_checksum(None),
                     known.to_checksum(None),
-                    entry.name
+                    untrusted(&entry.name)
                 ),
             );
         }
