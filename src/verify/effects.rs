@@ -639,6 +639,8 @@ fn reading_effects(node: &CallNode, call: &FunctionCall, on: Option<Address>) ->
     let mut effects = Vec::new();
     if let Some(rule) = rule_for(call) {
         let (gainer, gainer_arg, renounces) = match rule.gainer {
+            // A forwarder's target is judged as the target of its inner call.
+            Arg(_) if rule.kind == Forward => (None, None, false),
             Arg(index) => match call.args.get(index) {
                 Some(arg) => match arg.value {
                     DynSolValue::Address(a) => (Some(a), Some(arg.name.clone()), a.is_zero()),
