@@ -200,6 +200,42 @@ def inline_deployment(intent_text, deployment_text):
     return pattern.sub(lambda _: inlined + "\n", intent_text, count=1)
 
 
+def deep_batch(name, inputs, values):
+    """A batch of one call whose contractMethod nests its types (no checksum:
+    verify refuses the batch before the checksum would matter)."""
+    tx = {
+        "to": "0x7777777777777777777777777777777777777777",
+        "value": "0",
+        "data": None,
+        "contractMethod": {"inputs": inputs, "name": "f", "payable": False},
+        "contractInputsValues": values,
+    }
+    meta = {"name": name, "createdFromSafeAddress": "0x5afe000000000000000000000000000000000001"}
+    return json.dumps({"version": "1.0", "chainId": "1", "createdAt": 0, "meta": meta, "transactions": [tx]})
+
+
+def deep_seeds():
+    """Types and values nested past the type nesting limit (32 levels), as
+    (batch_verify seeds, contract_inputs seeds)."""
+    deep_type = "uint8" + "[]" * 5000
+    tuple_param = {"name": "leaf", "type": "uint8"}
+    for _ in range(40):
+        tuple_param = {"name": "t", "type": "tuple", "components": [tuple_param]}
+    batches = [
+        ("deep-type-uint8-5000-dims.json",
+         deep_batch("deep type", [{"name": "a", "type": deep_type}], {"a": "[" * 5000 + "]" * 5000})),
+        ("deep-tuple-40-levels.json",
+         deep_batch("deep tuple", [tuple_param], {"t": "[" * 40 + '"1"' + "]" * 40})),
+        ("deep-value-uint8-list.json",
+         deep_batch("deep value", [{"name": "a", "type": "uint8[]"}], {"a": "[" * 5000 + "1" + "]" * 5000})),
+    ]
+    inputs = [
+        ("hand-deep-uint256-list", bytes([PARAM_INDEX["uint256[]"]]) + ("[" * 5000 + "1" + "]" * 5000).encode()),
+        ("hand-deep-string-json", bytes([PARAM_INDEX["string[]"]]) + ("[" * 100 + "]" * 100).encode()),
+    ]
+    return batches, inputs
+
+
 def main():
     if os.path.isdir(CORPUS):
         shutil.rmtree(CORPUS)
@@ -224,6 +260,9 @@ def main():
         batches.add(rel(path), read(path))
     # One manifest, which verify must refuse cleanly.
     batches.add("bundles-pause.safe.json", read(os.path.join(ROOT, "bundles", "pause.safe.json")))
+    deep_batches, deep_inputs = deep_seeds()
+    for name, text in deep_batches:
+        batches.add(name, text)
 
     # ---- contractInputsValues from every batch with contractMethod --------
     for path in batch_files:
@@ -285,6 +324,8 @@ def main():
         "grant": "[\"5\",\"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed\"]",
         "records": "[[\"1\",true,\"a\"]]",
     }
+    for name, data in deep_inputs:
+        inputs.add(name, data)
     inputs.add("map-everything", bytes([12]) + json.dumps(everything).encode())
     inputs.add("map-unnamed", bytes([13]) + json.dumps({"0": "42", "1": "[\"a\",\"b\"]"}).encode())
 

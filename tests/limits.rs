@@ -3,11 +3,15 @@
 
 mod common;
 
+use alloy_dyn_abi::{DynSolValue, JsonAbiExt};
+use alloy_json_abi::Function;
 use alloy_primitives::{Address, Bytes, U256, hex};
+use bundlec::abi::nesting::MAX_TYPE_NESTING;
 use bundlec::multisend::{self, MAX_RECORDS, MultiSendRecord};
 use bundlec::safe::Operation;
-use bundlec::txbuilder::{BatchFile, BatchMeta, BatchTransaction};
+use bundlec::txbuilder::{BatchFile, BatchMeta, BatchTransaction, ContractMethod};
 use common::bundlec;
+use serde_json::{Value, json};
 
 /// The default input limit (`--max-input-bytes`), 256 MiB.
 const DEFAULT_LIMIT: usize = 256 * 1024 * 1024;
@@ -16,6 +20,7 @@ fn assert_refused(args: &[String], needle: &str) {
     let output = bundlec().args(args).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     assert!(
         stderr.contains(needle),
         "{args:?}: `{needle}` not in {stderr}"
@@ -216,4 +221,228 @@ fn overlapping_values_cannot_multiply_memory() {
         &["decode".into(), format!("@{path}")],
         "each value must follow the previous one",
     );
+}
+
+/// What the refusal of a too deeply nested type or value says.
+const NESTING_LIMIT: &str = "type nesting limit of 32 levels";
+
+/// A batch (with a valid meta.checksum) of one call to `f` with these
+/// inputs and values, and `data` when given.
+fn method_batch(inputs: Vec<Value>, values: Vec<(String, String)>, data: Option<Bytes>) -> String {
+    let tx = BatchTransaction {
+        to: Address::repeat_byte(0x77),
+        value: U256::ZERO,
+        data,
+        contract_method: Some(ContractMethod {
+            inputs,
+            name: "f".into(),
+            payable: false,
+        }),
+        contract_inputs_values: Some(values),
+    };
+    BatchFile::new(
+        1,
+        0,
+        BatchMeta::new("deep", Address::repeat_byte(0x5a)),
+        vec![tx],
+    )
+    .to_json_string()
+    .unwrap()
+}
+
+fn verify_args(path: String) -> Vec<String> {
+    vec![
+        "verify".into(),
+        path,
+        "--safe-version=1.4.1".into(),
+        "--nonce=0".into(),
+        format!("--safe={}", Address::repeat_byte(0x5a)),
+        "--chain-id=1".into(),
+    ]
+}
+
+fn dims(n: usize) -> String {
+    "[]".repeat(n)
+}
+
+/// `[[…[inner]…]]`, `levels` brackets deep.
+fn nested_list(levels: usize, inner: &str) -> String {
+    format!("{}{inner}{}", "[".repeat(levels), "]".repeat(levels))
+}
+
+#[test]
+fn deep_array_types_in_a_batch_are_refused() {
+    // The reported file: `uint8` and 5,000 `[]`, with a matching value. It
+    // used to overflow the stack (exit 134) from 30 KB.
+    let dir = tempfile::tempdir().unwrap();
+    let text = method_batch(
+        vec![json!({"name": "a", "type": format!("uint8{}", dims(5_000))})],
+        vec![("a".into(), nested_list(5_000, ""))],
+        None,
+    );
+    assert!(text.len() < 40_000, "{} bytes", text.len());
+    let path = write(&dir, "deep-type.json", text.as_bytes());
+    // Its checksum does not read the types, and is valid.
+    bundlec().args(["checksum", &path]).assert().success();
+    assert_refused(&verify_args(path.clone()), NESTING_LIMIT);
+    assert_refused(&verify_args(path), "(10005 characters) of `a`");
+
+    // The same with data given: the label is refused, not judged.
+    let text = method_batch(
+        vec![json!({"name": "a", "type": format!("uint8{}", dims(5_000))})],
+        vec![("a".into(), nested_list(5_000, ""))],
+        Some(Bytes::from_static(&[0x12, 0x34, 0x56, 0x78])),
+    );
+    let path = write(&dir, "deep-type-with-data.json", text.as_bytes());
+    assert_refused(&verify_args(path), NESTING_LIMIT);
+}
+
+#[test]
+fn deep_values_for_a_shallow_type_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (ty, value) in [
+        ("uint8[]", nested_list(5_000, "1")),
+        ("string[]", nested_list(5_000, "\"x\"")),
+        ("string[]", nested_list(100, "")),
+    ] {
+        let text = method_batch(
+            vec![json!({"name": "a", "type": ty})],
+            vec![("a".into(), value)],
+            None,
+        );
+        let path = write(&dir, "deep-value.json", text.as_bytes());
+        assert_refused(&verify_args(path), NESTING_LIMIT);
+    }
+}
+
+/// A parameter of `levels` tuples, each holding the next, around a `uint8`.
+fn nested_tuple(levels: usize) -> Value {
+    let mut param = json!({"name": "leaf", "type": "uint8"});
+    for _ in 0..levels {
+        param = json!({"name": "t", "type": "tuple", "components": [param]});
+    }
+    param
+}
+
+#[test]
+fn deep_tuple_components_in_a_batch_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // 40 tuples are 80 levels of JSON: within what the JSON reader takes.
+    let text = method_batch(
+        vec![nested_tuple(40)],
+        vec![("t".into(), nested_list(40, "\"1\""))],
+        None,
+    );
+    let path = write(&dir, "deep-tuple.json", text.as_bytes());
+    assert_refused(&verify_args(path), NESTING_LIMIT);
+}
+
+#[test]
+fn types_at_the_nesting_limit_still_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let ty = format!("uint8{}", dims(MAX_TYPE_NESTING));
+    let function = Function::parse(&format!("function f({ty} a)")).unwrap();
+    let mut value = DynSolValue::Uint(U256::from(7), 8);
+    for _ in 0..MAX_TYPE_NESTING {
+        value = DynSolValue::Array(vec![value]);
+    }
+    let data = function.abi_encode_input(&[value]).unwrap();
+    let values = vec![("a".to_string(), nested_list(MAX_TYPE_NESTING, "7"))];
+    let inputs = vec![json!({"name": "a", "type": ty})];
+    for data in [Some(Bytes::from(data)), None] {
+        let with_data = data.is_some();
+        let text = method_batch(inputs.clone(), values.clone(), data);
+        let path = write(&dir, "at-the-limit.json", text.as_bytes());
+        let output = bundlec().args(verify_args(path)).output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_ne!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.is_empty(), "{stderr}");
+        // The label encodes to the data; without data the app encodes it.
+        assert!(!stdout.contains("label-mismatch"), "{stdout}");
+        assert!(!stdout.contains("contract-method-unencodable"), "{stdout}");
+        assert_eq!(stdout.contains("encoded-by-app"), !with_data, "{stdout}");
+    }
+
+    // Tuples at the limit too: 31 tuples around a `uint8[]`.
+    let mut tuple = json!({"name": "leaf", "type": "uint8[]"});
+    for _ in 0..MAX_TYPE_NESTING - 1 {
+        tuple = json!({"name": "t", "type": "tuple", "components": [tuple]});
+    }
+    let text = method_batch(
+        vec![tuple],
+        vec![("t".into(), nested_list(MAX_TYPE_NESTING, "\"1\""))],
+        None,
+    );
+    let path = write(&dir, "tuples-at-the-limit.json", text.as_bytes());
+    let output = bundlec().args(verify_args(path)).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_ne!(output.status.code(), Some(2), "{output:?}");
+    assert!(stdout.contains("encoded-by-app"), "{stdout}");
+    assert!(!stdout.contains("contract-method-unencodable"), "{stdout}");
+}
+
+/// An ABI file with one function `f` of one input.
+fn abi_file(input: Value) -> String {
+    json!([{
+        "type": "function",
+        "name": "f",
+        "inputs": [input],
+        "outputs": [],
+        "stateMutability": "nonpayable"
+    }])
+    .to_string()
+}
+
+#[test]
+fn deep_types_in_abi_files_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let abis = dir.path().join("abis");
+    std::fs::create_dir(&abis).unwrap();
+    let decode = |data: &str| -> Vec<String> {
+        vec![
+            "decode".into(),
+            data.into(),
+            "--abi-dir".into(),
+            abis.display().to_string(),
+        ]
+    };
+    for (case, input) in [
+        (
+            "array",
+            json!({"name": "a", "type": format!("uint8{}", dims(5_000))}),
+        ),
+        ("tuple", nested_tuple(50)),
+        (
+            "tuple-array",
+            json!({"name": "t", "type": format!("tuple{}", dims(40)),
+                   "components": [{"name": "x", "type": "uint8"}]}),
+        ),
+    ] {
+        std::fs::write(abis.join("Deep.json"), abi_file(input)).unwrap();
+        let output = bundlec().args(decode("0x12345678")).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{case}: {stderr}");
+        assert!(stderr.contains(NESTING_LIMIT), "{case}: {stderr}");
+        assert!(stderr.contains("Deep.json"), "{case}: {stderr}");
+    }
+
+    // At the limit the ABI loads, and its calls decode.
+    let ty = format!("uint8{}", dims(MAX_TYPE_NESTING));
+    std::fs::write(
+        abis.join("Deep.json"),
+        abi_file(json!({"name": "a", "type": ty})),
+    )
+    .unwrap();
+    let function = Function::parse(&format!("function f({ty} a)")).unwrap();
+    let data = function
+        .abi_encode_input(&[DynSolValue::Array(vec![])])
+        .unwrap();
+    let output = bundlec()
+        .args(decode(&hex::encode_prefixed(data)))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{output:?}");
+    assert!(stdout.contains("f(a=[])"), "{stdout}");
 }

@@ -20,6 +20,8 @@ use alloy_dyn_abi::{DynSolType, Specifier};
 use alloy_json_abi::{Function, JsonAbi, Param};
 use alloy_primitives::hex;
 
+use crate::abi::nesting::{self, NestingError};
+
 /// Expands each name to `(name, contents of abis/<name>.json)`, so a name and
 /// its file cannot drift apart.
 macro_rules! embedded_abis {
@@ -93,6 +95,14 @@ pub enum AbiError {
         reason: String,
     },
 
+    #[error("the ABI of `{contract}` cannot be used: in the function `{function}`, {source}")]
+    TooDeep {
+        contract: String,
+        function: String,
+        #[source]
+        source: NestingError,
+    },
+
     #[error("the ABI of `{contract}` declares the function `{signature}` more than once")]
     DuplicateFunction { contract: String, signature: String },
 
@@ -164,6 +174,9 @@ pub enum LookupError {
 
     #[error("`{input}` is not a function signature like `transfer(address,uint256)`: {reason}")]
     InvalidSignature { input: String, reason: String },
+
+    #[error(transparent)]
+    TooDeep(#[from] NestingError),
 
     #[error(
         "contract `{contract}` has no function with selector {}",
@@ -448,6 +461,8 @@ pub fn canonical_signature(input: &str) -> Result<String, LookupError> {
         reason,
     };
     let trimmed = input.trim();
+    // Before the parser, which builds the types it reads.
+    nesting::check_signature_str(trimmed)?;
     let Some((name, _)) = trimmed.split_once('(') else {
         return Err(invalid("the parameter list `(...)` is missing".to_owned()));
     };
@@ -581,6 +596,16 @@ fn parse_abi_text(contract: &str, text: &str) -> Result<JsonAbi, AbiError> {
 /// hash of the text as written, so `uint` would give a selector no contract
 /// has), and two functions with one selector.
 fn check_functions(contract: &str, abi: &JsonAbi) -> Result<(), AbiError> {
+    // Before anything walks the types: signatures, resolution, the index.
+    for function in abi.functions() {
+        for param in function.inputs.iter().chain(&function.outputs) {
+            nesting::check_param(param).map_err(|source| AbiError::TooDeep {
+                contract: contract.to_owned(),
+                function: function.name.clone(),
+                source,
+            })?;
+        }
+    }
     let mut seen: BTreeMap<[u8; 4], String> = BTreeMap::new();
     for function in abi.functions() {
         let signature = function.signature();
@@ -813,6 +838,32 @@ mod tests {
             assert!(message.contains(expected), "{input}: {message}");
             assert!(!message.contains('\n'), "{input}: {message}");
         }
+    }
+
+    #[test]
+    fn signatures_and_abis_nesting_past_the_limit_are_refused() {
+        use crate::abi::nesting::MAX_TYPE_NESTING;
+        let at = format!("f(uint8{} a)", "[]".repeat(MAX_TYPE_NESTING));
+        assert!(canonical_signature(&at).is_ok());
+        for deep in [
+            format!("f(uint8{})", "[]".repeat(5_000)),
+            format!("f({}bool{})", "(".repeat(40), ")".repeat(40)),
+        ] {
+            let err = canonical_signature(&deep).unwrap_err();
+            assert!(matches!(err, LookupError::TooDeep(_)), "{err:?}");
+            assert!(
+                err.to_string().contains("type nesting limit of 32"),
+                "{err}"
+            );
+        }
+        let abi = format!(
+            r#"[{{"type":"function","name":"f","inputs":[],"outputs":[{{"name":"","type":"uint8{}"}}],"stateMutability":"view"}}]"#,
+            "[]".repeat(MAX_TYPE_NESTING + 1)
+        );
+        let err = AbiRegistry::new()
+            .add_or_override("Deep", &abi)
+            .unwrap_err();
+        assert!(matches!(err, AbiError::TooDeep { .. }), "{err:?}");
     }
 
     #[test]

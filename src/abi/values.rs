@@ -22,6 +22,7 @@ use alloy_dyn_abi::{DynSolType, DynSolValue, Specifier};
 use alloy_json_abi::Param;
 use alloy_primitives::{B256, I256, Sign, U256, hex};
 
+use crate::abi::nesting::{self, NestingError};
 use crate::parse::{AddressError, NumberError};
 
 mod contract_input;
@@ -98,6 +99,19 @@ pub enum Problem {
     Refused(String),
     #[error("{0}")]
     Unsupported(String),
+    /// The type or the value nests past
+    /// [`MAX_TYPE_NESTING`](crate::abi::nesting::MAX_TYPE_NESTING): a bound on the
+    /// work reading it may do, not a mistake in one value.
+    #[error(transparent)]
+    TooDeep(#[from] NestingError),
+}
+
+impl ValueError {
+    /// A bound on the work reading may do was hit (see [`Problem::TooDeep`]):
+    /// the input is refused as a whole rather than read in part.
+    pub fn is_limit(&self) -> bool {
+        matches!(self.problem, Problem::TooDeep(_))
+    }
 }
 
 /// Attaches a path to a problem.
@@ -122,7 +136,10 @@ pub fn param_type(param: &Param) -> Result<DynSolType, ValueError> {
     resolve_at(param, &root_label(param))
 }
 
+/// Resolves `param`, once its nesting is known to be within the limit: every
+/// reader and writer here recurses once per level of the type.
 fn resolve_at(param: &Param, path: &str) -> Result<DynSolType, ValueError> {
+    nesting::check_param(param).map_err(|e| at(path)(e.into()))?;
     param.resolve().map_err(|e| {
         at(path)(Problem::BadType {
             ty: param.ty.clone(),

@@ -71,14 +71,14 @@ pub fn encode_contract_inputs(
     values: &[(String, String)],
 ) -> Result<Vec<u8>, TransactionError> {
     let function = method_function(&method.name, &method.inputs, method.payable)
-        .map_err(TransactionError::Encode)?;
+        .map_err(|e| TransactionError::Encode(e.to_string()))?;
     let map: serde_json::Map<String, serde_json::Value> = values
         .iter()
         .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
         .collect();
     encode_method(&function, &map)
         .map(|bytes| bytes.to_vec())
-        .map_err(TransactionError::Encode)
+        .map_err(|e| TransactionError::Encode(e.to_string()))
 }
 
 #[cfg(test)]

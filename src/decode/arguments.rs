@@ -23,6 +23,12 @@ pub fn input_types(function: &Function) -> Result<Vec<DynSolType>, ArgumentError
         .inputs
         .iter()
         .map(|param| {
+            // Before resolving: decoding recurses once per level of the type.
+            crate::abi::nesting::check_param(param).map_err(|e| ArgumentError {
+                signature: function.name.clone(),
+                offset: 0,
+                reason: e.to_string(),
+            })?;
             param.resolve().map_err(|e| ArgumentError {
                 signature: function.signature(),
                 offset: 0,

@@ -36,6 +36,12 @@ pub fn check_layout(types: &[DynSolType], data: &[u8]) -> Result<usize, LayoutEr
             err
         }
     };
+    // The walk below recurses once per level of each type.
+    for (index, ty) in types.iter().enumerate() {
+        crate::abi::nesting::check_type(ty)
+            .or_else(|e| fail(0, e.to_string()))
+            .map_err(in_argument(index))?;
+    }
     let mut head = 0usize;
     for (index, ty) in types.iter().enumerate() {
         head = match head.checked_add(head_size(ty)) {

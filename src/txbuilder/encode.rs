@@ -8,15 +8,70 @@ use alloy_json_abi::{Function, Param, StateMutability};
 use alloy_primitives::Bytes;
 use serde_json::{Map, Value};
 
-use crate::abi::values::args_from_contract_inputs;
+use crate::abi::nesting;
+use crate::abi::values::{ValueError, args_from_contract_inputs};
+
+/// Why a `contractMethod` with its values gives no calldata.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EncodeError {
+    /// A type or value nests past the type nesting limit
+    /// ([`MAX_TYPE_NESTING`](crate::abi::nesting::MAX_TYPE_NESTING)): a bound
+    /// on the work bundlec does, so the input is refused as a whole.
+    #[error(transparent)]
+    Limit(ValueError),
+    /// What the app cannot encode (it would send empty data instead).
+    #[error("{0}")]
+    Unencodable(String),
+}
+
+impl EncodeError {
+    pub fn is_limit(&self) -> bool {
+        matches!(self, EncodeError::Limit(_))
+    }
+}
+
+impl From<String> for EncodeError {
+    fn from(message: String) -> Self {
+        EncodeError::Unencodable(message)
+    }
+}
+
+impl From<&str> for EncodeError {
+    fn from(message: &str) -> Self {
+        EncodeError::Unencodable(message.to_string())
+    }
+}
+
+impl From<ValueError> for EncodeError {
+    fn from(err: ValueError) -> Self {
+        if err.is_limit() {
+            EncodeError::Limit(err)
+        } else {
+            EncodeError::Unencodable(err.to_string())
+        }
+    }
+}
 
 /// The function the app encodes from a `contractMethod`: its name and inputs
 /// (`internalType` optional); outputs and mutability do not enter calldata.
-pub fn method_function(name: &str, inputs: &[Value], payable: bool) -> Result<Function, String> {
+/// Each input's nesting is checked on its JSON, before it is read.
+pub fn method_function(
+    name: &str,
+    inputs: &[Value],
+    payable: bool,
+) -> Result<Function, EncodeError> {
     let inputs = inputs
         .iter()
-        .map(|input| {
-            serde_json::from_value::<Param>(input.clone()).map_err(|e| format!("`inputs`: {e}"))
+        .enumerate()
+        .map(|(index, input)| {
+            nesting::check_param_json(input).map_err(|e| {
+                EncodeError::Limit(ValueError {
+                    path: format!("inputs[{index}]"),
+                    problem: e.into(),
+                })
+            })?;
+            serde_json::from_value::<Param>(input.clone())
+                .map_err(|e| EncodeError::from(format!("`inputs`: {e}")))
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Function {
@@ -51,13 +106,13 @@ const OBJECT_PROTOTYPE_KEYS: [&str; 12] = [
 
 /// The calldata the app sends for `function` with these `contractInputsValues`
 /// (a missing key reads as ""), or why it sends empty data instead.
-pub fn encode_method(function: &Function, values: &Map<String, Value>) -> Result<Bytes, String> {
+pub fn encode_method(
+    function: &Function,
+    values: &Map<String, Value>,
+) -> Result<Bytes, EncodeError> {
     // The app does not encode these names at all, and an empty name has no selector.
     if function.name.is_empty() || function.name == "receive" || function.name == "fallback" {
-        return Err(format!(
-            "`{}` is not a callable function name",
-            function.name
-        ));
+        return Err(format!("`{}` is not a callable function name", function.name).into());
     }
     // web3 hashes a name that already holds a signature as written, not the
     // signature bundlec would build from it: refuse rather than disagree.
@@ -65,21 +120,23 @@ pub fn encode_method(function: &Function, values: &Map<String, Value>) -> Result
         return Err(format!(
             "the method name `{}` is itself a signature, which the app hashes as written",
             function.name
-        ));
+        )
+        .into());
     }
     for (index, param) in function.inputs.iter().enumerate() {
         let key = crate::abi::values::contract_input_key(param, index);
         if !values.contains_key(&key) && OBJECT_PROTOTYPE_KEYS.contains(&key.as_str()) {
             return Err(format!(
                 "the value of `{key}` is missing, and the app would read JavaScript's built-in `{key}` instead"
-            ));
+            )
+            .into());
         }
     }
-    let args = args_from_contract_inputs(function, values).map_err(|e| e.to_string())?;
+    let args = args_from_contract_inputs(function, values)?;
     function
         .abi_encode_input(&args)
         .map(Bytes::from)
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string().into())
 }
 
 #[cfg(test)]
@@ -100,7 +157,7 @@ mod tests {
         assert!(encode_method(&function("burn(uint256)", "amount"), &values).is_err());
         // A missing value named like a JavaScript built-in is not "".
         let err = encode_method(&function("burn", "constructor"), &Map::new()).unwrap_err();
-        assert!(err.contains("built-in"), "{err}");
+        assert!(err.to_string().contains("built-in"), "{err}");
         // Any other missing value reads as "", which a uint cannot be.
         assert!(encode_method(&function("burn", "other"), &Map::new()).is_err());
     }

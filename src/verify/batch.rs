@@ -129,11 +129,17 @@ fn read_transaction(index: usize, tx: &Value, findings: &mut Findings) -> Result
         // values object at all, reading the first input's value throws and
         // the app sends empty data; a method without inputs still encodes.
         (Some(function), None, None) if !function.inputs.is_empty() => {
-            Some(Err("it has no contractInputsValues".to_string()))
+            Some(Err("it has no contractInputsValues".into()))
         }
         (Some(function), None, None) => Some(encode_method(function, &Map::new())),
         _ => None,
     };
+    // A bound on bundlec's work, not a label to judge: the batch is refused.
+    if let Some(Err(err)) = &labelled
+        && err.is_limit()
+    {
+        return bad(path, format!("`contractInputsValues`: {err}"));
+    }
     let data = match (raw_data, labelled) {
         (Some(data), Some(Ok(encoded))) => {
             if encoded != data {
@@ -205,7 +211,7 @@ fn contract_method(method: &Value) -> Result<Function, String> {
         .get("payable")
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    method_function(name, inputs, payable)
+    method_function(name, inputs, payable).map_err(|e| e.to_string())
 }
 
 /// Reads `createdFromSafeAddress` leniently: any case, checksum not enforced

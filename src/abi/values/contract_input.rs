@@ -40,6 +40,7 @@ use super::{
     fixed_bytes_value, int_value, integer_from_text, mismatch, quoted, resolve_at, root_label,
     scalar_text, type_name, uint_value, unsupported_function,
 };
+use crate::abi::nesting;
 use crate::parse::parse_address;
 
 /// How the app reads a value of a given type (chosen by the input's type,
@@ -294,8 +295,14 @@ fn read_at(param: &Param, text: &str, root: &str) -> Result<DynSolValue, ValueEr
         Form::Bool => read_bool(js_trim(text)).map_err(at(root)),
         Form::Integer => read_integer(&ty, text).map_err(at(root)),
         Form::AsIs => read_as_is(&ty, text).map_err(at(root)),
-        Form::List => read_list(node, js_trim(text), root),
+        // The type is within the nesting limit, so a value nested deeper
+        // cannot match it: refused before any recursion over it.
+        Form::List => {
+            nesting::check_list_text(text).map_err(|e| at(root)(e.into()))?;
+            read_list(node, js_trim(text), root)
+        }
         Form::Json => {
+            nesting::check_json_text(text).map_err(|e| at(root)(e.into()))?;
             let json: Value = serde_json::from_str(js_trim(text)).map_err(|e| {
                 at(root)(Problem::Syntax(format!(
                     "the Transaction Builder reads {} values as JSON, and {} is not JSON ({e})",
