@@ -11,4 +11,7 @@ pub mod render;
 pub mod tree;
 
 pub use arguments::{ArgumentError, decode_arguments};
-pub use tree::{Argument, CallNode, CallSite, DecodeError, Decoded, Decoder, FunctionCall};
+pub use tree::{
+    Argument, CallNode, CallSite, DEFAULT_MAX_DEPTH, DecodeError, Decoded, Decoder, FunctionCall,
+    KNOWN_FORWARDERS, is_known_forwarder,
+};
