@@ -178,7 +178,9 @@ pub struct CallSite {
 ///   exactly as a known function becomes a child. Its target is the
 ///   function's one top-level `address` argument if there is exactly one,
 ///   else unknown; its operation and value are unknown. Bytes that do not
-///   read as a function are left as they are, with no error.
+///   read as a function, or whose own inner calls do not decode, are left as
+///   they are (the argument shows them as hex), with no error; only a bound
+///   on the work (depth, MultiSend size) is an error there.
 pub struct Decoder<'a> {
     pub registry: &'a AbiRegistry,
     pub book: &'a AddressBook,
