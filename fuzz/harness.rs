@@ -11,7 +11,7 @@
 //! - `batch_verify`, `runbook_compile`: the file's bytes, as is.
 //! - `multisend_decode`: raw calldata.
 //! - `calldata_decode`: one control byte, then calldata. The low nibble picks
-//!   a wrapper selector to put in front (0 and 9..15: none), bits 4..6 the
+//!   a wrapper selector to put in front (0 and 11..15: none), bits 4..6 the
 //!   `to` of the call, bit 7 its operation.
 //! - `contract_inputs`: one control byte, then UTF-8 text. `control % 14`
 //!   below 12 picks one ABI parameter and the text is its
@@ -174,8 +174,8 @@ pub fn multisend_decode(data: &[u8]) {
 
 // ---- calldata_decode --------------------------------------------------------
 
-/// The wrappers the decoder recurses through.
-pub const WRAPPERS: [&str; 8] = [
+/// The forwarders the decoder recurses through.
+pub const WRAPPERS: [&str; 10] = [
     "multiSend(bytes)",
     "executeGovernanceCall(address,bytes)",
     "forwardPauseCall(bytes)",
@@ -184,6 +184,8 @@ pub const WRAPPERS: [&str; 8] = [
     "execTransaction(address,uint256,bytes,uint8,uint256,uint256,uint256,address,address,bytes)",
     "execute(address,uint256,bytes,bytes32,bytes32)",
     "executeBatch(address[],uint256[],bytes[],bytes32,bytes32)",
+    "execTransactionFromModule(address,uint256,bytes,uint8)",
+    "configureBatch((address,bytes,bytes32,bytes32,bytes,bytes)[])",
 ];
 
 /// The `to` of a fuzzed call, picked by bits 4..6 of the control byte.
@@ -205,7 +207,9 @@ pub const CALL_TARGETS: [Option<Address>; 8] = [
 ];
 
 /// Recursive calldata decoding, with no `to` and with the one the control
-/// byte picks, and both renderings of every tree that decodes.
+/// byte picks (sent by [`SAFE`]), and both renderings of every tree that
+/// decodes. Property: the text has one line per call and one per
+/// alternative reading, whatever names and strings the input carries.
 pub fn calldata_decode(data: &[u8]) {
     let Some((&control, body)) = data.split_first() else {
         return;
@@ -235,13 +239,19 @@ pub fn calldata_decode(data: &[u8]) {
             to,
             value: Some(U256::ZERO),
             operation: Some(operation),
+            executor: Some(SAFE),
             ..CallSite::default()
         });
     }
     for site in sites {
         if let Ok(tree) = decoder.decode(site, &calldata, "") {
-            let _ = tree.walk();
-            let _ = bundlec::decode::render::tree_text(&tree, &BOOK);
+            let nodes = tree.walk();
+            let readings: usize = nodes
+                .iter()
+                .map(|n| n.function().map_or(1, |f| 1 + f.alternatives.len()))
+                .sum();
+            let text = bundlec::decode::render::tree_text(&tree, &BOOK);
+            assert_eq!(text.lines().count(), readings, "{text}");
             let _ = bundlec::decode::render::tree_json(&tree, &BOOK);
         }
     }

@@ -43,6 +43,8 @@ WRAPPER_SELECTORS = {
     "8d80ff0a": 1,  # multiSend(bytes)
     "a64cfe10": 2,  # executeGovernanceCall(address,bytes)
     "6a761202": 6,  # execTransaction(...)
+    "468721a7": 9,  # execTransactionFromModule(address,uint256,bytes,uint8)
+    "4545350a": 10,  # configureBatch((address,bytes,bytes32,bytes32,bytes,bytes)[])
 }
 EXEC_TRANSACTION = bytes.fromhex("6a761202")
 SCHEDULE_BATCH = bytes.fromhex("8f2a0bb0")
@@ -118,6 +120,59 @@ def exec_transaction(to, value, data, operation):
             ("dynamic", encode_bytes_tail(b"\x01" * 65)),
         ]
     )
+
+
+EXEC_FROM_MODULE = bytes.fromhex("468721a7")
+CONFIGURE = bytes.fromhex("1ffdfef3")
+CONFIGURE_BATCH = bytes.fromhex("4545350a")
+FORWARD_ESCALATION = bytes.fromhex("1cfaf441")
+RESOLVE_WITH_SIGNATURES = bytes.fromhex("e2b7d5fa")
+APPROVE = bytes.fromhex("095ea7b3")
+PAUSE_ALL = bytes.fromhex("595c6a67")
+CHANGE_THRESHOLD = bytes.fromhex("694e80c3")
+MULTISEND_CALL_ONLY_1_5_0 = "0xa83c336b20401af773b6219ba5027174338d1836"
+ZERO_ADDRESS = "0x" + "00" * 20
+
+
+def exec_from_module(to, value, data, operation):
+    return EXEC_FROM_MODULE + abi_encode(
+        [
+            ("static", address_word(to)),
+            ("static", word(value)),
+            ("dynamic", encode_bytes_tail(data)),
+            ("static", word(operation)),
+        ]
+    )
+
+
+def dynamic_array(encodings):
+    """An array of dynamic elements: length, offsets, then the elements."""
+    offsets, at = b"", 32 * len(encodings)
+    for e in encodings:
+        offsets += word(at)
+        at += len(e)
+    return word(len(encodings)) + offsets + b"".join(encodings)
+
+
+def configuration(target, call_data):
+    """The fields of OwnerConfigurator's ConfigurationCall, as abi_encode parts."""
+    return [
+        ("static", address_word(target)),
+        ("dynamic", encode_bytes_tail(call_data)),
+        ("static", b"\x11" * 32),
+        ("static", b"\x22" * 32),
+        ("dynamic", encode_bytes_tail(PAUSE_ALL)),
+        ("dynamic", encode_bytes_tail(b"")),
+    ]
+
+
+def configure(target, call_data):
+    return CONFIGURE + abi_encode(configuration(target, call_data))
+
+
+def configure_batch(calls):
+    tuples = [abi_encode(configuration(t, d)) for t, d in calls]
+    return CONFIGURE_BATCH + abi_encode([("dynamic", dynamic_array(tuples))])
 
 
 def schedule_batch(targets, values, payloads):
@@ -401,6 +456,62 @@ def main():
     calldata.add("schedule-batch", bytes([0]) + batch)
     calldata.add("schedule-batch-unwrapped", bytes([5]) + batch[4:])
     calldata.add("short-selector", bytes([0, 0x8d, 0x80]))
+
+    # Module execution with DELEGATECALL into MultiSendCallOnly 1.5.0, whose
+    # record to address 0 runs on the Safe; the same batch run by another
+    # Safe through execTransaction; OwnerConfigurator; bytes arguments the
+    # generic rule decodes; and approve, which two ABIs read differently.
+    change_threshold = CHANGE_THRESHOLD + word(1)
+    batch_1_5 = multi_send(
+        [
+            (0, ZERO_ADDRESS, 0, change_threshold),
+            (0, "0x7777777777777777777777777777777777777777", 0, pause),
+        ]
+    )
+    from_module = exec_from_module(MULTISEND_CALL_ONLY_1_5_0, 0, batch_1_5, 1)
+    calldata.add("exec-from-module-delegatecall", bytes([4 << 4]) + from_module)
+    calldata.add("exec-from-module-unwrapped", bytes([9]) + from_module[4:])
+    calldata.add(
+        "exec-transaction-other-safe-multisend-1.5-address-0",
+        bytes([0]) + exec_transaction(MULTISEND_CALL_ONLY_1_5_0, 0, batch_1_5, 1),
+    )
+    set_fee_pool = bytes.fromhex("19db2228") + address_word("0x9999999999999999999999999999999999999999")
+    calldata.add(
+        "configure", bytes([0]) + configure("0x7777777777777777777777777777777777777777", set_fee_pool)
+    )
+    owner_batch = configure_batch(
+        [
+            ("0x7777777777777777777777777777777777777777", set_fee_pool),
+            ("0x5555555555555555555555555555555555555555", PAUSE_ALL),
+            ("0x9999999999999999999999999999999999999999", b""),
+        ]
+    )
+    calldata.add("configure-batch", bytes([0]) + owner_batch)
+    calldata.add("configure-batch-unwrapped", bytes([10]) + owner_batch[4:])
+    calldata.add(
+        "generic-bytes-forward-escalation",
+        bytes([0]) + FORWARD_ESCALATION + abi_encode([("dynamic", encode_bytes_tail(PAUSE_ALL))]),
+    )
+    calldata.add(
+        "generic-bytes-array",
+        bytes([0])
+        + RESOLVE_WITH_SIGNATURES
+        + abi_encode(
+            [
+                ("static", word(1)),
+                ("static", word(1)),
+                (
+                    "dynamic",
+                    dynamic_array(
+                        [encode_bytes_tail(PAUSE_ALL), encode_bytes_tail(b"\x01" * 65)]
+                    ),
+                ),
+            ]
+        ),
+    )
+    approve = APPROVE + address_word("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed") + word(1000)
+    calldata.add("ambiguous-approve", bytes([0]) + approve)
+    calldata.add("ambiguous-approve-unknown-to", bytes([7 << 4]) + approve)
 
     # ---- runbooks: fixtures (broken ones too), bundles, inlined bundles ----
     deployment_text = read(os.path.join(ROOT, "bundles", "deployments", "example.toml")).decode()

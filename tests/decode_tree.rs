@@ -407,13 +407,12 @@ fn multisend_1_5_runs_calls_to_address_zero_on_the_safe() {
         data: call_data(registry, "Safe", "changeThreshold", &["1"]),
     }];
     let calldata = multisend::encode(&records);
-    let decoder = Decoder {
-        safe: Some(safe),
-        ..Decoder::new(registry, &book)
-    };
+    let decoder = Decoder::new(registry, &book);
+    // The Safe delegatecalls the MultiSend, so its code runs as the Safe.
     let at = |to: &str| CallSite {
         to: Some(parse_address(to).unwrap()),
         operation: Some(Operation::DelegateCall),
+        executor: Some(safe),
         ..CallSite::default()
     };
     // MultiSendCallOnly 1.5.0: the call runs on the Safe.

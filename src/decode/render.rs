@@ -2,12 +2,16 @@
 //! machines. Numbers are decimal strings, bytes lower-case hex, addresses
 //! EIP-55, so the same value always looks the same in every output.
 
+use std::collections::BTreeSet;
+use std::ops::Bound;
+
 use alloy_dyn_abi::DynSolValue;
 use alloy_primitives::hex;
 use serde_json::Value;
 
 use crate::abi::values::fixed_bytes;
 use crate::address_book::AddressBook;
+use crate::text::untrusted;
 
 /// A value on one line; addresses carry their name from `book` when known.
 pub fn value_text(value: &DynSolValue, book: &AddressBook) -> String {
@@ -21,7 +25,7 @@ fn write_text(value: &DynSolValue, book: &AddressBook, out: &mut String) {
         DynSolValue::Address(a) => {
             out.push_str(&a.to_checksum(None));
             if let Some(name) = book.name_of(*a) {
-                out.push_str(&format!(" ({name})"));
+                out.push_str(&format!(" ({})", untrusted(&name)));
             }
         }
         DynSolValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -32,8 +36,11 @@ fn write_text(value: &DynSolValue, book: &AddressBook, out: &mut String) {
         }
         DynSolValue::Bytes(b) => out.push_str(&hex::encode_prefixed(b)),
         DynSolValue::Function(f) => out.push_str(&hex::encode_prefixed(f.as_slice())),
-        // JSON quoting shows control characters and quotes unambiguously.
-        DynSolValue::String(s) => out.push_str(&Value::String(s.clone()).to_string()),
+        // JSON quoting shows quotes and control characters unambiguously;
+        // `untrusted` then escapes what JSON leaves raw (bidi controls).
+        DynSolValue::String(s) => {
+            out.push_str(&untrusted(&Value::String(s.clone()).to_string()));
+        }
         DynSolValue::Array(items) | DynSolValue::FixedArray(items) => {
             write_list(items, book, '[', ']', out);
         }
@@ -83,9 +90,12 @@ pub fn value_json(value: &DynSolValue) -> Value {
     }
 }
 
-use super::tree::{CallNode, Decoded};
+use super::tree::{Argument, CallNode, Decoded, FunctionCall};
 
-/// The call tree as indented text, one call per line with its arguments.
+/// The call tree as indented text, one call per line with its arguments. A
+/// reading the bytes also have under another ABI follows its call on a line
+/// of its own (`! also reads as …`). Every name from input is escaped with
+/// [`untrusted`], so only the tree's own line breaks end a line.
 pub fn tree_text(root: &CallNode, book: &AddressBook) -> String {
     let mut out = String::new();
     write_node(root, book, 0, &mut out);
@@ -93,21 +103,26 @@ pub fn tree_text(root: &CallNode, book: &AddressBook) -> String {
 }
 
 fn write_node(node: &CallNode, book: &AddressBook, depth: usize, out: &mut String) {
-    out.push_str(&"  ".repeat(depth));
+    let indent = "  ".repeat(depth);
+    out.push_str(&indent);
     out.push_str(&format!("[{}]", node.path));
     if let Some(op) = node.operation {
         out.push(' ');
         out.push_str(op.name());
     }
-    match node.to {
-        Some(to) => {
+    match (node.to, &node.to_name) {
+        (Some(to), name) => {
             out.push(' ');
             out.push_str(&to.to_checksum(None));
-            if let Some(name) = &node.to_name {
-                out.push_str(&format!(" ({name})"));
+            if let Some(name) = name {
+                out.push_str(&format!(" ({})", untrusted(name)));
             }
         }
-        None => out.push_str(" (target set by the calling contract)"),
+        (None, Some(name)) => out.push_str(&format!(" ({})", untrusted(name))),
+        (None, None) if node.arg_path.is_empty() || node.operation.is_some() => {
+            out.push_str(" (target set by the calling contract)");
+        }
+        (None, None) => out.push_str(" (target unknown)"),
     }
     if let Some(value) = node.value.filter(|v| !v.is_zero()) {
         out.push_str(&format!(" value {value} wei"));
@@ -127,31 +142,26 @@ fn write_node(node: &CallNode, book: &AddressBook, depth: usize, out: &mut Strin
             ));
         }
         Decoded::Function(call) => {
-            out.push_str(&call.name);
-            out.push('(');
-            for (i, arg) in call.args.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                if !arg.name.is_empty() {
-                    out.push_str(&arg.name);
-                    out.push('=');
-                }
-                let carries_children = !node.children.is_empty()
-                    && arg.ty.starts_with("bytes")
-                    && !is_fixed_bytes(&arg.ty);
-                if carries_children {
-                    out.push_str("<decoded below>");
-                } else {
-                    write_text(&arg.value, book, out);
-                }
-            }
-            out.push(')');
+            let decoded_below: BTreeSet<&[usize]> = node
+                .children
+                .iter()
+                .map(|c| c.arg_path.as_slice())
+                .collect();
+            let qualified = !call.alternatives.is_empty();
+            write_call(call, qualified, &decoded_below, book, out);
             if !call.collides_with.is_empty() {
-                out.push_str(&format!(
-                    "  ! selector also matches {}",
-                    call.collides_with.join(", ")
-                ));
+                let others: Vec<String> = call
+                    .collides_with
+                    .iter()
+                    .map(|s| untrusted(s).into_owned())
+                    .collect();
+                out.push_str(&format!("  ! selector also matches {}", others.join(", ")));
+            }
+            for alternative in &call.alternatives {
+                out.push('\n');
+                out.push_str(&indent);
+                out.push_str("    ! also reads as ");
+                write_call(alternative, true, &BTreeSet::new(), book, out);
             }
         }
     }
@@ -161,20 +171,111 @@ fn write_node(node: &CallNode, book: &AddressBook, depth: usize, out: &mut Strin
     }
 }
 
-fn is_fixed_bytes(ty: &str) -> bool {
-    ty.strip_prefix("bytes")
-        .is_some_and(|size| size.starts_with(|c: char| c.is_ascii_digit()))
+/// `name(arg=value, …)`, prefixed by the ABI's name when `qualified`; values
+/// at `decoded_below` (argument paths of the children) are not repeated.
+fn write_call(
+    call: &FunctionCall,
+    qualified: bool,
+    decoded_below: &BTreeSet<&[usize]>,
+    book: &AddressBook,
+    out: &mut String,
+) {
+    if qualified {
+        out.push_str(&untrusted(&call.abi));
+        out.push('.');
+    }
+    out.push_str(&untrusted(&call.name));
+    out.push('(');
+    let mut at = Vec::new();
+    for (i, arg) in call.args.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        if !arg.name.is_empty() {
+            out.push_str(&untrusted(&arg.name));
+            out.push('=');
+        }
+        at.clear();
+        at.push(i);
+        write_marked(&arg.value, book, &mut at, decoded_below, out);
+    }
+    out.push(')');
 }
 
-/// The call tree as data, for `--json` outputs.
+/// Like `write_text`, with `<decoded below>` for the values at `decoded_below`.
+fn write_marked(
+    value: &DynSolValue,
+    book: &AddressBook,
+    at: &mut Vec<usize>,
+    decoded_below: &BTreeSet<&[usize]>,
+    out: &mut String,
+) {
+    if decoded_below.contains(at.as_slice()) {
+        out.push_str("<decoded below>");
+        return;
+    }
+    // Only values that contain a decoded one need walking; the paths that
+    // start with `at` follow it in the set's order.
+    let inside = decoded_below
+        .range::<[usize], _>((Bound::Excluded(at.as_slice()), Bound::Unbounded))
+        .next()
+        .is_some_and(|p| p.starts_with(at));
+    if !inside {
+        write_text(value, book, out);
+        return;
+    }
+    let (items, open, close) = match value {
+        DynSolValue::Array(items) | DynSolValue::FixedArray(items) => (items, '[', ']'),
+        DynSolValue::Tuple(items) => (items, '(', ')'),
+        _ => {
+            write_text(value, book, out);
+            return;
+        }
+    };
+    out.push(open);
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        at.push(i);
+        write_marked(item, book, at, decoded_below, out);
+        at.pop();
+    }
+    out.push(close);
+}
+
+fn address_json(address: Option<alloy_primitives::Address>) -> Value {
+    address.map_or(Value::Null, |a| Value::String(a.to_checksum(None)))
+}
+
+fn args_json(args: &[Argument], book: &AddressBook) -> Value {
+    Value::Array(
+        args.iter()
+            .map(|arg| {
+                let mut a = serde_json::Map::new();
+                a.insert("name".into(), Value::String(arg.name.clone()));
+                a.insert("type".into(), Value::String(arg.ty.clone()));
+                a.insert("value".into(), value_json(&arg.value));
+                if let DynSolValue::Address(address) = &arg.value
+                    && let Some(name) = book.name_of(*address)
+                {
+                    a.insert("value_name".into(), Value::String(name));
+                }
+                Value::Object(a)
+            })
+            .collect(),
+    )
+}
+
+/// The call tree as data, for `--json` outputs. Each node has `executor`
+/// (the account making the call, or null) and `arg_path` (where its data
+/// sits in the parent's arguments); each function its `state_mutability` and
+/// `alternatives` (other readings: `abi`, `signature`, `function`, `args`,
+/// `state_mutability`).
 pub fn tree_json(node: &CallNode, book: &AddressBook) -> Value {
     let mut object = serde_json::Map::new();
     object.insert("path".into(), Value::String(node.path.clone()));
-    object.insert(
-        "to".into(),
-        node.to
-            .map_or(Value::Null, |a| Value::String(a.to_checksum(None))),
-    );
+    object.insert("to".into(), address_json(node.to));
     object.insert(
         "to_name".into(),
         node.to_name.clone().map_or(Value::Null, Value::String),
@@ -184,6 +285,7 @@ pub fn tree_json(node: &CallNode, book: &AddressBook) -> Value {
         node.operation
             .map_or(Value::Null, |op| Value::String(op.name().into())),
     );
+    object.insert("executor".into(), address_json(node.executor));
     object.insert(
         "value".into(),
         node.value
@@ -192,6 +294,10 @@ pub fn tree_json(node: &CallNode, book: &AddressBook) -> Value {
     object.insert(
         "data".into(),
         Value::String(hex::encode_prefixed(&node.data)),
+    );
+    object.insert(
+        "arg_path".into(),
+        Value::Array(node.arg_path.iter().map(|&i| Value::from(i)).collect()),
     );
     match &node.call {
         Decoded::Empty => {
@@ -209,23 +315,11 @@ pub fn tree_json(node: &CallNode, book: &AddressBook) -> Value {
             object.insert("abi".into(), Value::String(call.abi.clone()));
             object.insert("signature".into(), Value::String(call.signature.clone()));
             object.insert("function".into(), Value::String(call.name.clone()));
-            let args = call
-                .args
-                .iter()
-                .map(|arg| {
-                    let mut a = serde_json::Map::new();
-                    a.insert("name".into(), Value::String(arg.name.clone()));
-                    a.insert("type".into(), Value::String(arg.ty.clone()));
-                    a.insert("value".into(), value_json(&arg.value));
-                    if let DynSolValue::Address(address) = &arg.value
-                        && let Some(name) = book.name_of(*address)
-                    {
-                        a.insert("value_name".into(), Value::String(name));
-                    }
-                    Value::Object(a)
-                })
-                .collect();
-            object.insert("args".into(), Value::Array(args));
+            object.insert(
+                "state_mutability".into(),
+                Value::String(call.state_mutability.as_json_str().into()),
+            );
+            object.insert("args".into(), args_json(&call.args, book));
             object.insert(
                 "selector_collisions".into(),
                 Value::Array(
@@ -233,6 +327,29 @@ pub fn tree_json(node: &CallNode, book: &AddressBook) -> Value {
                         .iter()
                         .cloned()
                         .map(Value::String)
+                        .collect(),
+                ),
+            );
+            object.insert(
+                "alternatives".into(),
+                Value::Array(
+                    call.alternatives
+                        .iter()
+                        .map(|alternative| {
+                            let mut a = serde_json::Map::new();
+                            a.insert("abi".into(), Value::String(alternative.abi.clone()));
+                            a.insert(
+                                "signature".into(),
+                                Value::String(alternative.signature.clone()),
+                            );
+                            a.insert("function".into(), Value::String(alternative.name.clone()));
+                            a.insert(
+                                "state_mutability".into(),
+                                Value::String(alternative.state_mutability.as_json_str().into()),
+                            );
+                            a.insert("args".into(), args_json(&alternative.args, book));
+                            Value::Object(a)
+                        })
                         .collect(),
                 ),
             );

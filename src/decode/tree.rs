@@ -1,7 +1,10 @@
-//! The call tree: calldata decoded recursively through every known wrapper.
+//! The call tree: calldata decoded recursively through every known forwarder,
+//! and through any `bytes` argument that reads exactly as a known call.
+
+use std::collections::BTreeSet;
 
 use alloy_dyn_abi::DynSolValue;
-use alloy_json_abi::Function;
+use alloy_json_abi::{Function, Param};
 use alloy_primitives::{Address, Bytes, U256};
 
 use super::arguments::{ArgumentError, decode_arguments};
@@ -11,18 +14,46 @@ use crate::multisend::{self, MultiSendError};
 use crate::safe::Operation;
 use crate::safe::deployments::Contract;
 
-/// How deep wrappers may nest before decoding stops: a Safe batch through
+/// How deep calls may nest before decoding stops: a Safe batch through
 /// SystemPause into a timelock is four levels; hostile data can go further.
 pub const DEFAULT_MAX_DEPTH: usize = 8;
+
+/// The forwarders whose inner calls are read from their known structure
+/// (target, value, operation where the function states them). Every other
+/// function is searched by the generic rule instead (see [`Decoder`]).
+pub const KNOWN_FORWARDERS: [&str; 12] = [
+    "multiSend(bytes)",
+    "execTransaction(address,uint256,bytes,uint8,uint256,uint256,uint256,address,address,bytes)",
+    "execTransactionFromModule(address,uint256,bytes,uint8)",
+    "execTransactionFromModuleReturnData(address,uint256,bytes,uint8)",
+    "executeGovernanceCall(address,bytes)",
+    "forwardPauseCall(bytes)",
+    "schedule(address,uint256,bytes,bytes32,bytes32,uint256)",
+    "execute(address,uint256,bytes,bytes32,bytes32)",
+    "scheduleBatch(address[],uint256[],bytes[],bytes32,bytes32,uint256)",
+    "executeBatch(address[],uint256[],bytes[],bytes32,bytes32)",
+    "configure(address,bytes,bytes32,bytes32,bytes,bytes)",
+    "configureBatch((address,bytes,bytes32,bytes32,bytes,bytes)[])",
+];
+
+/// Whether `signature` is one of [`KNOWN_FORWARDERS`].
+pub fn is_known_forwarder(signature: &str) -> bool {
+    KNOWN_FORWARDERS.contains(&signature)
+}
 
 /// One call and what it contains.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CallNode {
     /// Where the call sits in the tree, e.g. `3.0.1`.
     pub path: String,
-    /// The called address, when the data says it (a forwarded pause call does not).
+    /// The called address, when known: the data says it (a forwarded pause
+    /// call does not), or the generic rule found exactly one address argument
+    /// beside the bytes.
     pub to: Option<Address>,
     pub to_name: Option<String>,
+    /// CALL or DELEGATECALL when the enclosing structure says which; `None`
+    /// for calls found by the generic rule, where nothing says how the
+    /// contract uses the bytes.
     pub operation: Option<Operation>,
     /// The account the call is made from (its `msg.sender`), when known: the
     /// verified Safe at the top, the wrapper that forwards it below. Under
@@ -32,6 +63,12 @@ pub struct CallNode {
     pub data: Bytes,
     pub call: Decoded,
     pub children: Vec<CallNode>,
+    /// Where this call's calldata sits in its parent's arguments: the
+    /// argument's index, then element or field indices inside it (`[2, 1]` is
+    /// element 1 of argument 2; `[0, 3, 1]` field 1 of element 3 of argument
+    /// 0). Every record of a MultiSend has `[0]`, its one `bytes` argument.
+    /// Empty at the root.
+    pub arg_path: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -55,14 +92,18 @@ pub struct FunctionCall {
     /// What the ABI says the function may do to state: a `view` or `pure`
     /// function changes nothing, anything else may.
     pub state_mutability: alloy_json_abi::StateMutability,
-    /// Other signatures in the registry with the same selector: the bytes
-    /// could mean any of them, and the reading above is only the first that fit.
+    /// The other signatures in the registry with the same selector, sorted
+    /// (only when the target has no ABI of its own). Those that also decode
+    /// these bytes are in `alternatives` too.
     pub collides_with: Vec<String>,
     /// Other ABIs that also decode these bytes, with a different meaning
-    /// (another signature, or the same types under other parameter names,
+    /// (another signature, or the same signature under other parameter names,
     /// such as ERC-20 `approve(spender, value)` against ERC-721
     /// `approve(to, tokenId)`). Only filled when the target has no ABI of its
-    /// own; each alternative has no alternatives itself.
+    /// own. One entry per (signature, parameter names), in the registry's
+    /// order of contract names; the reading above is the first in that order.
+    /// Each alternative has no alternatives itself, and the tree's children
+    /// come from the reading above only.
     pub alternatives: Vec<FunctionCall>,
 }
 
@@ -114,18 +155,47 @@ pub struct CallSite {
     pub operation: Option<Operation>,
     /// The account making the call (see `CallNode::executor`).
     pub executor: Option<Address>,
-    /// `to` is address 0 inside a MultiSend from Safe 1.5.0 on, which runs
-    /// the call on the Safe itself: the node shows the Safe, not address 0.
+    /// `to` is address 0 in code that MultiSend 1.5.0 runs as `executor`
+    /// (the Safe that delegatecalls it), which replaces address 0 with
+    /// `address(this)`: the node shows `executor`, not address 0. Set by the
+    /// decoder for MultiSend records; a caller sets it for the calls of a
+    /// batch that a Safe >= 1.5.0 sends through MultiSendCallOnly.
     pub zero_means_safe: bool,
 }
 
+/// Decodes calldata into a [`CallNode`] tree.
+///
+/// Children come from two places:
+/// - the known forwarders ([`KNOWN_FORWARDERS`]): MultiSend records,
+///   `execTransaction`, `execTransactionFromModule(ReturnData)` (operation 0
+///   CALL or 1 DELEGATECALL, anything else is malformed), SystemPause
+///   `executeGovernanceCall`, `forwardPauseCall`, timelock `schedule`,
+///   `execute`, `scheduleBatch`, `executeBatch`, and OwnerConfigurator
+///   `configure` / `configureBatch` (a CALL to each `target` with its
+///   `callData`); their inner data must decode, or the whole call is an error;
+/// - the generic rule, for every other function: each top-level `bytes`
+///   argument, and each element of a top-level `bytes[]`, whose content reads
+///   exactly as a known function becomes a child. Its target is the
+///   function's one top-level `address` argument if there is exactly one,
+///   else unknown; its operation and value are unknown. Bytes that do not
+///   read as a function, or whose own inner calls do not decode, are left as
+///   they are (the argument shows them as hex), with no error; only a bound
+///   on the work (depth, MultiSend size) is an error there.
 pub struct Decoder<'a> {
     pub registry: &'a AbiRegistry,
     pub book: &'a AddressBook,
     pub max_depth: usize,
-    /// The Safe the calls run in, when known: MultiSend 1.5.0 sends calls to
-    /// address 0 to it.
+    /// Not consulted by decoding: which Safe a MultiSend 1.5.0 runs a call to
+    /// address 0 on is the executor of the DELEGATECALL into it
+    /// (`CallSite::executor`). Kept so that existing callers still build.
     pub safe: Option<Address>,
+}
+
+/// A call carried inside another, before it is decoded.
+struct Inner {
+    site: CallSite,
+    data: Bytes,
+    arg_path: Vec<usize>,
 }
 
 impl<'a> Decoder<'a> {
@@ -156,24 +226,43 @@ impl<'a> Decoder<'a> {
                 max: self.max_depth,
             });
         }
+        let node = self.read_node(site, data, path)?;
+        self.expand(node, depth)
+    }
+
+    /// The node for one call, with its function read but no children yet.
+    fn read_node(
+        &self,
+        site: CallSite,
+        data: &[u8],
+        path: String,
+    ) -> Result<CallNode, DecodeError> {
         let (to, to_name) = if site.zero_means_safe {
-            let safe = self.safe.or(site.to);
-            let name = safe
-                .and_then(|a| self.book.name_of(a))
-                .unwrap_or_else(|| "the Safe".into());
-            (
-                safe,
-                Some(format!(
-                    "{name}: address 0, which MultiSend 1.5.0 runs on the Safe itself"
-                )),
-            )
+            match site.executor {
+                Some(safe) => {
+                    let name = self.book.name_of(safe).unwrap_or_else(|| "the Safe".into());
+                    (
+                        Some(safe),
+                        Some(format!(
+                            "{name}: address 0, which MultiSend 1.5.0 runs on the Safe itself"
+                        )),
+                    )
+                }
+                None => (
+                    None,
+                    Some(
+                        "address 0, which MultiSend 1.5.0 runs on the Safe that \
+                         delegatecalls it (not known here)"
+                            .to_string(),
+                    ),
+                ),
+            }
         } else {
             (site.to, site.to.and_then(|a| self.book.name_of(a)))
         };
-        let site = CallSite { to, ..site };
         let mut node = CallNode {
             path,
-            to: site.to,
+            to,
             to_name,
             operation: site.operation,
             executor: site.executor,
@@ -181,6 +270,7 @@ impl<'a> Decoder<'a> {
             data: Bytes::copy_from_slice(data),
             call: Decoded::Empty,
             children: Vec::new(),
+            arg_path: Vec::new(),
         };
         let Some(selector) = data.first_chunk::<4>() else {
             node.call = if data.is_empty() {
@@ -190,19 +280,26 @@ impl<'a> Decoder<'a> {
             };
             return Ok(node);
         };
-        let Some(call) = self.read_function(site.to, *selector, data, &node.path)? else {
-            node.call = Decoded::Unknown {
+        node.call = match self.read_function(node.to, *selector, data, &node.path)? {
+            Some(call) => Decoded::Function(call),
+            None => Decoded::Unknown {
                 selector: Some(*selector),
-            };
-            return Ok(node);
+            },
         };
-        node.children = self.children_of(&call, data, &node.path, &node, depth)?;
-        node.call = Decoded::Function(call);
+        Ok(node)
+    }
+
+    /// Decodes the calls `node` carries (it sits at `depth`).
+    fn expand(&self, mut node: CallNode, depth: usize) -> Result<CallNode, DecodeError> {
+        if let Decoded::Function(call) = &node.call {
+            node.children = self.children_of(call, &node, depth)?;
+        }
         Ok(node)
     }
 
     /// Reads `data` with the function its selector names: the target's own ABI
-    /// when the target is known, else every ABI in the registry.
+    /// when the target is known, else every ABI in the registry, keeping every
+    /// reading that decodes.
     fn read_function(
         &self,
         to: Option<Address>,
@@ -210,131 +307,259 @@ impl<'a> Decoder<'a> {
         data: &[u8],
         path: &str,
     ) -> Result<Option<FunctionCall>, DecodeError> {
+        let arguments_error = |source| DecodeError::Arguments {
+            path: path.to_string(),
+            source,
+        };
         let known_abi = to
             .and_then(|a| self.book.abi_of(a))
             .filter(|abi| self.registry.contract(abi).is_some());
-        let candidates: Vec<(String, Function)> = match known_abi {
-            Some(abi) => self
-                .registry
-                .function_by_selector_in(&abi, selector)
-                .ok()
-                .map(|f| vec![(abi.clone(), f.clone())])
-                .unwrap_or_default(),
-            None => {
-                let mut seen = Vec::<String>::new();
-                let mut distinct = Vec::new();
-                for m in self.registry.selector_matches(selector) {
-                    let signature = m.function.signature();
-                    if !seen.contains(&signature) {
-                        seen.push(signature);
-                        distinct.push((m.contract.clone(), m.function.clone()));
-                    }
-                }
-                distinct
-            }
-        };
+        if let Some(abi) = known_abi {
+            let Ok(function) = self.registry.function_by_selector_in(&abi, selector) else {
+                return Ok(None);
+            };
+            let values = decode_arguments(function, data).map_err(arguments_error)?;
+            return Ok(Some(function_call(&abi, function, values)));
+        }
+
+        // The values depend on the types alone: decode once per signature.
+        let mut decoded: Vec<(String, Result<Vec<DynSolValue>, ArgumentError>)> = Vec::new();
+        let mut seen = BTreeSet::new();
+        let mut readings = Vec::new();
         let mut first_error = None;
-        for (index, (abi, function)) in candidates.iter().enumerate() {
-            match decode_arguments(function, data) {
-                Ok(values) => {
-                    let collides_with = candidates
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| *i != index)
-                        .map(|(_, (_, f))| f.signature())
-                        .collect();
-                    return Ok(Some(FunctionCall {
-                        abi: abi.clone(),
-                        signature: function.signature(),
-                        name: function.name.clone(),
-                        state_mutability: function.state_mutability,
-                        alternatives: Vec::new(),
-                        args: function
-                            .inputs
-                            .iter()
-                            .zip(values)
-                            .map(|(param, value)| Argument {
-                                name: param.name.clone(),
-                                ty: param.selector_type().into_owned(),
-                                value,
-                            })
-                            .collect(),
-                        collides_with,
-                    }));
+        for m in self.registry.selector_matches(selector) {
+            let signature = m.function.signature();
+            let index = match decoded.iter().position(|(s, _)| *s == signature) {
+                Some(index) => index,
+                None => {
+                    decoded.push((signature.clone(), decode_arguments(&m.function, data)));
+                    decoded.len().saturating_sub(1)
                 }
+            };
+            let Some((_, result)) = decoded.get(index) else {
+                continue;
+            };
+            let values = match result {
+                Ok(values) => values,
                 Err(err) => {
-                    first_error.get_or_insert(err);
+                    first_error.get_or_insert_with(|| err.clone());
+                    continue;
                 }
+            };
+            if seen.insert((signature, parameter_names(&m.function.inputs))) {
+                readings.push(function_call(&m.contract, &m.function, values.clone()));
             }
         }
-        match first_error {
-            Some(source) => Err(DecodeError::Arguments {
-                path: path.to_string(),
-                source,
-            }),
-            None => Ok(None),
-        }
+        let mut readings = readings.into_iter();
+        let Some(mut primary) = readings.next() else {
+            return match first_error {
+                Some(source) => Err(arguments_error(source)),
+                None => Ok(None),
+            };
+        };
+        primary.alternatives = readings.collect();
+        primary.collides_with = self
+            .registry
+            .distinct_signatures(selector)
+            .into_iter()
+            .filter(|s| *s != primary.signature)
+            .collect();
+        Ok(Some(primary))
     }
 
     /// The calls a decoded call carries inside it, decoded in turn.
     fn children_of(
         &self,
         call: &FunctionCall,
-        data: &[u8],
-        path: &str,
         parent: &CallNode,
         depth: usize,
     ) -> Result<Vec<CallNode>, DecodeError> {
         // MultiSend (call-only or not) 1.5.0 replaces a record's address 0
-        // with the Safe it runs in.
-        let zero_means_safe = parent
-            .to
-            .and_then(|a| self.book.safe_deployment(a))
-            .is_some_and(|d| {
-                d.release >= crate::safe::Release::V1_5_0
-                    && matches!(
-                        d.contract,
-                        Contract::MultiSend | Contract::MultiSendCallOnly
-                    )
-            });
-        let inner = match inner_calls(call, data, path, zero_means_safe)? {
-            Some(inner) => inner,
-            None => return Ok(Vec::new()),
+        // with `address(this)`: the Safe, when a Safe delegatecalls it.
+        let zero_means_safe = parent.operation == Some(Operation::DelegateCall)
+            && parent
+                .to
+                .and_then(|a| self.book.safe_deployment(a))
+                .is_some_and(|d| {
+                    d.release >= crate::safe::Release::V1_5_0
+                        && matches!(
+                            d.contract,
+                            Contract::MultiSend | Contract::MultiSendCallOnly
+                        )
+                });
+        let Some(inner) = forwarded_calls(call, &parent.data, &parent.path, zero_means_safe)?
+        else {
+            return self.embedded_calls(call, parent, depth);
         };
-        inner
-            .into_iter()
-            .enumerate()
-            .map(|(i, (site, data))| {
-                let site = CallSite {
-                    executor: parent.runs_as(),
-                    ..site
-                };
-                self.decode_at(site, &data, format!("{path}.{i}"), depth.saturating_add(1))
-            })
-            .collect()
+        let mut children = Vec::with_capacity(inner.len());
+        for (i, inner) in inner.into_iter().enumerate() {
+            let site = CallSite {
+                executor: parent.runs_as(),
+                ..inner.site
+            };
+            let mut child = self.decode_at(
+                site,
+                &inner.data,
+                format!("{}.{i}", parent.path),
+                depth.saturating_add(1),
+            )?;
+            child.arg_path = inner.arg_path;
+            children.push(child);
+        }
+        Ok(children)
+    }
+
+    /// The generic rule: every top-level `bytes` argument (or element of a
+    /// top-level `bytes[]`) that reads exactly as a known function. Each
+    /// piece of data is read once; a piece that does not read as a function,
+    /// or whose own inner calls do not decode, is not a child. Only a bound
+    /// on the work (depth, MultiSend size) is an error.
+    fn embedded_calls(
+        &self,
+        call: &FunctionCall,
+        parent: &CallNode,
+        depth: usize,
+    ) -> Result<Vec<CallNode>, DecodeError> {
+        let mut addresses = call.args.iter().filter_map(|a| match a.value {
+            DynSolValue::Address(address) => Some(address),
+            _ => None,
+        });
+        let target = match (addresses.next(), addresses.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        };
+        let mut pieces: Vec<(Vec<usize>, &[u8])> = Vec::new();
+        for (i, arg) in call.args.iter().enumerate() {
+            match &arg.value {
+                DynSolValue::Bytes(bytes) => pieces.push((vec![i], bytes)),
+                DynSolValue::Array(items) | DynSolValue::FixedArray(items) => {
+                    for (j, item) in items.iter().enumerate() {
+                        if let DynSolValue::Bytes(bytes) = item {
+                            pieces.push((vec![i, j], bytes));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let child_depth = depth.saturating_add(1);
+        let mut children = Vec::new();
+        for (arg_path, bytes) in pieces {
+            if bytes.len() < 4 {
+                continue;
+            }
+            let site = CallSite {
+                to: target,
+                value: None,
+                operation: None,
+                executor: parent.runs_as(),
+                zero_means_safe: false,
+            };
+            let path = format!("{}.{}", parent.path, children.len());
+            let node = match self.read_node(site, bytes, path) {
+                Ok(node) => node,
+                Err(err) if err.is_limit() => return Err(err),
+                Err(_) => continue,
+            };
+            if !matches!(node.call, Decoded::Function(_)) {
+                continue;
+            }
+            if child_depth > self.max_depth {
+                return Err(DecodeError::TooDeep {
+                    path: node.path,
+                    max: self.max_depth,
+                });
+            }
+            match self.expand(node, child_depth) {
+                Ok(mut child) => {
+                    child.arg_path = arg_path;
+                    children.push(child);
+                }
+                Err(err) if err.is_limit() => return Err(err),
+                Err(_) => {}
+            }
+        }
+        Ok(children)
     }
 }
 
-/// The wrapped calls of the wrappers bundlec understands, as (site, calldata).
-fn inner_calls(
+/// A reading of `data` as `function` of the ABI `abi`.
+fn function_call(abi: &str, function: &Function, values: Vec<DynSolValue>) -> FunctionCall {
+    FunctionCall {
+        abi: abi.to_string(),
+        signature: function.signature(),
+        name: function.name.clone(),
+        state_mutability: function.state_mutability,
+        collides_with: Vec::new(),
+        alternatives: Vec::new(),
+        args: function
+            .inputs
+            .iter()
+            .zip(values)
+            .map(|(param, value)| Argument {
+                name: param.name.clone(),
+                ty: param.selector_type().into_owned(),
+                value,
+            })
+            .collect(),
+    }
+}
+
+/// Every parameter name, tuple components included, each with its nesting
+/// depth (in order, which makes the list unambiguous whatever the names hold).
+fn parameter_names(params: &[Param]) -> Vec<(usize, String)> {
+    fn walk(params: &[Param], depth: usize, out: &mut Vec<(usize, String)>) {
+        for param in params {
+            out.push((depth, param.name.clone()));
+            walk(&param.components, depth.saturating_add(1), out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(params, 0, &mut out);
+    out
+}
+
+/// The inner calls of the known forwarders, or `None` for any other function.
+fn forwarded_calls(
     call: &FunctionCall,
     data: &[u8],
     path: &str,
     zero_means_safe: bool,
-) -> Result<Option<Vec<(CallSite, Bytes)>>, DecodeError> {
+) -> Result<Option<Vec<Inner>>, DecodeError> {
+    if !is_known_forwarder(&call.signature) {
+        return Ok(None);
+    }
     let args: Vec<&DynSolValue> = call.args.iter().map(|a| &a.value).collect();
     let malformed = |reason: &str| DecodeError::Malformed {
         path: path.to_string(),
         reason: format!("{}: {reason}", call.signature),
     };
-    let site = |to: Option<Address>, value: U256, operation: Operation| CallSite {
-        to,
-        value: Some(value),
-        operation: Some(operation),
-        executor: None,
-        zero_means_safe: false,
+    let inner = |to: Option<Address>,
+                 value: U256,
+                 operation: Operation,
+                 data: &[u8],
+                 arg_path: Vec<usize>| Inner {
+        site: CallSite {
+            to,
+            value: Some(value),
+            operation: Some(operation),
+            executor: None,
+            zero_means_safe: false,
+        },
+        data: Bytes::copy_from_slice(data),
+        arg_path,
     };
-    let inner = match (call.signature.as_str(), args.as_slice()) {
+    let safe_operation = |op: &U256| {
+        u8::try_from(*op)
+            .ok()
+            .and_then(|op| Operation::try_from(op).ok())
+            .ok_or_else(|| {
+                malformed(&format!(
+                    "operation {op} is neither CALL (0) nor DELEGATECALL (1)"
+                ))
+            })
+    };
+    let calls = match (call.signature.as_str(), args.as_slice()) {
         ("multiSend(bytes)", _) => {
             let records = multisend::decode(data).map_err(|source| DecodeError::MultiSend {
                 path: path.to_string(),
@@ -342,51 +567,38 @@ fn inner_calls(
             })?;
             records
                 .into_iter()
-                .map(|r| {
-                    let mut record = site(Some(r.to), r.value, r.operation);
-                    record.zero_means_safe = zero_means_safe && r.to.is_zero();
-                    (record, r.data)
+                .map(|r| Inner {
+                    site: CallSite {
+                        to: Some(r.to),
+                        value: Some(r.value),
+                        operation: Some(r.operation),
+                        executor: None,
+                        zero_means_safe: zero_means_safe && r.to.is_zero(),
+                    },
+                    data: r.data,
+                    arg_path: vec![0],
                 })
                 .collect()
         }
         (
-            "execTransaction(address,uint256,bytes,uint8,uint256,uint256,uint256,address,address,bytes)",
+            "execTransaction(address,uint256,bytes,uint8,uint256,uint256,uint256,address,address,bytes)"
+            | "execTransactionFromModule(address,uint256,bytes,uint8)"
+            | "execTransactionFromModuleReturnData(address,uint256,bytes,uint8)",
             [
                 DynSolValue::Address(to),
                 DynSolValue::Uint(value, _),
-                DynSolValue::Bytes(inner),
+                DynSolValue::Bytes(data),
                 DynSolValue::Uint(op, _),
                 ..,
             ],
-        ) => {
-            let operation = u8::try_from(*op)
-                .ok()
-                .and_then(|op| Operation::try_from(op).ok())
-                .ok_or_else(|| {
-                    malformed(&format!(
-                        "operation {op} is neither CALL (0) nor DELEGATECALL (1)"
-                    ))
-                })?;
-            vec![(
-                site(Some(*to), *value, operation),
-                Bytes::copy_from_slice(inner),
-            )]
-        }
+        ) => vec![inner(Some(*to), *value, safe_operation(op)?, data, vec![2])],
         (
             "executeGovernanceCall(address,bytes)",
-            [DynSolValue::Address(to), DynSolValue::Bytes(inner)],
-        ) => {
-            vec![(
-                site(Some(*to), U256::ZERO, Operation::Call),
-                Bytes::copy_from_slice(inner),
-            )]
-        }
+            [DynSolValue::Address(to), DynSolValue::Bytes(data)],
+        ) => vec![inner(Some(*to), U256::ZERO, Operation::Call, data, vec![1])],
         // The manager calls its configured SystemPause, which the data does not name.
-        ("forwardPauseCall(bytes)", [DynSolValue::Bytes(inner)]) => {
-            vec![(
-                site(None, U256::ZERO, Operation::Call),
-                Bytes::copy_from_slice(inner),
-            )]
+        ("forwardPauseCall(bytes)", [DynSolValue::Bytes(data)]) => {
+            vec![inner(None, U256::ZERO, Operation::Call, data, vec![0])]
         }
         (
             "schedule(address,uint256,bytes,bytes32,bytes32,uint256)"
@@ -394,13 +606,10 @@ fn inner_calls(
             [
                 DynSolValue::Address(to),
                 DynSolValue::Uint(value, _),
-                DynSolValue::Bytes(inner),
+                DynSolValue::Bytes(data),
                 ..,
             ],
-        ) => vec![(
-            site(Some(*to), *value, Operation::Call),
-            Bytes::copy_from_slice(inner),
-        )],
+        ) => vec![inner(Some(*to), *value, Operation::Call, data, vec![2])],
         (
             "scheduleBatch(address[],uint256[],bytes[],bytes32,bytes32,uint256)"
             | "executeBatch(address[],uint256[],bytes[],bytes32,bytes32)",
@@ -419,27 +628,49 @@ fn inner_calls(
                     payloads.len()
                 )));
             }
-            let mut inner = Vec::with_capacity(targets.len());
-            for ((target, value), payload) in targets.iter().zip(values).zip(payloads) {
+            let mut calls = Vec::with_capacity(targets.len());
+            for (i, ((target, value), payload)) in
+                targets.iter().zip(values).zip(payloads).enumerate()
+            {
                 match (target, value, payload) {
                     (
                         DynSolValue::Address(to),
                         DynSolValue::Uint(value, _),
                         DynSolValue::Bytes(data),
-                    ) => {
-                        inner.push((
-                            site(Some(*to), *value, Operation::Call),
-                            Bytes::copy_from_slice(data),
-                        ));
-                    }
+                    ) => calls.push(inner(Some(*to), *value, Operation::Call, data, vec![2, i])),
                     _ => return Err(malformed("unexpected argument types")),
                 }
             }
-            inner
+            calls
         }
-        _ => return Ok(None),
+        // OwnerConfigurator: a CALL to `target` with `callData`. The other
+        // fields (moduleKey, parameterKey, oldValue, newValue) only label the
+        // event it emits and say nothing about the call.
+        (
+            "configure(address,bytes,bytes32,bytes32,bytes,bytes)",
+            [DynSolValue::Address(to), DynSolValue::Bytes(data), ..],
+        ) => vec![inner(Some(*to), U256::ZERO, Operation::Call, data, vec![1])],
+        (
+            "configureBatch((address,bytes,bytes32,bytes32,bytes,bytes)[])",
+            [DynSolValue::Array(entries)],
+        ) => {
+            let mut calls = Vec::with_capacity(entries.len());
+            for (i, entry) in entries.iter().enumerate() {
+                match entry {
+                    DynSolValue::Tuple(fields) => match fields.as_slice() {
+                        [DynSolValue::Address(to), DynSolValue::Bytes(data), ..] => calls.push(
+                            inner(Some(*to), U256::ZERO, Operation::Call, data, vec![0, i, 1]),
+                        ),
+                        _ => return Err(malformed("unexpected argument types")),
+                    },
+                    _ => return Err(malformed("unexpected argument types")),
+                }
+            }
+            calls
+        }
+        _ => return Err(malformed("unexpected argument types")),
     };
-    Ok(Some(inner))
+    Ok(Some(calls))
 }
 
 impl CallNode {
