@@ -122,3 +122,31 @@ fn bad_input_exits_2_with_a_message() {
         assert!(stderr.contains(needle), "{args:?}: {stderr}");
     }
 }
+
+/// A `bytesN` argument keeps only N bytes of its word on screen: bytes
+/// hidden in the rest of the word are refused, not silently dropped.
+#[test]
+fn bytes_hidden_in_fixed_bytes_padding_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Collider.json"),
+        r#"[{"type":"function","name":"collate_propagate_storage","inputs":[{"name":"x","type":"bytes16"}],"outputs":[],"stateMutability":"nonpayable"}]"#,
+    )
+    .unwrap();
+    let word = |last: &str| format!("0x42966c68{}{last}", "0".repeat(62));
+    let output = common::bundlec()
+        .args(["decode", "--abi-dir"])
+        .arg(dir.path())
+        .arg(word("01"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("padding"));
+    let clean = common::bundlec()
+        .args(["decode", "--abi-dir"])
+        .arg(dir.path())
+        .arg(word("00"))
+        .output()
+        .unwrap();
+    assert_eq!(clean.status.code(), Some(0));
+}

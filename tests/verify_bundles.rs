@@ -95,13 +95,24 @@ fn every_bundle_verifies_with_and_without_its_intent() {
             b.intent.display().to_string(),
             "--json".into(),
         ];
-        let without = [
-            "verify".into(),
+        // Without the intent, the signer's own book names the addresses and
+        // the dangers the intent would have explained are accepted on purpose.
+        let mut without = vec![
+            "verify".to_string(),
             batch.clone(),
             "--manifest".into(),
             b.manifest.display().to_string(),
+            "--deployment".into(),
+            bundles_dir()
+                .join("deployments/example.toml")
+                .display()
+                .to_string(),
             "--json".into(),
         ];
+        for code in expected_warnings(&b) {
+            without.push("--accept".into());
+            without.push(format!("{}@tx 0", code.as_str()));
+        }
         for args in [with_intent.to_vec(), without.to_vec()] {
             let (code, report) = run_json(&args);
             assert_eq!(code, 0, "{args:?}: {report:#}");

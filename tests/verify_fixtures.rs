@@ -625,12 +625,16 @@ fn cases() -> Vec<Case> {
         raw(
             feepool,
             0,
-            encode("FeePool", "setTreasury", &[attacker.clone()]),
+            encode("FeePool", "setTreasury", std::slice::from_ref(&attacker)),
         ),
         raw(
             feepool,
             0,
-            encode("FeePool", "setStakeManager", &[attacker.clone()]),
+            encode(
+                "FeePool",
+                "setStakeManager",
+                std::slice::from_ref(&attacker),
+            ),
         ),
         raw(
             SYSTEM_PAUSE,

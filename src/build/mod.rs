@@ -430,6 +430,7 @@ fn write_batch(
             to: Some(call.to),
             value: Some(call.value),
             operation: Some(Operation::Call),
+            executor: Some(batch.safe),
             ..CallSite::default()
         };
         let tree = decoder

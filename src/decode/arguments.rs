@@ -100,7 +100,39 @@ pub fn decode_arguments(
         // Offsets count from the selector; they stay within the calldata.
         return Err(fail(first_difference.saturating_add(4), reason));
     }
+    // A `bytesN` value keeps its whole word, so the re-encoding above writes
+    // back whatever padding it had; what people see is only its first N
+    // bytes. Bytes hidden in that padding are refused here.
+    if let Some(hidden) = dirty_fixed_bytes(&values) {
+        return Err(fail(
+            4,
+            format!("a bytes{hidden} value has non-zero bytes in its padding, which no tool shows"),
+        ));
+    }
     Ok(values)
+}
+
+/// The size of the first `bytesN` value whose padding is not zero.
+fn dirty_fixed_bytes(values: &[DynSolValue]) -> Option<usize> {
+    let mut stack: Vec<&DynSolValue> = values.iter().collect();
+    while let Some(value) = stack.pop() {
+        match value {
+            DynSolValue::FixedBytes(word, size)
+                if word
+                    .get(*size..)
+                    .is_some_and(|pad| pad.iter().any(|b| *b != 0)) =>
+            {
+                return Some(*size);
+            }
+            DynSolValue::Array(items)
+            | DynSolValue::FixedArray(items)
+            | DynSolValue::Tuple(items) => {
+                stack.extend(items);
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Finds the first argument that does not decode by decoding ever longer
