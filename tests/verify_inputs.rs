@@ -209,3 +209,149 @@ fn below_1_3_0_the_proposed_safe_tx_gas_is_taken() {
     assert_eq!(code, 1);
     assert!(codes(&report).contains(&"safe-tx-mismatch".into()));
 }
+
+const BOOK: &str = "bundles/deployments/example.toml";
+
+/// The five parts of the gradual unpause, as a shell glob gives them (in name order).
+fn unpause_parts() -> Vec<String> {
+    (1..=5)
+        .map(|k| format!("bundles/unpause.{k}.json"))
+        .collect()
+}
+
+#[test]
+fn several_parts_verify_together_each_at_its_own_nonce() {
+    let parts = unpause_parts();
+    let mut args: Vec<&str> = parts.iter().map(String::as_str).collect();
+    args.extend(["--intent", "bundles/unpause.toml", "--deployment", BOOK]);
+    let (code, report, stderr) = run(&args);
+    assert_eq!(code, 0, "{stderr} {report:#}");
+    assert_eq!(report["verdict"], "verified");
+    let reported = report["parts"].as_array().unwrap();
+    assert_eq!(reported.len(), 5);
+    let first_nonce: u64 = reported[0]["nonce"].as_str().unwrap().parse().unwrap();
+    for (k, part) in reported.iter().enumerate() {
+        assert_eq!(part["part"]["index"], k + 1);
+        assert_eq!(part["part"]["of"], 5);
+        assert_eq!(part["file"], format!("unpause.{}.json", k + 1));
+        assert_eq!(
+            part["nonce"].as_str().unwrap(),
+            (first_nonce + k as u64).to_string()
+        );
+    }
+    // The text says which part each report is.
+    let text = bundlec().arg("verify").args(&args).output().unwrap();
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        stdout.contains("== part 3 of 5: unpause.3.json =="),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .trim_end()
+            .ends_with("VERIFIED: 5 parts, each verified at its own nonce")
+    );
+}
+
+#[test]
+fn a_missing_extra_or_swapped_part_fails() {
+    let parts = unpause_parts();
+    // Part 4 missing.
+    let mut args: Vec<&str> = parts.iter().map(String::as_str).collect();
+    args.remove(3);
+    args.extend(["--intent", "bundles/unpause.toml", "--deployment", BOOK]);
+    let (code, report, _) = run(&args);
+    assert_eq!(code, 1);
+    assert_eq!(report["verdict"], "failed");
+    assert!(codes(&report["parts"][0]).contains(&"part-mismatch".to_string()));
+
+    // A file that is not a part of this runbook.
+    let mut args: Vec<&str> = parts.iter().map(String::as_str).collect();
+    args.push(BATCH);
+    args.extend(["--intent", "bundles/unpause.toml", "--deployment", BOOK]);
+    let (code, _, stderr) = run(&args);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not a part of this runbook"), "{stderr}");
+
+    // Parts 2 and 3 swapped under each other's names: each part is checked
+    // against what the runbook builds under that name.
+    let dir = tempfile::tempdir().unwrap();
+    for k in 1..=5 {
+        let from = match k {
+            2 => 3,
+            3 => 2,
+            k => k,
+        };
+        std::fs::copy(
+            format!("bundles/unpause.{from}.json"),
+            dir.path().join(format!("unpause.{k}.json")),
+        )
+        .unwrap();
+    }
+    let swapped: Vec<String> = (1..=5)
+        .map(|k| {
+            dir.path()
+                .join(format!("unpause.{k}.json"))
+                .display()
+                .to_string()
+        })
+        .collect();
+    let mut args: Vec<&str> = swapped.iter().map(String::as_str).collect();
+    args.extend(["--intent", "bundles/unpause.toml", "--deployment", BOOK]);
+    let (code, report, _) = run(&args);
+    assert_eq!(code, 1);
+    for k in [1, 2] {
+        assert!(
+            codes(&report["parts"][k]).contains(&"intent-mismatch".to_string()),
+            "part {}: {:#}",
+            k + 1,
+            report["parts"][k]["findings"]
+        );
+    }
+
+    // Several parts need something that says what the parts are.
+    let args: Vec<&str> = parts.iter().map(String::as_str).collect();
+    let (code, _, stderr) = run(&args);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--intent"), "{stderr}");
+}
+
+#[test]
+fn the_signers_own_book_must_agree_with_the_intents() {
+    // A copy of the example book in which backup-safe is someone else.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(BOOK).unwrap().replace(
+        "backup-safe = \"0x5afe000000000000000000000000000000000002\"",
+        "backup-safe = \"0x5afe000000000000000000000000000000000099\"",
+    );
+    let own = dir.path().join("mine.toml");
+    std::fs::write(&own, text).unwrap();
+    let own = own.display().to_string();
+    let (code, report, _) = run(&[
+        "bundles/rotate-governance.json",
+        "--intent",
+        "bundles/rotate-governance.toml",
+        "--deployment",
+        &own,
+    ]);
+    assert_eq!(code, 1);
+    assert!(codes(&report).contains(&"address-book-mismatch".to_string()));
+    assert_eq!(report["address_book"]["file"], own.as_str());
+    assert_eq!(report["address_book"]["signers_own"], true);
+    // The same runbook against the book it names: the report says so, and
+    // that the book is not the signer's.
+    let (code, report, _) = run(&[
+        "bundles/rotate-governance.json",
+        "--intent",
+        "bundles/rotate-governance.toml",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(report["address_book"]["signers_own"], false);
+    assert!(
+        report["address_book"]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("deployments/example.toml")
+    );
+    assert!(codes(&report).contains(&"address-book-not-yours".to_string()));
+}

@@ -74,8 +74,13 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
             Err(message) => errors.push(message),
         }
     }
-    if !errors.is_empty() {
-        return Err(CliError(errors.join("\nerror: ")));
+    // Every runbook's error is shown, each on its own line; the last one is
+    // the command's error.
+    if let Some(last) = errors.pop() {
+        for message in &errors {
+            super::print_error(message);
+        }
+        return Err(CliError(last));
     }
     check_targets(&targets, &inputs_read)?;
     let stale = stale_outputs(&stems, &targets);

@@ -99,6 +99,18 @@ pub fn terminal_safe(text: &str) -> String {
         .join("\n")
 }
 
+/// Writes `error: MESSAGE` to standard error as one line: a message quotes
+/// input (a path, a name, a value), and a newline in it must not start a line
+/// that looks like bundlec's own.
+pub fn print_error(message: &str) {
+    // Nothing is left to tell if standard error cannot be written either.
+    let _ = writeln!(
+        std::io::stderr(),
+        "error: {}",
+        bundlec::text::untrusted(message)
+    );
+}
+
 pub fn print_out(text: &str) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
     stdout
@@ -122,8 +134,7 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::CheckFailed) => ExitCode::from(1),
         Err(CliError(message)) => {
-            // Nothing is left to tell if standard error cannot be written either.
-            let _ = writeln!(std::io::stderr(), "error: {}", terminal_safe(&message));
+            print_error(&message);
             ExitCode::from(2)
         }
     }
