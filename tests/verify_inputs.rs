@@ -355,3 +355,61 @@ fn the_signers_own_book_must_agree_with_the_intents() {
     );
     assert!(codes(&report).contains(&"address-book-not-yours".to_string()));
 }
+
+/// A manifest is written by the batch's author: its free-text call summaries
+/// could describe an unpause as a pause, so only the intent's are shown.
+#[test]
+fn a_manifests_summaries_are_never_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(MANIFEST).unwrap()).unwrap();
+    for call in manifest["batches"][0]["calls"].as_array_mut().unwrap() {
+        call["summary"] = Value::String("LIES: does nothing at all".into());
+    }
+    let path = dir.path().join("pause.safe.json");
+    std::fs::write(&path, serde_json::to_string(&manifest).unwrap()).unwrap();
+    let output = bundlec()
+        .args(["verify", BATCH, "--manifest"])
+        .arg(&path)
+        .args(["--deployment", BOOK])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!stdout.contains("LIES"), "{stdout}");
+    // The intent's own summaries are.
+    let output = bundlec()
+        .args(["verify", BATCH, "--intent", INTENT, "--deployment", BOOK])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("tx 0: pause all eight core modules via SystemPause"),
+        "{stdout}"
+    );
+}
+
+/// An owner Safe below 1.3.0 signs its approveHash with an estimated
+/// safeTxGas: the hashes shown assume 0, and the report says so.
+#[test]
+fn a_nested_owner_below_1_3_0_is_told_its_hashes_assume_zero_gas() {
+    let (code, report, _) = run(&[
+        BATCH,
+        "--intent",
+        INTENT,
+        "--nested-safe",
+        "0x5afe000000000000000000000000000000000002",
+        "--nested-nonce",
+        "3",
+        "--nested-safe-version",
+        "1.1.1",
+    ]);
+    assert_eq!(code, 0);
+    let notice = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "safe-tx-gas-assumed")
+        .unwrap();
+    assert_eq!(notice["path"], "nested_safe_tx");
+    assert_eq!(notice["severity"], "notice");
+}

@@ -242,7 +242,7 @@ impl CompiledIntent {
 }
 
 /// The `summary` of every call a manifest records for `batch`.
-pub fn manifest_summaries(manifest: &serde_json::Value, batch: &str) -> Option<Vec<String>> {
+fn manifest_summaries(manifest: &serde_json::Value, batch: &str) -> Option<Vec<String>> {
     let entry = manifest
         .get("batches")?
         .as_array()?

@@ -497,13 +497,12 @@ fn verify_one(
     let mut manifest_view = None;
     let mut from_manifest = Partial::default();
     if let Some(path) = &args.manifest {
+        // Its call summaries are free text from the batch's author: only the
+        // intent's, recompiled here, are shown.
         let manifest = read_json(path)?;
         let (partial, view) = manifest_entry(&manifest, batch_name, path)?;
         from_manifest = partial;
         manifest_view = Some(view);
-        if summaries.is_none() {
-            summaries = super::build::manifest_summaries(&manifest, batch_name);
-        }
     }
 
     let given: Option<GivenSafeTx> = match &args.safe_tx {

@@ -72,7 +72,7 @@ pub struct Request<'a> {
     pub target: Target,
     /// The calls the intent recompiles to, when `--intent` was given.
     pub intent_calls: Option<&'a [Call]>,
-    /// What each call is for, in the intent's or manifest's words.
+    /// What each call is for, in the words of the intent (recompiled by the signer).
     pub summaries: Option<&'a [String]>,
     /// The manifest's record of this batch's Safe transaction.
     pub manifest_safe_tx: Option<&'a SafeTxView>,
@@ -115,7 +115,7 @@ impl Verdict {
 pub struct VerifiedTransaction {
     pub call: Call,
     pub tree: Option<CallNode>,
-    /// The intent's or manifest's words for this call.
+    /// The intent's words for this call.
     pub summary: Option<String>,
     /// The intent compiles to exactly this call.
     pub intended: bool,
@@ -368,6 +368,18 @@ pub fn verify(request: &Request) -> Result<Report, VerifyError> {
         }
     }
 
+    if let Some(owner) = &request.nested
+        && !owner.version.safe_tx_gas_optional()
+    {
+        findings.add(
+            Code::SafeTxGasAssumed,
+            "nested_safe_tx",
+            format!(
+                "the owner Safe is version {}, which needs a safeTxGas for its approveHash transaction that Safe{{Wallet}} estimates: its hashes here assume 0 and will not match the device",
+                owner.version
+            ),
+        );
+    }
     let nested = request.nested.clone().map(|owner| {
         let approve = nested::approve_hash_tx(target.safe, hashes.safe_tx_hash, owner.nonce);
         let approve_hashes =

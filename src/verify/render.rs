@@ -271,6 +271,13 @@ pub fn report_text(report: &Report, book: &AddressBook, batch_name: &str) -> Str
             owner.nonce
         );
         write_safe_tx(&mut out, book, tx, hashes);
+        if !owner.version.safe_tx_gas_optional() {
+            let _ = writeln!(
+                out,
+                "  (safeTxGas 0 is assumed: Safe {} needs one, which Safe{{Wallet}} estimates)",
+                owner.version
+            );
+        }
     }
     let _ = writeln!(out, "\n{verdict}");
     out
