@@ -163,3 +163,161 @@ fn help_documents_exit_codes() {
         );
     }
 }
+
+/// Runs `hash` with `args`; returns the exit code and standard output.
+fn run(args: &[&str]) -> (Option<i32>, String) {
+    let output = bundlec().args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (
+        output.status.code(),
+        String::from_utf8(output.stdout).unwrap(),
+    )
+}
+
+const ARBITRARY: &str = "--to=0x1111111111111111111111111111111111111111";
+
+#[test]
+fn a_clean_transaction_has_no_findings() {
+    let (code, text) = run(&with(&[
+        "--to=0x5EA1d9A6dDC3A0329378a327746D71A2019eC332",
+        "--strict",
+    ]));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("\nChecks: none\n"), "{text}");
+    assert!(!text.contains("DANGER"), "{text}");
+}
+
+#[test]
+fn delegatecall_to_an_arbitrary_address_is_a_danger_failing_only_under_strict() {
+    let args = with(&[ARBITRARY, "--operation=1"]);
+    let (code, text) = run(&args);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("\nChecks\n  DANGER untrusted-delegatecall DELEGATECALL to 0x1111111111111111111111111111111111111111"),
+        "{text}"
+    );
+    let strict: Vec<&str> = args.iter().copied().chain(["--strict"]).collect();
+    let (code, text) = run(&strict);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("DANGER untrusted-delegatecall"), "{text}");
+    // The hashes are still printed, after the transaction.
+    assert!(text.contains("safeTxHash"), "{text}");
+}
+
+#[test]
+fn gas_refunds_are_each_reported() {
+    let (code, text) = run(&with(&[
+        ARBITRARY,
+        "--gas-price=7",
+        "--gas-token=0x2222222222222222222222222222222222222222",
+        "--refund-receiver=0x3333333333333333333333333333333333333333",
+    ]));
+    assert_eq!(code, Some(0), "{text}");
+    for line in [
+        "  DANGER gas-price gasPrice is 7",
+        "  DANGER gas-token the gas refund is paid in token 0x2222222222222222222222222222222222222222",
+        "  DANGER refund-receiver gas refunds go to 0x3333333333333333333333333333333333333333",
+    ] {
+        assert!(text.contains(line), "`{line}` not in {text}");
+    }
+    assert!(!text.contains("untrusted-delegatecall"), "{text}");
+}
+
+#[test]
+fn native_value_is_a_notice_failing_only_under_strict() {
+    let args = with(&[ARBITRARY, "--value=5"]);
+    let (code, text) = run(&args);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("  notice native-value the Safe sends 5 wei"),
+        "{text}"
+    );
+    let strict: Vec<&str> = args.iter().copied().chain(["--strict"]).collect();
+    let (code, text) = run(&strict);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("  NOTICE native-value"), "{text}");
+}
+
+#[test]
+fn json_carries_the_findings() {
+    let (code, text) = run(&with(&[ARBITRARY, "--operation=1", "--value=5", "--json"]));
+    assert_eq!(code, Some(0), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 2, "{json}");
+    assert_eq!(findings[0]["code"], "untrusted-delegatecall");
+    assert_eq!(findings[0]["severity"], "danger");
+    assert!(
+        findings[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("0x1111111111111111111111111111111111111111")
+    );
+    assert_eq!(findings[1]["code"], "native-value");
+    assert_eq!(findings[1]["severity"], "notice");
+    // The existing keys are unchanged.
+    assert_eq!(json["operation"], "1");
+    assert!(json["safe_tx_hash"].is_string());
+
+    let (code, text) = run(&with(&[
+        "--to=0x5EA1d9A6dDC3A0329378a327746D71A2019eC332",
+        "--json",
+        "--strict",
+    ]));
+    assert_eq!(code, Some(0), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["findings"], serde_json::json!([]));
+}
+
+#[test]
+fn multisend_call_only_by_delegatecall_is_clean() {
+    // MultiSendCallOnly 1.4.1, canonical, on chain 1, with operation 1.
+    let (code, text) = run(&MAINNET_BATCH
+        .iter()
+        .copied()
+        .chain(["--strict"])
+        .collect::<Vec<_>>());
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("operation       1 (DELEGATECALL)"), "{text}");
+    assert!(text.contains("\nChecks: none\n"), "{text}");
+}
+
+#[test]
+fn full_multisend_by_delegatecall_is_a_danger() {
+    // MultiSend 1.4.1, canonical: it can itself DELEGATECALL.
+    let (code, text) = run(&with(&[
+        "--to=0x38869bf66a61cF6bDB996A6aE40D5853Fd43B526",
+        "--operation=1",
+        "--strict",
+    ]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("  DANGER full-multisend "), "{text}");
+}
+
+#[test]
+fn nested_approve_hash_is_unchanged_and_unchecked() {
+    let (code, text) = run(&with(&[
+        ARBITRARY,
+        "--operation=1",
+        "--nested-safe=0x4444444444444444444444444444444444444444",
+        "--nested-nonce=3",
+    ]));
+    assert_eq!(code, Some(0), "{text}");
+    let (parent, nested) = text.split_once("Nested Safe").unwrap();
+    assert!(parent.contains("DANGER untrusted-delegatecall"), "{text}");
+    assert!(nested.contains("operation       0 (CALL)"), "{text}");
+    assert!(!nested.contains("Checks"), "{text}");
+    assert_eq!(text.matches("Checks").count(), 1, "{text}");
+}
+
+#[test]
+fn messages_have_no_checks() {
+    let (code, text) = run(&with(&["--message=hello"]));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(!text.contains("Checks"), "{text}");
+    let (_, json) = run(&with(&["--message=hello", "--json"]));
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(json.get("findings").is_none(), "{json}");
+    assert_usage_error(&with(&["--message=hello", "--strict"]), &["--strict"]);
+}

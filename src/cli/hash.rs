@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use alloy_primitives::{Address, Bytes, U256};
 use bundlec::safe::view::{self, SafeMessageView, SafeTxView};
 use bundlec::safe::{self, SafeMessage, SafeTx, SafeTxHashes, SafeVersion, nested};
+use bundlec::text::untrusted;
+use bundlec::verify::{Code, Finding, Findings, Severity, Target, scan};
 use clap::Args;
 use serde::Serialize;
 
@@ -75,6 +77,10 @@ pub struct HashArgs {
     /// Print one JSON object instead of text
     #[arg(long)]
     json: bool,
+    /// Exit 1 when the Safe transaction checks find any danger or notice
+    /// (without it, findings are printed and the exit code stays 0; transactions only)
+    #[arg(long, conflicts_with = "message_input")]
+    strict: bool,
 }
 
 #[derive(Serialize)]
@@ -86,6 +92,15 @@ struct TxOutput {
     tx: SafeTxView,
     #[serde(skip_serializing_if = "Option::is_none")]
     nested: Option<NestedOutput>,
+    findings: Vec<FindingOutput>,
+}
+
+/// One finding of the Safe transaction checks, as `--json` prints it.
+#[derive(Serialize)]
+struct FindingOutput {
+    code: Code,
+    severity: Severity,
+    message: String,
 }
 
 #[derive(Serialize)]
@@ -127,6 +142,7 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
         nonce,
     };
     let hashes = safe::safe_tx_hashes(args.safe_version, args.chain_id, args.safe, &tx);
+    let findings = check_tx(&args, &tx, nonce);
 
     // clap requires --nested-nonce with --nested-safe.
     let nested = match args.nested_safe.zip(args.nested_nonce) {
@@ -152,6 +168,14 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
                     safe_version: version.to_string(),
                     tx: SafeTxView::new(approve, approve_hashes),
                 }),
+            findings: findings
+                .iter()
+                .map(|f| FindingOutput {
+                    code: f.code,
+                    severity: f.severity,
+                    message: f.message.clone(),
+                })
+                .collect(),
         };
         print_json(&output)?;
     } else {
@@ -165,6 +189,7 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
             &tx,
             &hashes,
         );
+        write_checks(&mut out, &findings, args.strict);
         if let Some((owner, version, approve, approve_hashes)) = &nested {
             out.push('\n');
             write_tx(
@@ -179,7 +204,50 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
         }
         super::print_out(&out)?;
     }
-    Ok(Outcome::Success)
+    // Every finding here is a danger or a notice: both fail only under --strict.
+    if args.strict && findings.iter().any(|f| f.blocks(true)) {
+        Ok(Outcome::CheckFailed)
+    } else {
+        Ok(Outcome::Success)
+    }
+}
+
+/// The Safe transaction checks verify runs on a proposed transaction: its
+/// operation and target, gas refund parameters and native value.
+fn check_tx(args: &HashArgs, tx: &SafeTx, nonce: U256) -> Vec<Finding> {
+    let target = Target {
+        chain_id: args.chain_id,
+        safe: args.safe,
+        version: args.safe_version,
+        nonce,
+    };
+    let mut findings = Findings::new();
+    scan::scan_safe_tx(tx, "safe_tx", &target, &mut findings);
+    findings.into_vec()
+}
+
+/// `Checks`, one line per finding, labelled as verify labels them.
+fn write_checks(out: &mut String, findings: &[Finding], strict: bool) {
+    let _ = writeln!(out);
+    if findings.is_empty() {
+        let _ = writeln!(out, "Checks: none");
+        return;
+    }
+    let _ = writeln!(out, "Checks");
+    for finding in findings {
+        let label = match finding.severity {
+            Severity::Error => "ERROR ",
+            Severity::Danger => "DANGER",
+            Severity::Notice if strict => "NOTICE",
+            Severity::Notice => "notice",
+        };
+        let _ = writeln!(
+            out,
+            "  {label} {} {}",
+            finding.code.as_str(),
+            untrusted(&finding.message)
+        );
+    }
 }
 
 fn message_input(args: &HashArgs) -> Result<Option<SafeMessage>, CliError> {

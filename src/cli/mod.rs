@@ -1,7 +1,7 @@
 //! Command-line parsing, dispatch and exit codes.
 //!
 //! Exit codes are part of the interface: 0 success; 1 a check failed (a
-//! mismatch, an invalid checksum, a dangerous finding under --strict); 2 bad
+//! mismatch, an invalid checksum, a finding under --strict); 2 bad
 //! input or usage. Every subcommand returns `Result<Outcome, CliError>` and
 //! only this module prints errors and picks the code.
 
@@ -28,7 +28,7 @@ use clap::{Parser, Subcommand};
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  a check failed: a hash or checksum mismatch, or a dangerous finding under --strict
+  1  a check failed: a hash or checksum mismatch, a verify error or danger, or any finding under --strict
   2  bad input or usage: unreadable or malformed files, invalid arguments";
 
 #[derive(Debug, Parser)]
