@@ -94,3 +94,49 @@ fn failed() {
     insta::assert_snapshot!("failed_text", text);
     insta::assert_json_snapshot!("failed_json", report);
 }
+
+/// One cause at several places is one line, with how many times.
+#[test]
+fn repeated_findings_are_one_line_with_a_count() {
+    use alloy_dyn_abi::{DynSolValue, JsonAbiExt};
+    use alloy_primitives::{U256, address};
+    use bundlec::abi::registry::AbiRegistry;
+    use bundlec::txbuilder::{BatchFile, BatchMeta, BatchTransaction};
+
+    let registry = AbiRegistry::embedded().unwrap();
+    let handover = registry
+        .function("TaxPolicy", "transferOwnership")
+        .unwrap()
+        .abi_encode_input(&[DynSolValue::Address(address!(
+            "a77ac6e2a77ac6e2a77ac6e2a77ac6e2a77ac6e2"
+        ))])
+        .unwrap();
+    let tx = BatchTransaction::raw(
+        address!("f333333333333333333333333333333333333333"),
+        U256::ZERO,
+        handover.into(),
+    );
+    let batch = BatchFile::new(
+        1,
+        1_764_374_400_000,
+        BatchMeta::new(
+            "repeated",
+            address!("5afe5afe5afe5afe5afe5afe5afe5afe5afe5afe"),
+        ),
+        vec![tx.clone(), tx.clone(), tx],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("repeated.json");
+    std::fs::write(&path, batch.to_json_string().unwrap()).unwrap();
+    let path = path.display().to_string();
+    let mut args = vec![path.as_str()];
+    args.extend_from_slice(FIXTURE_FLAGS);
+    let (code, text, _) = verify(&args);
+    assert_eq!(code, 1, "{text}");
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("unlabelled-recipient"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    assert!(lines[0].contains("[3 times: tx 0, tx 1, tx 2]"), "{text}");
+}
