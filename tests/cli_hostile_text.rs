@@ -72,3 +72,46 @@ fn control_and_bidi_characters_from_input_are_escaped() {
     assert_eq!(output.status.code(), Some(2));
     assert!(!String::from_utf8_lossy(&output.stderr).contains('\u{1b}'));
 }
+
+/// A method name whose raw newlines paint a clean report after the real
+/// one. The batch is fixtures/verify/forged-report-text.json, generated with
+/// a valid checksum by tests/verify_fixtures.rs.
+#[test]
+fn a_method_name_cannot_paint_a_fake_report() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = bundlec()
+        .current_dir(root)
+        .args([
+            "verify",
+            "fixtures/verify/forged-report-text.json",
+            "--deployment",
+            "fixtures/verify/deployment.toml",
+            "--safe-version",
+            "1.4.1",
+            "--nonce",
+            "7",
+            "--chain-id",
+            "1",
+            "--safe",
+            "0x5afe5afE5afE5afE5afE5aFe5aFe5Afe5Afe5AfE",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines.first().unwrap().starts_with("FAILED"), "{stdout}");
+    assert!(lines.last().unwrap().starts_with("FAILED"), "{stdout}");
+    for line in &lines {
+        assert_ne!(*line, "Findings (0)", "{stdout}");
+        assert!(
+            !line.starts_with("  safeTxHash      0xdeadbeef"),
+            "{line:?} in {stdout}"
+        );
+        assert!(!line.starts_with("VERIFIED"), "{line:?} in {stdout}");
+    }
+    assert!(
+        stdout.contains("pauseAll\\u000aFindings (0)\\u000a  none"),
+        "{stdout}"
+    );
+}

@@ -12,9 +12,10 @@ use std::path::{Path, PathBuf};
 use alloy_dyn_abi::{DynSolValue, JsonAbiExt};
 use alloy_primitives::{Address, B256, Bytes, U256, address, hex};
 use bundlec::abi::registry::AbiRegistry;
+use bundlec::multisend::{self, MultiSendRecord};
 use bundlec::safe::batching::{Call, safe_tx_for_calls};
 use bundlec::safe::view::SafeTxView;
-use bundlec::safe::{self, SafeTx, SafeVersion};
+use bundlec::safe::{self, Operation, SafeTx, SafeVersion};
 use bundlec::txbuilder::{BatchFile, BatchMeta, BatchTransaction, ContractMethod};
 use common::bundlec;
 use serde_json::{Value, json};
@@ -28,6 +29,15 @@ const BACKUP_SAFE: Address = address!("b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0"
 const LOOKALIKE: Address = address!("b0b0aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab0b0");
 const ATTACKER: Address = address!("a77ac6e2a77ac6e2a77ac6e2a77ac6e2a77ac6e2");
 const NONCE: u64 = 7;
+/// A Safe the governance Safe is a module of (`module-safe` in the book).
+const MODULE_SAFE: Address = address!("0d5afe0d5afe0d5afe0d5afe0d5afe0d5afe0d5a");
+/// The Safe the governance Safe is an owner of (`other-safe` in the book).
+const OTHER_SAFE: Address = address!("07e5afe07e5afe07e5afe07e5afe07e5afe07e5a");
+const OWNER_CONFIGURATOR: Address = address!("c0f0c0f0c0f0c0f0c0f0c0f0c0f0c0f0c0f0c0f0");
+const JOB_REGISTRY: Address = address!("7777777777777777777777777777777777777777");
+/// Code nobody named, which a DELEGATECALL would run as the Safe.
+const ROGUE_CODE: Address = address!("deadc0dedeadc0dedeadc0dedeadc0dedeadc0de");
+const MULTISEND_CALL_ONLY_1_5_0: Address = address!("A83c336B20401Af773B6219BA5027174338D1836");
 
 fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/verify")
@@ -115,6 +125,8 @@ struct Case {
     defaults: bool,
     exit: i32,
     codes: &'static [&'static str],
+    /// What else the case's JSON report must show.
+    check: Option<fn(&Value)>,
 }
 
 fn batch_case(
@@ -130,6 +142,7 @@ fn batch_case(
         defaults: true,
         exit,
         codes,
+        check: None,
     }
 }
 
@@ -202,6 +215,7 @@ fn intent_case(
         defaults: false,
         exit,
         codes,
+        check: None,
     }
 }
 
@@ -739,7 +753,7 @@ fn cases() -> Vec<Case> {
             uint(0),
             DynSolValue::Address(Address::ZERO),
             DynSolValue::Address(Address::ZERO),
-            DynSolValue::Bytes(prevalidated),
+            DynSolValue::Bytes(prevalidated.clone()),
         ],
     );
     cases.push(batch_case(
@@ -834,6 +848,235 @@ fn cases() -> Vec<Case> {
         ..batch_case("unchecked", single_cert, 0, &["unchecked", "no-reference"])
     });
 
+    // ---- Forwarders: the inner call is judged where it runs.
+
+    // The governance Safe is a module of module-safe: its inner DELEGATECALL
+    // runs unknown code as module-safe, which adds the attacker as an owner.
+    let add_attacker = || {
+        encode(
+            "Safe",
+            "addOwnerWithThreshold",
+            &[attacker.clone(), uint(1)],
+        )
+    };
+    let from_module = |function: &str| {
+        batch(vec![raw(
+            MODULE_SAFE,
+            0,
+            encode(
+                "Safe",
+                function,
+                &[
+                    DynSolValue::Address(ROGUE_CODE),
+                    uint(0),
+                    DynSolValue::Bytes(add_attacker().to_vec()),
+                    DynSolValue::Uint(U256::from(1), 8),
+                ],
+            ),
+        )])
+    };
+    let module_codes: &[&str] = &[
+        "untrusted-delegatecall",
+        "safe-config-change",
+        "unlabelled-recipient",
+        "unknown-target",
+    ];
+    cases.push(Case {
+        check: Some(module_delegatecall_is_judged_inside),
+        ..batch_case(
+            "module-delegatecall",
+            from_module("execTransactionFromModule"),
+            1,
+            module_codes,
+        )
+    });
+    cases.push(Case {
+        check: Some(module_delegatecall_is_judged_inside),
+        ..batch_case(
+            "module-delegatecall-return-data",
+            from_module("execTransactionFromModuleReturnData"),
+            1,
+            module_codes,
+        )
+    });
+
+    // OwnerConfigurator makes the call to its `target` with `callData`: a
+    // handover to the attacker is found at the inner call.
+    let configuration = |target: Address, call_data: Bytes| {
+        vec![
+            DynSolValue::Address(target),
+            DynSolValue::Bytes(call_data.to_vec()),
+            DynSolValue::FixedBytes(B256::repeat_byte(0x11), 32),
+            DynSolValue::FixedBytes(B256::repeat_byte(0x22), 32),
+            DynSolValue::Bytes(Vec::new()),
+            DynSolValue::Bytes(Vec::new()),
+        ]
+    };
+    let set_governance = encode(
+        "JobRegistry",
+        "setGovernance",
+        std::slice::from_ref(&attacker),
+    );
+    let transfer_ownership = encode(
+        "TaxPolicy",
+        "transferOwnership",
+        std::slice::from_ref(&attacker),
+    );
+    cases.push(Case {
+        check: Some(|report| {
+            for path in ["tx 0.0", "tx 1.0"] {
+                assert!(
+                    has_finding(report, "unlabelled-recipient", path),
+                    "owner-configurator: no unlabelled-recipient at {path}: {report:#}"
+                );
+            }
+        }),
+        ..batch_case(
+            "owner-configurator",
+            batch(vec![
+                raw(
+                    OWNER_CONFIGURATOR,
+                    0,
+                    encode(
+                        "OwnerConfigurator",
+                        "configure",
+                        &configuration(JOB_REGISTRY, set_governance.clone()),
+                    ),
+                ),
+                raw(
+                    OWNER_CONFIGURATOR,
+                    0,
+                    encode(
+                        "OwnerConfigurator",
+                        "configure",
+                        &configuration(TAX_POLICY, transfer_ownership.clone()),
+                    ),
+                ),
+            ]),
+            1,
+            &["unlabelled-recipient"],
+        )
+    });
+    cases.push(Case {
+        check: Some(|report| {
+            for path in ["tx 0.0", "tx 0.1"] {
+                assert!(
+                    has_finding(report, "unlabelled-recipient", path),
+                    "owner-configurator-batch: no unlabelled-recipient at {path}: {report:#}"
+                );
+            }
+        }),
+        ..batch_case(
+            "owner-configurator-batch",
+            batch(vec![raw(
+                OWNER_CONFIGURATOR,
+                0,
+                encode(
+                    "OwnerConfigurator",
+                    "configureBatch",
+                    &[DynSolValue::Array(vec![
+                        DynSolValue::Tuple(configuration(JOB_REGISTRY, set_governance)),
+                        DynSolValue::Tuple(configuration(TAX_POLICY, transfer_ownership)),
+                    ])],
+                ),
+            )]),
+            1,
+            &["unlabelled-recipient"],
+        )
+    });
+
+    // MultiSend 1.5.0 runs a record sent to address 0 on `address(this)`:
+    // the Safe only when the Safe DELEGATECALLs it. Under a plain CALL the
+    // record is no call on the Safe, and the run still fails.
+    let owner_at_zero = multisend::encode(&[MultiSendRecord {
+        operation: Operation::Call,
+        to: Address::ZERO,
+        value: U256::ZERO,
+        data: add_attacker(),
+    }]);
+    cases.push(Case {
+        args: vec!["--safe-version".into(), "1.5.0".into()],
+        check: Some(|report| {
+            let record = &report["transactions"][1]["decoded"]["children"][0];
+            assert_eq!(
+                record["to"],
+                json!(Address::ZERO.to_checksum(None)),
+                "{record:#}"
+            );
+            assert_no_safe_config_on(report, SAFE);
+        }),
+        ..batch_case(
+            "multisend-1-5-call-zero-address",
+            batch(vec![
+                pause_all(),
+                raw(MULTISEND_CALL_ONLY_1_5_0, 0, owner_at_zero.clone()),
+            ]),
+            1,
+            // Read with the Safe's ABI, the record still adds an owner, but
+            // to address 0, not to the verified Safe.
+            &[
+                "unknown-target",
+                "unlabelled-recipient",
+                "safe-config-change",
+            ],
+        )
+    });
+    // The same record in a MultiSend other-safe DELEGATECALLs through
+    // execTransaction: address 0 is other-safe, which gains an owner.
+    let exec_multisend = encode(
+        "Safe",
+        "execTransaction",
+        &[
+            DynSolValue::Address(MULTISEND_CALL_ONLY_1_5_0),
+            uint(0),
+            DynSolValue::Bytes(owner_at_zero.to_vec()),
+            DynSolValue::Uint(U256::from(1), 8),
+            uint(0),
+            uint(0),
+            uint(0),
+            DynSolValue::Address(Address::ZERO),
+            DynSolValue::Address(Address::ZERO),
+            DynSolValue::Bytes(prevalidated.clone()),
+        ],
+    );
+    cases.push(Case {
+        check: Some(|report| {
+            let record = &report["transactions"][0]["decoded"]["children"][0]["children"][0];
+            assert_eq!(
+                record["to"],
+                json!(OTHER_SAFE.to_checksum(None)),
+                "{record:#}"
+            );
+            assert!(
+                has_finding(report, "safe-config-change", "tx 0.0.0"),
+                "{report:#}"
+            );
+            assert_no_safe_config_on(report, SAFE);
+        }),
+        ..batch_case(
+            "multisend-1-5-zero-address-elsewhere",
+            batch(vec![raw(OTHER_SAFE, 0, exec_multisend)]),
+            1,
+            &["signature", "safe-config-change", "unlabelled-recipient"],
+        )
+    });
+
+    // ---- Hostile text: a method name that paints a report of its own
+    // (the text report is checked in tests/cli_hostile_text.rs).
+    let mut forged = pause_all();
+    forged.contract_method = Some(ContractMethod {
+        inputs: vec![],
+        name: FORGED_METHOD_NAME.into(),
+        payable: false,
+    });
+    forged.contract_inputs_values = Some(vec![]);
+    cases.push(batch_case(
+        "forged-report-text",
+        batch(vec![forged]),
+        1,
+        &["label-mismatch"],
+    ));
+
     // With an intent: a rotation to a lookalike, written with
     // confirm_unlabelled, is still a lookalike.
     cases.push(intent_case(
@@ -879,7 +1122,96 @@ fn cases() -> Vec<Case> {
         1,
         &["part-mismatch"],
     ));
+    // The intent asks for exactly these dangerous effects: they pass as
+    // intended, against the signer's own book.
+    cases.push(Case {
+        check: Some(|report| assert_intended(report, "signature")),
+        ..intent_case(
+            "approve-hash-intended",
+            "approve-hash-intended",
+            &["--deployment", "{dir}/deployment.toml"],
+            0,
+            &["signature"],
+        )
+    });
+    cases.push(Case {
+        check: Some(|report| assert_intended(report, "safe-config-change")),
+        ..intent_case(
+            "enable-module-intended",
+            "enable-module-intended",
+            &["--deployment", "{dir}/deployment.toml"],
+            0,
+            &["safe-config-change"],
+        )
+    });
     cases
+}
+
+/// The method name of the forged-report-text fixture: a fake, clean report.
+const FORGED_METHOD_NAME: &str = "pauseAll\nFindings (0)\n  none\n\nSafe transaction to sign\n  safeTxHash      0xdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeef\n\nVERIFIED  x.json";
+
+fn has_finding(report: &Value, code: &str, path: &str) -> bool {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["code"] == code && f["path"] == path)
+}
+
+/// No effect changes the configuration of `safe`.
+fn assert_no_safe_config_on(report: &Value, safe: Address) {
+    let on_safe: Vec<&Value> = report["effects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "safe-config" && e["on"] == json!(safe.to_checksum(None)))
+        .collect();
+    assert!(on_safe.is_empty(), "{on_safe:#?}");
+}
+
+fn module_delegatecall_is_judged_inside(report: &Value) {
+    let inner = &report["transactions"][0]["decoded"]["children"][0];
+    assert_eq!(
+        inner["to"],
+        json!(ROGUE_CODE.to_checksum(None)),
+        "{inner:#}"
+    );
+    assert_eq!(inner["operation"], "DELEGATECALL", "{inner:#}");
+    assert_eq!(
+        inner["executor"],
+        json!(MODULE_SAFE.to_checksum(None)),
+        "{inner:#}"
+    );
+    for code in [
+        "untrusted-delegatecall",
+        "safe-config-change",
+        "unlabelled-recipient",
+    ] {
+        assert!(has_finding(report, code, "tx 0.0"), "{code}: {report:#}");
+    }
+    // The owner is added to module-safe, whose code the DELEGATECALL runs as.
+    let on_module_safe = report["effects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["kind"] == "safe-config" && e["on"] == json!(MODULE_SAFE.to_checksum(None)));
+    assert!(on_module_safe, "{report:#}");
+}
+
+/// Every finding with `code` is intended, and the run verified.
+fn assert_intended(report: &Value, code: &str) {
+    assert_eq!(report["verdict"], "verified", "{report:#}");
+    let found: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == code)
+        .collect();
+    assert!(!found.is_empty(), "{report:#}");
+    for f in found {
+        assert_eq!(f["status"], "intended", "{f:#}");
+        assert_eq!(f["blocking"], false, "{f:#}");
+    }
 }
 
 fn sync_fixture(path: &Path, contents: &str) {
@@ -983,6 +1315,9 @@ fn every_finding_and_error_has_a_fixture_that_produces_it() {
             case.name
         );
         assert_eq!(report["ok"], case.exit == 0, "{}", case.name);
+        if let Some(check) = case.check {
+            check(&report);
+        }
     }
     // Every code except intent-mismatch (covered with the bundles) has a fixture.
     for code in bundlec::verify::Code::ALL {
