@@ -36,6 +36,15 @@ pub enum EffectKind {
 }
 
 impl EffectKind {
+    /// What joins the effect and its gainer: "hands governance of JobRegistry
+    /// → X", or ", approved by X" for a signature that counts as X's.
+    pub fn gainer_preposition(self) -> &'static str {
+        match self {
+            EffectKind::Signature => ", approved by",
+            _ => " →",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             EffectKind::Control => "control",
@@ -661,7 +670,7 @@ fn reading_effects(node: &CallNode, call: &FunctionCall, on: Option<Address>) ->
                 Some(owner),
                 Some("signatures".into()),
                 false,
-                "executes with a pre-validated (v = 1) signature, which counts as that owner's approval, a transaction of",
+                "executes, with a pre-validated (v = 1) signature that counts as an owner's approval, a transaction of",
             ));
         }
         return effects;

@@ -251,6 +251,11 @@ pub fn report_text(report: &Report, book: &AddressBook, batch_name: &str) -> Str
             out,
             "\nHashes for the incident record only: DO NOT SIGN THIS TRANSACTION"
         );
+    } else if report.verdict == Verdict::NoReference {
+        let _ = writeln!(
+            out,
+            "\nSafe transaction (not verified: sign only if its safeTxHash matches one you got from a source you trust)"
+        );
     } else {
         let _ = writeln!(out, "\nSafe transaction to sign");
     }
@@ -302,7 +307,7 @@ fn write_effects(out: &mut String, report: &Report, book: &AddressBook) {
             .map_or_else(|| "the calling contract".to_string(), |a| show(book, a));
         let gainer = effect
             .gainer
-            .map(|g| format!(" to {}", show(book, g)))
+            .map(|g| format!("{} {}", effect.kind.gainer_preposition(), show(book, g)))
             .unwrap_or_default();
         let function = if effect.function.is_empty() {
             String::new()

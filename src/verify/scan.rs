@@ -260,7 +260,11 @@ fn judge_effect(effect: &Effect, scope: &Scope, findings: &mut Findings) {
             .filter(|a| !a.is_empty())
             .map(|a| format!(" (argument `{}`)", untrusted(a)))
             .unwrap_or_default();
-        format!(" to {}{arg}", scope.show(g))
+        format!(
+            "{} {}{arg}",
+            effect.kind.gainer_preposition(),
+            scope.show(g)
+        )
     });
     let sentence = format!(
         "{function} {} {on}{}",
