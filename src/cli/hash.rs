@@ -314,10 +314,6 @@ fn write_tx(
     tx: &SafeTx,
     hashes: &SafeTxHashes,
 ) {
-    let operation = match tx.known_operation() {
-        Some(op) => format!("{} ({})", tx.operation, op.name()),
-        None => format!("{} (not an operation a Safe can execute)", tx.operation),
-    };
     let _ = writeln!(out, "{title}");
     let _ = writeln!(out, "  chain id        {chain_id}");
     let _ = writeln!(
@@ -326,29 +322,12 @@ fn write_tx(
         view::address(safe)
     );
     let _ = writeln!(out, "  to              {}", view::address(tx.to));
-    let _ = writeln!(out, "  value           {}", tx.value);
-    let _ = writeln!(
-        out,
-        "  data            {} ({} bytes)",
+    let data = format!(
+        "{} ({} bytes)",
         alloy_primitives::hex::encode_prefixed(&tx.data),
         tx.data.len()
     );
-    let _ = writeln!(out, "  operation       {operation}");
-    let _ = writeln!(out, "  safeTxGas       {}", tx.safe_tx_gas);
-    let gas_name = if version.uses_data_gas() {
-        "dataGas "
-    } else {
-        "baseGas "
-    };
-    let _ = writeln!(out, "  {gas_name}        {}", tx.base_gas);
-    let _ = writeln!(out, "  gasPrice        {}", tx.gas_price);
-    let _ = writeln!(out, "  gasToken        {}", view::address(tx.gas_token));
-    let _ = writeln!(
-        out,
-        "  refundReceiver  {}",
-        view::address(tx.refund_receiver)
-    );
-    let _ = writeln!(out, "  nonce           {}", tx.nonce);
+    out.push_str(&view::field_lines(tx, version, &data));
     let _ = writeln!(out);
     let _ = writeln!(out, "Hashes to compare with your hardware wallet");
     out.push_str(&view::device_hash_lines(

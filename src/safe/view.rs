@@ -80,6 +80,32 @@ pub fn ledger_hash(h: B256) -> String {
     format!("0x{}", hex::encode_upper(h))
 }
 
+/// The signed fields of `tx` after `to`, one per line, as a signer checks
+/// them on the device: `data` as the caller shows it, the operation with its
+/// name, and the gas field under the name the version hashes it with
+/// (`dataGas` in 0.1.0).
+pub fn field_lines(tx: &SafeTx, version: super::SafeVersion, data: &str) -> String {
+    let operation = match tx.known_operation() {
+        Some(op) => format!("{} ({})", tx.operation, op.name()),
+        None => format!("{} (not an operation a Safe can execute)", tx.operation),
+    };
+    let gas_name = if version.uses_data_gas() {
+        "dataGas"
+    } else {
+        "baseGas"
+    };
+    format!(
+        "  value           {}\n  data            {data}\n  operation       {operation}\n  safeTxGas       {}\n  {gas_name:<16}{}\n  gasPrice        {}\n  gasToken        {}\n  refundReceiver  {}\n  nonce           {}\n",
+        tx.value,
+        tx.safe_tx_gas,
+        tx.base_gas,
+        tx.gas_price,
+        address(tx.gas_token),
+        address(tx.refund_receiver),
+        tx.nonce,
+    )
+}
+
 /// The lines a signer compares with the hardware wallet: the domain and
 /// message hashes as a Ledger shows them (upper case), then the final hash.
 /// Every command that shows a signable hash prints it through here.

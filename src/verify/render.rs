@@ -259,7 +259,13 @@ pub fn report_text(report: &Report, book: &AddressBook, batch_name: &str) -> Str
     } else {
         let _ = writeln!(out, "\nSafe transaction to sign");
     }
-    write_safe_tx(&mut out, book, &report.safe_tx, &report.hashes);
+    write_safe_tx(
+        &mut out,
+        book,
+        report.target.version,
+        &report.safe_tx,
+        &report.hashes,
+    );
     if report.safe_tx_gas_assumed {
         let _ = writeln!(
             out,
@@ -275,7 +281,7 @@ pub fn report_text(report: &Report, book: &AddressBook, batch_name: &str) -> Str
             owner.version,
             owner.nonce
         );
-        write_safe_tx(&mut out, book, tx, hashes);
+        write_safe_tx(&mut out, book, owner.version, tx, hashes);
         if !owner.version.safe_tx_gas_optional() {
             let _ = writeln!(
                 out,
@@ -360,29 +366,17 @@ fn show(book: &AddressBook, address: alloy_primitives::Address) -> String {
 pub fn write_safe_tx(
     out: &mut String,
     book: &AddressBook,
+    version: crate::safe::SafeVersion,
     tx: &crate::safe::SafeTx,
     hashes: &crate::safe::SafeTxHashes,
 ) {
-    let operation = tx.known_operation().map_or("?", |op| op.name());
     let _ = writeln!(out, "  to              {}", show(book, tx.to));
-    let _ = writeln!(out, "  value           {}", tx.value);
-    let _ = writeln!(
-        out,
-        "  data            {} bytes, keccak256 {}",
+    let data = format!(
+        "{} bytes, keccak256 {}",
         tx.data.len(),
         alloy_primitives::keccak256(&tx.data)
     );
-    let _ = writeln!(out, "  operation       {} ({operation})", tx.operation);
-    let _ = writeln!(out, "  safeTxGas       {}", tx.safe_tx_gas);
-    let _ = writeln!(out, "  baseGas         {}", tx.base_gas);
-    let _ = writeln!(out, "  gasPrice        {}", tx.gas_price);
-    let _ = writeln!(out, "  gasToken        {}", view::address(tx.gas_token));
-    let _ = writeln!(
-        out,
-        "  refundReceiver  {}",
-        view::address(tx.refund_receiver)
-    );
-    let _ = writeln!(out, "  nonce           {}", tx.nonce);
+    out.push_str(&view::field_lines(tx, version, &data));
     out.push_str(&view::device_hash_lines(
         hashes.domain_hash,
         hashes.message_hash,
