@@ -7,7 +7,8 @@
 //!   call may need the Safe's authority over it;
 //! - pause states: a pause the file itself made is known, so pausing it again,
 //!   unpausing a module the file unpaused, or refunding while a module the
-//!   refund needs is paused is refused.
+//!   refund needs is paused is refused; under the hub layout a refund whose
+//!   state is neither written (`system_paused`) nor known is refused too.
 
 use std::collections::BTreeMap;
 
