@@ -128,7 +128,7 @@ fn to_toml(r: &Runbook) -> String {
     if !r.refunds.is_empty() {
         let ids: Vec<String> = r.refunds.iter().map(u64::to_string).collect();
         text.push_str(&format!(
-            "[[intent]]\nkind = \"refund-jobs\"\ndelist = [{}]\n\n",
+            "[[intent]]\nkind = \"refund-jobs\"\nsystem_paused = false\ndelist = [{}]\n\n",
             ids.join(", ")
         ));
     }

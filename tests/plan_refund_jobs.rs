@@ -14,7 +14,7 @@ fn refund(extra: &str) -> String {
 
 #[test]
 fn refunds_under_system_pause_go_through_execute_governance_call_in_kind_order() {
-    let text = runbook("system-pause", &refund(""));
+    let text = runbook("system-pause", &refund("system_paused = false"));
     let via = |call: &str| {
         format!("SystemPause.executeGovernanceCall(JobRegistry, <call>) -> JobRegistry.{call}")
     };
@@ -211,7 +211,7 @@ fn refunds_need_job_registry_and_the_wrap_needs_stake_manager() {
     let only = ["JobRegistry", "SystemPause"];
     let text = runbook_with(
         &deployment_toml("system-pause", Some(&only)),
-        &intent("refund-jobs", "delist = [42]"),
+        &intent("refund-jobs", "delist = [42]\nsystem_paused = false"),
     );
     assert_eq!(decoded(&text).len(), 1);
     let text = runbook_with(

@@ -438,7 +438,7 @@ fn rotating_signers_needs_the_current_owners_and_threshold() {
     let err = plan_error(&text);
     assert_error(
         &err,
-        &location(&text, "[safe]", "[safe]"),
+        &location(&text, "[safe]", "5\n"),
         &["threshold 5 is out of range"],
     );
 }

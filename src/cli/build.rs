@@ -75,12 +75,21 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
         }
     }
     // Every runbook's error is shown, each on its own line; the last one is
-    // the command's error.
+    // the command's error. With several runbooks, a last line says that the
+    // ones that compiled were not written either.
+    let failed = errors.len();
     if let Some(last) = errors.pop() {
         for message in &errors {
             super::print_error(message);
         }
-        return Err(CliError(last));
+        if args.files.len() < 2 || args.check {
+            return Err(CliError(last));
+        }
+        super::print_error(&last);
+        return Err(CliError(format!(
+            "nothing was written: {failed} of {} runbooks failed; fix the errors above and build again",
+            args.files.len()
+        )));
     }
     check_targets(&targets, &inputs_read)?;
     let stale = stale_outputs(&stems, &targets);

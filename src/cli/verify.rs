@@ -163,6 +163,38 @@ fn manifest_entry(
     Ok((partial, view))
 }
 
+/// A bundlec manifest (`*.safe.json`, with `batches`) given where a batch
+/// belongs: say how to pass it, naming the batch files it records.
+fn refuse_manifest_as_batch(value: &Value, path: &Path) -> Result<(), CliError> {
+    if value.get("transactions").is_some() {
+        return Ok(());
+    }
+    let Some(batches) = value.get("batches").and_then(Value::as_array) else {
+        return Ok(());
+    };
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    let beside = |name: &str| match dir {
+        Some(dir) => dir.join(name).display().to_string(),
+        None => name.to_owned(),
+    };
+    let files: Vec<String> = batches
+        .iter()
+        .filter_map(|b| b.get("file").and_then(Value::as_str))
+        .map(beside)
+        .collect();
+    let batch = if files.is_empty() {
+        "BATCH.json".to_owned()
+    } else {
+        files.join(" ")
+    };
+    Err(CliError(format!(
+        "{}: this is a bundlec manifest (it has `batches`), not a Transaction Builder batch: \
+         pass it with --manifest beside its batch: bundlec verify {batch} --manifest {}",
+        path.display(),
+        path.display()
+    )))
+}
+
 /// The signer's own address book, read once.
 struct SignersBook {
     deployment: bundlec::runbook::Deployment,
@@ -403,6 +435,7 @@ fn verify_one(
     mut preliminary: Vec<Preliminary>,
 ) -> Result<(Report, AddressBook), CliError> {
     let batch = read_json(batch_path)?;
+    refuse_manifest_as_batch(&batch, batch_path)?;
     let flags = Partial {
         chain_id: args.chain_id,
         safe: args.safe,

@@ -45,9 +45,11 @@ impl Planner<'_> {
         contract: &Located<String>,
         function: &Located<String>,
         args: Option<&Located<toml::Value>>,
-        value: U256,
+        value: &Located<U256>,
         intent_at: &Location,
     ) -> Result<(), InputError> {
+        let value_at = &value.at;
+        let value = value.value;
         let target = self.call_target(contract)?;
         let f = self.call_function(&target, function)?;
         if target.address == self.safe() && OWNER_FUNCTIONS.contains(&f.name.as_str()) {
@@ -65,19 +67,40 @@ impl Planner<'_> {
             .module
             .as_ref()
             .is_some_and(|m| self.routes_via_hub(m));
+        if !value.is_zero() && routed {
+            let hub = self.hub(value_at, "this call")?;
+            return Err(InputError::new(
+                value_at.clone(),
+                format!(
+                    "{} is governed through {}.{}, which forwards no ETH: `value` must be 0 (got {value} wei)",
+                    target.name,
+                    hub.name(),
+                    self.profile.hub.forward
+                ),
+            ));
+        }
         if !value.is_zero()
             && !routed
             && target.abi.is_some()
             && f.state_mutability != StateMutability::Payable
         {
             return Err(InputError::new(
-                intent_at.clone(),
+                value_at.clone(),
                 format!(
                     "{}.{} is not payable, so `value` must be 0 (got {value} wei)",
                     target.name,
                     f.signature()
                 ),
             ));
+        }
+        let refunds = self.profile.refunds;
+        if target
+            .module
+            .as_ref()
+            .is_some_and(|m| m.name() == refunds.registry)
+            && refunds.functions.iter().any(|r| r.function == f.name)
+        {
+            self.check_raw_refund_call(&f.name, &function.at)?;
         }
         let what = format!("{}.{}({})", target.name, f.name, self.values_text(&values));
         let handed_to = target

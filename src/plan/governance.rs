@@ -272,7 +272,8 @@ impl Planner<'_> {
         if !labelled && !confirm_unlabelled {
             return err(format!(
                 "{address} has no label in the deployment; a wrong address loses every module it receives. \
-                 Add it to [deployment.labels] or set `confirm_unlabelled = true`"
+                 Add it to {} or set `confirm_unlabelled = true`",
+                self.labels_table()
             ));
         }
         Ok(address)

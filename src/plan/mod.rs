@@ -83,14 +83,14 @@ pub fn plan_with_profile(
                     cancel_expired,
                     finalize,
                 };
-                planner.refund_jobs(&ids, *system_paused, at)?
+                planner.refund_jobs(&ids, system_paused.as_ref(), at)?
             }
             Intent::Call {
                 contract,
                 function,
                 args,
                 value,
-            } => planner.call(contract, function, args.as_ref(), *value, at)?,
+            } => planner.call(contract, function, args.as_ref(), value, at)?,
         }
     }
     Ok(Plan {

@@ -102,20 +102,48 @@ impl Planner<'_> {
                 }
                 Ok(selected)
             }
-            Modules::List(names) => self.listed_modules(names, |contract, at| {
-                if contract.pausable {
-                    return Ok(());
+            Modules::List(names) => {
+                // Every module without a pause at once, so one edit fixes the list.
+                let mut unpausable: Vec<(&str, &Location)> = Vec::new();
+                for name in names {
+                    let contract = self.profile_contract(&name.value, &name.at)?;
+                    if !contract.pausable {
+                        unpausable.push((contract.name, &name.at));
+                    }
                 }
-                Err(InputError::new(
-                    at.clone(),
-                    format!(
-                        "`{}` has no pause(): it cannot be paused or unpaused; the pausable modules are {}",
-                        contract.name,
-                        pausable()
-                    ),
-                ))
-            }),
+                if let Some((_, first)) = unpausable.first() {
+                    let listed: Vec<String> =
+                        unpausable.iter().map(|(n, _)| format!("`{n}`")).collect();
+                    let message = if let [one] = listed.as_slice() {
+                        format!("{one} has no pause(): it cannot be paused or unpaused")
+                    } else {
+                        let places: Vec<String> = unpausable
+                            .iter()
+                            .map(|(n, at)| format!("{n} at {}:{}", at.line, at.column))
+                            .collect();
+                        format!(
+                            "{} have no pause(): they cannot be paused or unpaused ({}); remove them from `modules`",
+                            and_list(&listed),
+                            places.join(", ")
+                        )
+                    };
+                    return Err(InputError::new(
+                        (*first).clone(),
+                        format!("{message}; the pausable modules are {}", pausable()),
+                    ));
+                }
+                self.listed_modules(names, |_, _| Ok(()))
+            }
         }
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+fn and_list(items: &[String]) -> String {
+    match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
     }
 }
 

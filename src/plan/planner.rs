@@ -7,7 +7,8 @@
 //!   call may need the Safe's authority over it;
 //! - pause states: a pause the file itself made is known, so pausing it again,
 //!   unpausing a module the file unpaused, or refunding while a module the
-//!   refund needs is paused is refused.
+//!   refund needs is paused is refused; under the hub layout a refund whose
+//!   state is neither written (`system_paused`) nor known is refused too.
 
 use std::collections::BTreeMap;
 
@@ -19,7 +20,7 @@ use super::profile::{ContractProfile, ProtocolProfile};
 use super::{AcceptPlan, PlannedCall, SignerChange, Step};
 use crate::abi::registry::{AbiRegistry, edit_distance};
 use crate::abi::values::fixed_bytes;
-use crate::runbook::{Deployment, InputError, Layout, Location, Runbook};
+use crate::runbook::{Deployment, DeploymentSource, InputError, Layout, Location, Runbook};
 
 /// A protocol contract found in the deployment.
 #[derive(Debug, Clone)]
@@ -219,6 +220,16 @@ impl<'a> Planner<'a> {
             .cloned()
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// Where the user adds a label, spelled as the file they edit spells it:
+    /// `[deployment.labels]` of the intent file when the book is inline,
+    /// `[labels]` of the book file otherwise.
+    pub fn labels_table(&self) -> String {
+        match &self.runbook.deployment {
+            DeploymentSource::Inline(_) => "[deployment.labels]".to_owned(),
+            DeploymentSource::File(file) => format!("[labels] of {}", file.value),
+        }
     }
 
     /// The hub, which a call under the hub layout needs.
@@ -463,6 +474,13 @@ impl<'a> Planner<'a> {
             )),
             _ => Ok(()),
         }
+    }
+
+    /// Whether an earlier intent of this file left `module` paused, if one set it.
+    pub fn known_state(&self, module: &Module) -> Option<bool> {
+        self.known_paused
+            .get(&module.address)
+            .map(|(paused, _)| *paused)
     }
 
     pub fn set_known(&mut self, module: &Module, paused: bool, at: &Location) {

@@ -37,11 +37,15 @@ impl Planner<'_> {
     pub(super) fn refund_jobs(
         &mut self,
         ids: &RefundIds<'_>,
-        system_paused: bool,
+        system_paused: Option<&Located<bool>>,
         intent_at: &Location,
     ) -> Result<(), InputError> {
         let refunds = self.profile.refunds;
         let registry = self.named_module(refunds.registry, "refund-jobs calls", intent_at)?;
+        let system_paused = match system_paused {
+            Some(written) => written.value,
+            None => self.refund_state_from_file(intent_at)?,
+        };
         // The contracts that must be live for the refunds: unpaused around
         // them when `system_paused`, otherwise only checked when deployed.
         let mut guards: Vec<Module> = Vec::with_capacity(refunds.needs_unpaused.len());
@@ -117,6 +121,116 @@ impl Planner<'_> {
             after,
         });
         Ok(())
+    }
+
+    /// The deployed contracts that refuse refunds while paused, in profile order.
+    fn refund_guards(&self) -> Vec<Module> {
+        self.profile
+            .refunds
+            .needs_unpaused
+            .iter()
+            .filter_map(|name| self.profile.contract(name))
+            .filter_map(|c| self.deployed(c))
+            .collect()
+    }
+
+    /// "JobRegistry refuses refunds while it or StakeManager is paused".
+    fn refund_reason(&self) -> String {
+        let refunds = self.profile.refunds;
+        let mut who = vec!["it"];
+        who.extend(
+            refunds
+                .needs_unpaused
+                .iter()
+                .filter(|name| **name != refunds.registry),
+        );
+        format!(
+            "{} refuses refunds while {} is paused",
+            refunds.registry,
+            who.join(" or ")
+        )
+    }
+
+    /// Whether the refund contracts are paused when a refund runs, for a
+    /// refund that does not say: known only when earlier intents of this file
+    /// set the state of every one of them. Under the hub layout an unknown
+    /// state is an error (the batch would revert if the protocol is paused,
+    /// and pausing it is the hub layout's first incident step); under the
+    /// direct layout the refund assumes them live.
+    fn refund_state_from_file(&self, intent_at: &Location) -> Result<bool, InputError> {
+        let guards = self.refund_guards();
+        let unknown: Vec<&str> = guards
+            .iter()
+            .filter(|g| self.known_state(g).is_none())
+            .map(Module::name)
+            .collect();
+        if unknown.is_empty() || !self.hub_layout() {
+            // A guard the file paused is refused by the caller's checks.
+            return Ok(false);
+        }
+        Err(InputError::new(
+            intent_at.clone(),
+            format!(
+                "`refund-jobs` needs `system_paused = true` or `system_paused = false` under the \"{layout}\" layout: \
+                 {reason}, and no earlier intent of this file pauses or unpauses {unknown}. Write \
+                 `system_paused = true` if they are paused now (the batch unpauses {names} around the refunds and \
+                 pauses them again), `system_paused = false` if they are live",
+                names = guards
+                    .iter()
+                    .map(Module::name)
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+                reason = self.refund_reason(),
+                layout = self.deployment.layout.name(),
+                unknown = unknown.join(" or "),
+            ),
+        ))
+    }
+
+    /// A raw `call` of a refund function of the registry: the same rule as a
+    /// `refund-jobs` intent, with no key to state the pause state, so it must
+    /// come from earlier intents of the file (and be live).
+    pub(super) fn check_raw_refund_call(
+        &self,
+        function: &str,
+        at: &Location,
+    ) -> Result<(), InputError> {
+        let refunds = self.profile.refunds;
+        let fix = format!(
+            "write it as a `refund-jobs` intent (`{}`), which says with `system_paused` whether to unpause around it",
+            refunds
+                .functions
+                .iter()
+                .find(|f| f.function == function)
+                .map_or("delist", |f| f.key)
+        );
+        let guards = self.refund_guards();
+        for guard in &guards {
+            self.require_not_known(
+                guard,
+                true,
+                &format!("{}: {function} would revert; {fix}", self.refund_reason()),
+                at,
+            )?;
+        }
+        let unknown: Vec<&str> = guards
+            .iter()
+            .filter(|g| self.known_state(g).is_none())
+            .map(Module::name)
+            .collect();
+        if unknown.is_empty() || !self.hub_layout() {
+            return Ok(());
+        }
+        Err(InputError::new(
+            at.clone(),
+            format!(
+                "{}.{function} depends on the pause state: {}, and no earlier intent of this file pauses or \
+                 unpauses {}; {fix}",
+                refunds.registry,
+                self.refund_reason(),
+                unknown.join(" or ")
+            ),
+        ))
     }
 
     /// A profile contract that must be in the deployment for `why`.

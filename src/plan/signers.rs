@@ -285,16 +285,17 @@ impl Planner<'_> {
                 "rotate-signers needs the Safe's current owners: set `owners` in [safe], in getOwners() order",
             ));
         }
-        let Some(threshold) = safe.threshold else {
+        let Some(written) = &safe.threshold else {
             return Err(InputError::new(
                 intent_at.clone(),
                 "rotate-signers needs the Safe's current threshold: set `threshold` in [safe]",
             ));
         };
+        let threshold = written.value;
         let count = safe.owners.len() as u64;
         if threshold == 0 || threshold > count {
             return Err(InputError::new(
-                safe.at.clone(),
+                written.at.clone(),
                 format!("[safe] threshold {threshold} is out of range for its {count} owners"),
             ));
         }

@@ -44,7 +44,7 @@ pub struct SafeConfig {
     pub nonce: u64,
     /// Current owners in `getOwners()` order; empty when not given.
     pub owners: Vec<Located<Address>>,
-    pub threshold: Option<u64>,
+    pub threshold: Option<Located<u64>>,
     pub at: Location,
 }
 
@@ -93,13 +93,17 @@ pub enum Intent {
         claim_timeout: Vec<Located<U256>>,
         cancel_expired: Vec<Located<U256>>,
         finalize: Vec<Located<U256>>,
-        system_paused: bool,
+        /// Whether JobRegistry and StakeManager are paused when the batch
+        /// runs, as written; `None` when the file does not say.
+        system_paused: Option<Located<bool>>,
     },
     Call {
         contract: Located<String>,
         function: Located<String>,
         args: Option<Located<toml::Value>>,
-        value: U256,
+        /// Wei sent with the call, where `value` is written (the intent's
+        /// place when it is not).
+        value: Located<U256>,
     },
 }
 
@@ -133,26 +137,26 @@ struct RawBundle {
     name: String,
     #[serde(default)]
     description: String,
-    created_at: Spanned<i64>,
-    max_calls: Option<Spanned<i64>>,
+    created_at: Spanned<toml::Value>,
+    max_calls: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSafe {
     address: Spanned<String>,
-    chain_id: Spanned<i64>,
+    chain_id: Spanned<toml::Value>,
     version: Spanned<String>,
-    nonce: Spanned<i64>,
+    nonce: Spanned<toml::Value>,
     #[serde(default)]
     owners: Vec<Spanned<String>>,
-    threshold: Option<Spanned<i64>>,
+    threshold: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawAccept {
-    nonce: Spanned<i64>,
+    nonce: Spanned<toml::Value>,
     version: Spanned<String>,
 }
 
@@ -185,11 +189,11 @@ struct RawIntent {
     swap: Option<Spanned<Vec<Spanned<RawSwap>>>>,
     add: Option<Spanned<Vec<Spanned<String>>>>,
     remove: Option<Spanned<Vec<Spanned<String>>>>,
-    threshold: Option<Spanned<i64>>,
-    delist: Option<Spanned<Vec<Spanned<toml::Value>>>>,
-    claim_timeout: Option<Spanned<Vec<Spanned<toml::Value>>>>,
-    cancel_expired: Option<Spanned<Vec<Spanned<toml::Value>>>>,
-    finalize: Option<Spanned<Vec<Spanned<toml::Value>>>>,
+    threshold: Option<Spanned<toml::Value>>,
+    delist: Option<Spanned<RawIds>>,
+    claim_timeout: Option<Spanned<RawIds>>,
+    cancel_expired: Option<Spanned<RawIds>>,
+    finalize: Option<Spanned<RawIds>>,
     system_paused: Option<Spanned<bool>>,
     contract: Option<Spanned<String>>,
     function: Option<Spanned<String>>,
@@ -214,8 +218,32 @@ impl Ctx<'_> {
         Err(InputError::new(self.at(spanned), message))
     }
 
-    fn non_negative(&self, n: &Spanned<i64>, what: &str) -> Result<u64, InputError> {
-        u64::try_from(*n.get_ref()).or_else(|_| self.err(n, format!("{what} must not be negative")))
+    /// A whole number written as a TOML integer. A number in quotes is the
+    /// usual slip: the error shows the line to write instead.
+    fn integer(&self, value: &Spanned<toml::Value>, key: &str) -> Result<i64, InputError> {
+        match value.get_ref() {
+            toml::Value::Integer(n) => Ok(*n),
+            toml::Value::String(text) => match parse_uint256(text.trim()) {
+                Ok(n) => self.err(
+                    value,
+                    format!("{key} must be a number, not the string {text:?}: write {key} = {n}"),
+                ),
+                Err(_) => self.err(
+                    value,
+                    format!("{key} must be a number, not the string {text:?}"),
+                ),
+            },
+            other => self.err(
+                value,
+                format!("{key} must be a whole number, not a {}", other.type_str()),
+            ),
+        }
+    }
+
+    fn non_negative(&self, n: &Spanned<toml::Value>, what: &str) -> Result<u64, InputError> {
+        let key = what.rsplit(' ').next().unwrap_or(what);
+        u64::try_from(self.integer(n, key)?)
+            .or_else(|_| self.err(n, format!("{what} must not be negative")))
     }
 
     fn version(&self, text: &Spanned<String>) -> Result<SafeVersion, InputError> {
@@ -238,7 +266,7 @@ pub fn parse_runbook(source: &Source) -> Result<Runbook, InputError> {
     let created_at = cx.non_negative(&raw.bundle.created_at, "created_at")?;
     let (max_calls, max_calls_at) = match &raw.bundle.max_calls {
         None => (DEFAULT_MAX_CALLS, source.location(0)),
-        Some(n) => match usize::try_from(*n.get_ref()) {
+        Some(n) => match usize::try_from(cx.integer(n, "max_calls")?) {
             Ok(count) if count > 0 => (count, cx.at(n)),
             _ => return cx.err(n, "max_calls must be a positive integer"),
         },
@@ -266,7 +294,7 @@ pub fn parse_runbook(source: &Source) -> Result<Runbook, InputError> {
     }
     let threshold = match &safe_raw.threshold {
         None => None,
-        Some(t) => Some(cx.non_negative(t, "threshold")?),
+        Some(t) => Some(Located::new(cx.non_negative(t, "threshold")?, cx.at(t))),
     };
     let safe = SafeConfig {
         address: cx.address(&safe_raw.address, "address")?,
@@ -484,12 +512,13 @@ fn parse_intent(cx: &Ctx, spanned: &Spanned<RawIntent>) -> Result<Intent, InputE
         }
         "refund-jobs" => {
             let mut seen = std::collections::BTreeMap::<U256, Location>::new();
-            let mut ids = |v: &Option<Spanned<Vec<Spanned<toml::Value>>>>| -> Result<Vec<Located<U256>>, InputError> {
+            let mut ids = |v: &Option<Spanned<RawIds>>| -> Result<Vec<Located<U256>>, InputError> {
                 let mut out = Vec::new();
-                for item in v.as_ref().map(|v| v.get_ref().as_slice()).unwrap_or_default() {
+                for item in v.as_ref().map(RawIds::items).unwrap_or_default().iter() {
                     for id in job_ids(cx, item)? {
                         if let Some(first) = seen.insert(id, cx.at(item)) {
-                            return cx.err(item, format!("job {id} is listed twice (first at {first})"));
+                            return cx
+                                .err(item, format!("job {id} is listed twice (first at {first})"));
                         }
                         out.push(Located::new(id, cx.at(item)));
                     }
@@ -501,7 +530,7 @@ fn parse_intent(cx: &Ctx, spanned: &Spanned<RawIntent>) -> Result<Intent, InputE
                 claim_timeout: ids(&raw.claim_timeout)?,
                 cancel_expired: ids(&raw.cancel_expired)?,
                 finalize: ids(&raw.finalize)?,
-                system_paused: raw.system_paused.as_ref().is_some_and(|b| *b.get_ref()),
+                system_paused: raw.system_paused.as_ref().map(|b| cx.located(b)),
             };
             if seen.is_empty() {
                 return Err(InputError::new(
@@ -516,8 +545,8 @@ fn parse_intent(cx: &Ctx, spanned: &Spanned<RawIntent>) -> Result<Intent, InputE
             function: cx.located(raw.function.as_ref().ok_or_else(|| missing("function"))?),
             args: raw.args.as_ref().map(|a| cx.located(a)),
             value: match &raw.value {
-                None => U256::ZERO,
-                Some(v) => wei(cx, v)?,
+                None => Located::new(U256::ZERO, cx.at(spanned)),
+                Some(v) => Located::new(wei(cx, v)?, cx.at(v)),
             },
         },
         _ => unknown_kind(cx, &raw.kind)?,
@@ -566,6 +595,59 @@ impl<'de> Deserialize<'de> for RawModules {
                     names.push(name);
                 }
                 Ok(RawModules::List(names))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// A refund key's job ids: a list of ids and ranges, or one of them alone
+/// (`delist = "1..500"` and `delist = 42` mean `["1..500"]` and `[42]`).
+#[derive(Debug)]
+enum RawIds {
+    One(toml::Value),
+    List(Vec<Spanned<toml::Value>>),
+}
+
+impl RawIds {
+    /// The ids and ranges, each with its place (a lone one has the key's).
+    fn items(spanned: &Spanned<RawIds>) -> Vec<Spanned<toml::Value>> {
+        match spanned.get_ref() {
+            RawIds::One(value) => vec![Spanned::new(spanned.span(), value.clone())],
+            RawIds::List(items) => items.clone(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawIds {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawIds;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a job id, a \"from..to\" range, or a list of them such as [101, \"104..106\"]",
+                )
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<RawIds, E> {
+                Ok(RawIds::One(toml::Value::String(text.to_string())))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<RawIds, E> {
+                Ok(RawIds::One(toml::Value::Integer(n)))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<RawIds, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<Spanned<toml::Value>>()? {
+                    items.push(item);
+                }
+                Ok(RawIds::List(items))
             }
         }
         deserializer.deserialize_any(Visitor)
@@ -625,13 +707,31 @@ fn job_ids(cx: &Ctx, item: &Spanned<toml::Value>) -> Result<Vec<U256>, InputErro
             } else {
                 parse_uint256(text.trim())
                     .map(|id| vec![id])
-                    .or_else(|e| cx.err(item, format!("job id: {e}")))
+                    .or_else(|e| cx.err(item, format!("job id: {e}{}", range_hint(text))))
             }
         }
         _ => cx.err(
             item,
             "a job id is an integer or a \"from..to\" range (both ends included)",
         ),
+    }
+}
+
+/// How to write what looks like a range in another notation ("1-500").
+fn range_hint(text: &str) -> String {
+    let text = text.trim();
+    let split = ["-", "\u{2013}", "\u{2014}", ":", " to "]
+        .iter()
+        .find_map(|sep| text.split_once(sep))
+        .map(|(from, to)| (from.trim(), to.trim()));
+    match split {
+        Some((from, to)) if parse_uint256(from).is_ok() && parse_uint256(to).is_ok() => {
+            format!(
+                "; ranges are written \"from..to\" (both ends included): write \"{from}..{to}\""
+            )
+        }
+        _ => "; a job id is a number, and ranges are written \"from..to\" (both ends included)"
+            .to_owned(),
     }
 }
 
