@@ -122,7 +122,11 @@ fn outputs_go_beside_the_intent_file_and_the_summary_names_them() {
         stdout,
         format!(
             "wrote ./pause.json: 3 calls for Safe 0x5aFE000000000000000000000000000000000001 \
-             at nonce 42, safeTxHash {hash}\nwrote ./pause.safe.json (manifest)\n"
+             at nonce 42, safeTxHash {hash}\nwrote ./pause.safe.json (manifest)\n\
+             note: pause.toml:16:11: pause \"all\" is one SystemPause.pauseAll() for the eight modules \
+             SystemPause manages on chain (JobRegistry, StakeManager, ValidationModule, DisputeModule, \
+             PlatformRegistry, FeePool, ReputationEngine, ArbitratorCommittee), whatever the address book \
+             lists; CertificateNFT, AttestationRegistry paused directly\n"
         )
     );
     assert_eq!(manifest["inputs"][0]["name"], "pause.toml");

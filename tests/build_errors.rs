@@ -119,6 +119,31 @@ const CASES: &[(&str, &str, &str)] = &[
         "cannot read the ABI of FeePool",
     ),
     (
+        "contract-name-typo.toml",
+        "deployments/contract-name-typo.toml:22:1",
+        "`JobRegistery` is not a contract of AGI Jobs (did you mean JobRegistry?): [contracts] holds only",
+    ),
+    (
+        "unknown-contract.toml",
+        "deployments/unknown-contract.toml:18:1",
+        "`Treasury` is not a contract of AGI Jobs: [contracts] holds only its contracts",
+    ),
+    (
+        "absent-and-listed.toml",
+        "deployments/absent-and-listed.toml:15:3",
+        "`ArbitratorCommittee` is listed in `absent` (not deployed) and in [contracts]",
+    ),
+    (
+        "unknown-absent-name.toml",
+        "deployments/unknown-absent-name.toml:15:3",
+        "`ArbitratorComittee` in `absent` is not a contract of AGI Jobs (did you mean ArbitratorCommittee?)",
+    ),
+    (
+        "pause-all-missing-module.toml",
+        "pause-all-missing-module.toml:22:11",
+        "no address for ArbitratorCommittee: add it to [contracts], or, if it is not deployed, write `absent = [\"ArbitratorCommittee\"]`",
+    ),
+    (
         "chain-mismatch.toml",
         "chain-mismatch.toml:5:1",
         "the Safe is on chain 10 but the deployment is for chain 1",

@@ -157,6 +157,7 @@ fn refund_plan(registry: &AbiRegistry, jobs: u64) -> Plan {
         }],
         accept: None,
         signers: None,
+        notes: Vec::new(),
     }
 }
 
@@ -353,6 +354,7 @@ fn the_accept_batch_belongs_to_the_new_owner() {
             )],
         }),
         signers: None,
+        notes: Vec::new(),
     };
     let outputs = build_with(&f, &plan).unwrap();
     let names: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
@@ -409,6 +411,7 @@ fn an_accept_batch_without_an_accept_table_is_an_error() {
             )],
         }),
         signers: None,
+        notes: Vec::new(),
     };
     let err = build_with(&f, &plan).unwrap_err();
     assert!(err.to_string().contains("add an [accept] table"), "{err}");
@@ -497,6 +500,7 @@ fn a_plan_without_calls_is_an_error() {
         steps: vec![],
         accept: None,
         signers: None,
+        notes: Vec::new(),
     };
     let err = build_with(&f, &plan).unwrap_err();
     assert!(err.to_string().contains("nothing to build"), "{err}");

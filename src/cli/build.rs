@@ -55,9 +55,11 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
     let mut targets = Vec::new();
     let mut inputs_read = Vec::new();
     let mut stems = Vec::new();
+    let mut notes = Vec::new();
     for file in &args.files {
         match compile(file, &registry, &abi_dir_files) {
             Ok(compiled) => {
+                notes.extend(compiled.notes);
                 let dir = match &args.out_dir {
                     Some(dir) => dir.clone(),
                     None => parent_dir(file),
@@ -100,6 +102,11 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
     write_atomically(&targets)?;
     for target in &targets {
         outln!("{}", summary(target))?;
+    }
+    // What the plan chose that the batches do not show by name: modules
+    // skipped as absent, a hub call standing for modules.
+    for note in &notes {
+        outln!("note: {}: {}", note.at, note.value)?;
     }
     // A runbook that now builds fewer parts leaves old parts behind, with
     // valid checksums and the next nonces: nobody should import those.
@@ -186,6 +193,8 @@ struct Compiled {
     /// The address book's file as named (the intent itself when inline) and its keccak256.
     book_file: (String, alloy_primitives::B256),
     registry: AbiRegistry,
+    /// The plan's notes for the build summary.
+    notes: Vec<Located<String>>,
 }
 
 /// An intent file compiled in memory, for `bundlec verify --intent`.
@@ -381,6 +390,7 @@ fn compile(
         deployment,
         book_file,
         registry,
+        notes: plan.notes,
     })
 }
 

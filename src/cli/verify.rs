@@ -209,6 +209,8 @@ fn read_signers_book(path: &Path) -> Result<SignersBook, CliError> {
     let source = bundlec::runbook::Source::new(path.display().to_string(), text);
     let deployment =
         bundlec::runbook::parse_deployment(&source).map_err(|e| CliError(e.to_string()))?;
+    bundlec::plan::check_deployment(&bundlec::plan::agijobs::PROFILE, &deployment)
+        .map_err(|e| CliError(e.to_string()))?;
     Ok(SignersBook {
         deployment,
         origin: BookOrigin {

@@ -281,12 +281,14 @@ impl Planner<'_> {
 
     /// The contracts a rotation names, each with the place to blame.
     fn rotatable_selection(
-        &self,
+        &mut self,
         modules: &Modules,
     ) -> Result<Vec<(Module, Location)>, InputError> {
         match modules {
             Modules::All(at) => {
-                let selected = self.all_deployed(at, |c| c.access != Access::Timelock);
+                let selected = self.all_deployed(at, "rotate-governance", "rotatable", |c| {
+                    c.access != Access::Timelock
+                })?;
                 if selected.is_empty() {
                     return Err(InputError::new(
                         at.clone(),

@@ -24,6 +24,7 @@ use crate::abi::registry::AbiRegistry;
 use crate::runbook::{Deployment, InputError, Intent, Runbook};
 
 pub mod agijobs;
+mod book;
 mod call;
 mod governance;
 mod pause;
@@ -32,6 +33,7 @@ pub mod profile;
 mod refunds;
 pub mod signers;
 
+pub use book::check_deployment;
 pub use profile::ProtocolProfile;
 pub use signers::{OwnerCall, OwnerChanges, SENTINEL, owner_calls};
 
@@ -53,6 +55,7 @@ pub fn plan_with_profile(
     deployment: &Deployment,
     registry: &AbiRegistry,
 ) -> Result<Plan, InputError> {
+    book::check_deployment(profile, deployment)?;
     let mut planner = planner::Planner::new(profile, runbook, deployment, registry);
     for intent in &runbook.intents {
         let at = &intent.at;
@@ -97,6 +100,7 @@ pub fn plan_with_profile(
         steps: planner.steps,
         accept: planner.accept.map(|(plan, _)| plan),
         signers: planner.signers,
+        notes: planner.notes,
     })
 }
 
@@ -138,6 +142,10 @@ pub struct Plan {
     pub accept: Option<AcceptPlan>,
     /// Owners and threshold after the plan ran, when it changes them.
     pub signers: Option<SignerChange>,
+    /// What the build summary says about choices the plan made, at the
+    /// intent that made them: modules "all" skipped because the address book
+    /// says they are not deployed, a hub's pauseAll() standing for modules.
+    pub notes: Vec<crate::runbook::Located<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,11 +1,15 @@
 //! `pause` / `unpause` intents.
 //!
-//! "all" selects every pausable contract the deployment has, in profile order
-//! (the hub's modules first, in slot order); a list keeps the order written.
-//! Under the hub layout, a selection that covers every hub-managed module
-//! becomes one `pauseAll()` / `unpauseAll()` (in the place of the first of
-//! them), a partial one becomes one forwarded `pause()` per module; contracts
-//! outside the hub are always called directly.
+//! "all" selects every pausable contract of the profile, in profile order
+//! (the hub's modules first, in slot order); each must be in the address book
+//! or listed as `absent` (skipped, and the build summary says so). A list
+//! keeps the order written.
+//!
+//! Under the hub layout, "all" pauses the hub's modules with one `pauseAll()` /
+//! `unpauseAll()`, whatever the book lists: the hub knows its modules on chain.
+//! A list that names every hub-managed module does the same (in the place of
+//! the first of them); a partial one becomes one forwarded `pause()` per
+//! module. Contracts outside the hub are always called directly.
 
 use super::planner::{Module, Planner};
 use super::{PlannedCall, Step};
@@ -13,13 +17,13 @@ use crate::runbook::{InputError, Location, Modules};
 
 impl Planner<'_> {
     pub(super) fn pause(&mut self, modules: &Modules, pause: bool) -> Result<(), InputError> {
-        let selected = self.pausable_selection(modules)?;
         let profile = self.profile;
         let (function, verb) = if pause {
             (profile.pause_function, "pause")
         } else {
             (profile.unpause_function, "unpause")
         };
+        let selected = self.pausable_selection(modules, verb)?;
         let revert = if pause {
             format!("{function}() would revert with EnforcedPause")
         } else {
@@ -31,9 +35,46 @@ impl Planner<'_> {
             .map(|(m, _)| m)
             .filter(|m| self.routes_via_hub(m))
             .collect();
-        let whole_hub = !managed.is_empty() && managed.len() == profile.hub.managed;
+        let hub_modules = profile.managed();
+        // "all" under the hub layout: the hub's call, whatever the book
+        // lists, unless the book says none of its modules is deployed.
+        let all_via_hub = match modules {
+            Modules::All(_) => self.hub_layout() && hub_modules.iter().any(|c| !self.is_absent(c)),
+            Modules::List(_) => false,
+        };
+        let whole_hub =
+            all_via_hub || (!managed.is_empty() && managed.len() == profile.hub.managed);
 
         let mut hub_call_done = false;
+        if let (true, Modules::All(at)) = (all_via_hub, modules) {
+            hub_call_done = true;
+            let call = self.hub_pause_all(pause, &managed, at)?;
+            let direct: Vec<&str> = selected
+                .iter()
+                .filter(|(m, _)| !self.routes_via_hub(m))
+                .map(|(m, _)| m.name())
+                .collect();
+            let names: Vec<&str> = hub_modules.iter().map(|c| c.name).collect();
+            let note = format!(
+                "{verb} \"all\" is one {}.{}() for the {} modules {} manages on chain ({}), whatever the address \
+                 book lists{}",
+                profile.hub.contract,
+                call.function.name,
+                number_word(profile.hub.managed),
+                profile.hub.contract,
+                names.join(", "),
+                match direct.as_slice() {
+                    [] => String::new(),
+                    names => format!("; {} {verb}d directly", names.join(", ")),
+                }
+            );
+            self.notes
+                .push(crate::runbook::Located::new(note, at.clone()));
+            self.steps.push(Step::Call(call));
+            for m in &managed {
+                self.set_known(m, pause, at);
+            }
+        }
         for (module, at) in &selected {
             if whole_hub && self.routes_via_hub(module) {
                 if hub_call_done {
@@ -86,11 +127,15 @@ impl Planner<'_> {
     }
 
     /// The contracts a pause intent names, each with the place to blame.
-    fn pausable_selection(&self, modules: &Modules) -> Result<Vec<(Module, Location)>, InputError> {
+    fn pausable_selection(
+        &mut self,
+        modules: &Modules,
+        verb: &str,
+    ) -> Result<Vec<(Module, Location)>, InputError> {
         let pausable = || self.profile.pausable_names().join(", ");
         match modules {
             Modules::All(at) => {
-                let selected = self.all_deployed(at, |c| c.pausable);
+                let selected = self.all_deployed(at, verb, "pausable", |c| c.pausable)?;
                 if selected.is_empty() {
                     return Err(InputError::new(
                         at.clone(),

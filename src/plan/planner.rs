@@ -20,7 +20,9 @@ use super::profile::{ContractProfile, ProtocolProfile};
 use super::{AcceptPlan, PlannedCall, SignerChange, Step};
 use crate::abi::registry::{AbiRegistry, edit_distance};
 use crate::abi::values::fixed_bytes;
-use crate::runbook::{Deployment, DeploymentSource, InputError, Layout, Location, Runbook};
+use crate::runbook::{
+    Deployment, DeploymentSource, InputError, Layout, Located, Location, Runbook,
+};
 
 /// A protocol contract found in the deployment.
 #[derive(Debug, Clone)]
@@ -59,6 +61,8 @@ pub(super) struct Planner<'a> {
     handed_over: BTreeMap<Address, Handover>,
     /// Pause states set by earlier intents of this file: paused?, and where.
     known_paused: BTreeMap<Address, (bool, Location)>,
+    /// What the build summary must say about choices the plan made.
+    pub notes: Vec<Located<String>>,
 }
 
 impl<'a> Planner<'a> {
@@ -78,6 +82,7 @@ impl<'a> Planner<'a> {
             signers: None,
             handed_over: BTreeMap::new(),
             known_paused: BTreeMap::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -159,10 +164,18 @@ impl<'a> Planner<'a> {
         at: &Location,
     ) -> Result<Module, InputError> {
         self.deployed(contract).ok_or_else(|| {
+            let absent = if self.is_absent(contract) {
+                format!(
+                    "; the address book says it is not deployed ({})",
+                    self.deployment.key("absent")
+                )
+            } else {
+                String::new()
+            };
             InputError::new(
                 at.clone(),
                 format!(
-                    "`{}` is not in the deployment's [contracts] (it has: {})",
+                    "`{}` is not in the deployment's [contracts] (it has: {}){absent}",
                     contract.name,
                     self.deployment_names()
                 ),
@@ -170,20 +183,70 @@ impl<'a> Planner<'a> {
         })
     }
 
-    /// Every deployed contract of the profile that `include` admits, for
-    /// `modules = "all"` written at `at`, in the profile's order.
+    /// Whether the address book says `contract` is not deployed.
+    pub fn is_absent(&self, contract: &ContractProfile) -> bool {
+        super::book::is_absent(self.profile, self.deployment, contract.name)
+    }
+
+    /// Every contract of the profile that `include` admits, for
+    /// `modules = "all"` written at `at`, in the profile's order. Each must
+    /// be in the book, or be listed in `absent`: those are skipped, and a
+    /// note for the build summary says so (`intent` names the intent kind).
+    /// A missing one is an error naming every missing contract, so that a
+    /// typo in the book can never drop a module from "all".
     pub fn all_deployed(
-        &self,
+        &mut self,
         at: &Location,
+        intent: &str,
+        kind: &str,
         include: impl Fn(&ContractProfile) -> bool,
-    ) -> Vec<(Module, Location)> {
-        self.profile
-            .contracts
-            .iter()
-            .filter(|c| include(c))
-            .filter_map(|c| self.deployed(c))
-            .map(|m| (m, at.clone()))
-            .collect()
+    ) -> Result<Vec<(Module, Location)>, InputError> {
+        let mut selected = Vec::new();
+        let mut missing = Vec::new();
+        let mut skipped = Vec::new();
+        for contract in self.profile.contracts.iter().filter(|c| include(c)) {
+            match self.deployed(contract) {
+                Some(module) => selected.push((module, at.clone())),
+                None if self.is_absent(contract) => skipped.push(contract.name),
+                None => missing.push(contract.name),
+            }
+        }
+        if !missing.is_empty() {
+            let quoted: Vec<String> = missing.iter().map(|n| format!("\"{n}\"")).collect();
+            return Err(InputError::new(
+                at.clone(),
+                format!(
+                    "`modules = \"all\"` means every {kind} contract of {}, but the address book has no address for \
+                     {}: add {} to {}, or, if {} not deployed, write `absent = [{}]` ({})",
+                    self.profile.protocol,
+                    missing.join(", "),
+                    if missing.len() == 1 { "it" } else { "them" },
+                    self.deployment.table("contracts"),
+                    if missing.len() == 1 {
+                        "it is"
+                    } else {
+                        "they are"
+                    },
+                    quoted.join(", "),
+                    self.deployment.key("absent"),
+                ),
+            ));
+        }
+        if !skipped.is_empty() {
+            self.notes.push(Located::new(
+                format!(
+                    "{intent} \"all\" skipped {}: the address book says {} not deployed (`absent`)",
+                    skipped.join(", "),
+                    if skipped.len() == 1 {
+                        "it is"
+                    } else {
+                        "they are"
+                    },
+                ),
+                at.clone(),
+            ));
+        }
+        Ok(selected)
     }
 
     /// The deployed modules a `modules = [...]` list names, in its order:
@@ -226,9 +289,10 @@ impl<'a> Planner<'a> {
     /// `[deployment.labels]` of the intent file when the book is inline,
     /// `[labels]` of the book file otherwise.
     pub fn labels_table(&self) -> String {
+        let table = self.deployment.table("labels");
         match &self.runbook.deployment {
-            DeploymentSource::Inline(_) => "[deployment.labels]".to_owned(),
-            DeploymentSource::File(file) => format!("[labels] of {}", file.value),
+            DeploymentSource::Inline(_) => table,
+            DeploymentSource::File(file) => format!("{table} of {}", file.value),
         }
     }
 
@@ -542,7 +606,7 @@ impl<'a> Planner<'a> {
 
 /// Whether a mistyped name is probably `known`: the same ignoring case, or
 /// at most two single-character edits apart.
-fn looks_like(written: &str, known: &str) -> bool {
+pub(super) fn looks_like(written: &str, known: &str) -> bool {
     let (a, b) = (written.to_lowercase(), known.to_lowercase());
     if a == b {
         return true;

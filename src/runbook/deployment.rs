@@ -35,6 +35,9 @@ pub struct ContractEntry {
     /// An ABI file (relative to the deployment file) replacing the embedded one.
     pub abi_file: Option<String>,
     pub at: super::source::Location,
+    /// Written under `[other_contracts]`: a contract outside the protocol
+    /// profile, which the planner only calls by name in `call` intents.
+    pub other: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,9 +48,34 @@ pub struct Deployment {
     pub contracts: BTreeMap<String, ContractEntry>,
     /// Operator names for addresses, usable wherever an address is expected.
     pub labels: BTreeMap<String, Located<Address>>,
+    /// Contracts of the protocol that are not deployed (`absent = [...]`),
+    /// as written: `modules = "all"` skips them instead of refusing the book.
+    pub absent: Vec<Located<String>>,
+    /// Whether the book is inline in an intent file (`[deployment.contracts]`)
+    /// rather than a file of its own (`[contracts]`), for naming its tables.
+    pub inline: bool,
 }
 
 impl Deployment {
+    /// How the book's table `name` (`contracts`, `labels`, …) is written in
+    /// the file the operator edits.
+    pub fn table(&self, name: &str) -> String {
+        if self.inline {
+            format!("[deployment.{name}]")
+        } else {
+            format!("[{name}]")
+        }
+    }
+
+    /// How the book's top-level key `name` (`absent`) is written.
+    pub fn key(&self, name: &str) -> String {
+        if self.inline {
+            format!("`{name}` in [deployment]")
+        } else {
+            format!("`{name}` at the top of the address book")
+        }
+    }
+
     pub fn contract(&self, name: &str) -> Option<&ContractEntry> {
         self.contracts.get(name)
     }
@@ -78,13 +106,17 @@ pub(super) struct RawDeployment {
     #[serde(default)]
     pub contracts: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
     #[serde(default)]
+    pub other_contracts: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+    #[serde(default)]
     pub labels: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    pub absent: Vec<Spanned<String>>,
 }
 
 /// Parses a deployment file.
 pub fn parse_deployment(source: &Source) -> Result<Deployment, InputError> {
     let raw: RawDeployment = toml::from_str(&source.text).map_err(|e| toml_error(source, &e))?;
-    raw.into_deployment(source)
+    raw.into_deployment(source, false)
 }
 
 fn address_at(source: &Source, text: &Spanned<String>, what: &str) -> Result<Address, InputError> {
@@ -93,7 +125,20 @@ fn address_at(source: &Source, text: &Spanned<String>, what: &str) -> Result<Add
 }
 
 impl RawDeployment {
-    pub(super) fn into_deployment(self, source: &Source) -> Result<Deployment, InputError> {
+    /// The deployment, checked for what needs no protocol knowledge;
+    /// `inline` when it is `[deployment]` of an intent file.
+    pub(super) fn into_deployment(
+        self,
+        source: &Source,
+        inline: bool,
+    ) -> Result<Deployment, InputError> {
+        let table = |name: &str| {
+            if inline {
+                format!("deployment.{name}")
+            } else {
+                name.to_owned()
+            }
+        };
         let at = |span: std::ops::Range<usize>| source.span_location(&span);
         let chain_id = u64::try_from(*self.chain_id.get_ref())
             .ok()
@@ -115,69 +160,36 @@ impl RawDeployment {
             }
         };
         let mut contracts = BTreeMap::new();
-        for (name, value) in self.contracts {
-            let (address, abi_file) = match value.get_ref() {
-                toml::Value::String(text) => {
-                    let spanned = Spanned::new(value.span(), text.clone());
-                    (
-                        address_at(source, &spanned, &format!("contracts.{}", name.get_ref()))?,
-                        None,
-                    )
-                }
-                toml::Value::Table(table) => {
-                    for key in table.keys() {
-                        if key != "address" && key != "abi" {
-                            return Err(InputError::new(
-                                at(value.span()),
-                                format!(
-                                    "contracts.{}: unknown key `{key}`: expected `address` and optionally `abi`",
-                                    name.get_ref()
-                                ),
-                            ));
-                        }
-                    }
-                    let Some(toml::Value::String(text)) = table.get("address") else {
-                        return Err(InputError::new(
-                            at(value.span()),
-                            format!("contracts.{}: expected `address = \"0x…\"`", name.get_ref()),
-                        ));
-                    };
-                    let spanned = Spanned::new(value.span(), text.clone());
-                    let address =
-                        address_at(source, &spanned, &format!("contracts.{}", name.get_ref()))?;
-                    let abi = match table.get("abi") {
-                        None => None,
-                        Some(toml::Value::String(path)) => Some(path.clone()),
-                        Some(_) => {
-                            return Err(InputError::new(
-                                at(value.span()),
-                                format!(
-                                    "contracts.{}: `abi` must be a path string",
-                                    name.get_ref()
-                                ),
-                            ));
-                        }
-                    };
-                    (address, abi)
-                }
-                _ => {
+        let tables = [
+            ("contracts", self.contracts, false),
+            ("other_contracts", self.other_contracts, true),
+        ];
+        for (table_name, entries, other) in tables {
+            for (name, value) in entries {
+                let (address, abi_file) = contract_value(source, table_name, &name, &value)?;
+                if let Some(first) = contracts.get(name.get_ref()) {
+                    let first: &ContractEntry = first;
                     return Err(InputError::new(
-                        at(value.span()),
+                        at(name.span()),
                         format!(
-                            "contracts.{}: expected an address string or {{ address = \"0x…\", abi = \"file.json\" }}",
-                            name.get_ref()
+                            "`{}` is in [{}] and [{}] (at {}): give a contract one entry",
+                            name.get_ref(),
+                            table("contracts"),
+                            table("other_contracts"),
+                            first.at
                         ),
                     ));
                 }
-            };
-            contracts.insert(
-                name.get_ref().clone(),
-                ContractEntry {
-                    address,
-                    abi_file,
-                    at: at(name.span()),
-                },
-            );
+                contracts.insert(
+                    name.get_ref().clone(),
+                    ContractEntry {
+                        address,
+                        abi_file,
+                        at: at(name.span()),
+                        other,
+                    },
+                );
+            }
         }
         let mut labels = BTreeMap::new();
         let mut seen: BTreeMap<Address, String> = BTreeMap::new();
@@ -206,11 +218,82 @@ impl RawDeployment {
                 Located::new(address, at(text.span())),
             );
         }
+        let mut absent: Vec<Located<String>> = Vec::with_capacity(self.absent.len());
+        for name in self.absent {
+            let located = Located::new(name.get_ref().clone(), at(name.span()));
+            if let Some(first) = absent.iter().find(|a| a.value == located.value) {
+                return Err(InputError::new(
+                    located.at,
+                    format!(
+                        "`{}` is listed twice in `absent` (first at {})",
+                        first.value, first.at
+                    ),
+                ));
+            }
+            absent.push(located);
+        }
         Ok(Deployment {
             chain_id,
             layout,
             contracts,
             labels,
+            absent,
+            inline,
         })
+    }
+}
+
+/// A `[contracts]` or `[other_contracts]` value: an address, or
+/// `{ address, abi }`.
+fn contract_value(
+    source: &Source,
+    table: &str,
+    name: &Spanned<String>,
+    value: &Spanned<toml::Value>,
+) -> Result<(Address, Option<String>), InputError> {
+    let at = |span: std::ops::Range<usize>| source.span_location(&span);
+    let what = format!("{table}.{}", name.get_ref());
+    match value.get_ref() {
+        toml::Value::String(text) => {
+            let spanned = Spanned::new(value.span(), text.clone());
+            Ok((address_at(source, &spanned, &what)?, None))
+        }
+        toml::Value::Table(entry) => {
+            for key in entry.keys() {
+                if key != "address" && key != "abi" {
+                    return Err(InputError::new(
+                        at(value.span()),
+                        format!(
+                            "{what}: unknown key `{key}`: expected `address` and optionally `abi`"
+                        ),
+                    ));
+                }
+            }
+            let Some(toml::Value::String(text)) = entry.get("address") else {
+                return Err(InputError::new(
+                    at(value.span()),
+                    format!("{what}: expected `address = \"0x…\"`"),
+                ));
+            };
+            let spanned = Spanned::new(value.span(), text.clone());
+            let address = address_at(source, &spanned, &what)?;
+            let abi = match entry.get("abi") {
+                None => None,
+                Some(toml::Value::String(path)) => Some(path.clone()),
+                Some(_) => {
+                    return Err(InputError::new(
+                        at(value.span()),
+                        format!("{what}: `abi` must be a path string"),
+                    ));
+                }
+            };
+            Ok((address, abi))
+        }
+        _ => Err(InputError::new(
+            at(value.span()),
+            format!(
+                "{what}: expected an address string or {{ address = \"0x…\", abi = \"file.json\" }}"
+            ),
+        )),
     }
 }

@@ -168,7 +168,9 @@ struct RawDeploymentRef {
     chain_id: Option<Spanned<i64>>,
     layout: Option<Spanned<String>>,
     contracts: Option<std::collections::BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
+    other_contracts: Option<std::collections::BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
     labels: Option<std::collections::BTreeMap<Spanned<String>, Spanned<String>>>,
+    absent: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -347,7 +349,9 @@ fn deployment_source(
         if inner.chain_id.is_some()
             || inner.layout.is_some()
             || inner.contracts.is_some()
+            || inner.other_contracts.is_some()
             || inner.labels.is_some()
+            || inner.absent.is_some()
         {
             return Err(InputError::new(
                 at,
@@ -367,9 +371,13 @@ fn deployment_source(
         chain_id,
         layout,
         contracts: inner.contracts.unwrap_or_default(),
+        other_contracts: inner.other_contracts.unwrap_or_default(),
         labels: inner.labels.unwrap_or_default(),
+        absent: inner.absent.unwrap_or_default(),
     };
-    Ok(DeploymentSource::Inline(raw.into_deployment(cx.source)?))
+    Ok(DeploymentSource::Inline(
+        raw.into_deployment(cx.source, true)?,
+    ))
 }
 
 /// The keys each kind accepts besides `kind`.

@@ -91,9 +91,23 @@ pub fn contract_address(name: &str) -> Address {
 }
 
 /// The `[deployment]` table with the given contracts (all when `None`).
+/// Every other pausable or rotatable AGI Jobs contract is listed in
+/// `absent`, as a complete address book must.
 pub fn deployment_toml(layout: &str, only: Option<&[&str]>) -> String {
-    let mut text =
-        format!("[deployment]\nchain_id = 1\nlayout = \"{layout}\"\n\n[deployment.contracts]\n");
+    let listed = |name: &str| {
+        CONTRACTS.iter().any(|(n, _)| *n == name) && only.is_none_or(|names| names.contains(&name))
+    };
+    let absent: Vec<String> = bundlec::plan::agijobs::PROFILE
+        .contracts
+        .iter()
+        .filter(|c| c.pausable || c.access != bundlec::plan::profile::Access::Timelock)
+        .filter(|c| !listed(c.name))
+        .map(|c| format!("\"{}\"", c.name))
+        .collect();
+    let mut text = format!(
+        "[deployment]\nchain_id = 1\nlayout = \"{layout}\"\nabsent = [{}]\n\n[deployment.contracts]\n",
+        absent.join(", ")
+    );
     for (name, address) in CONTRACTS {
         if only.is_none_or(|names| names.contains(name)) {
             text.push_str(&format!("{name} = \"{address}\"\n"));
