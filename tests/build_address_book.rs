@@ -77,9 +77,14 @@ const ROTATE_ALL: &str =
 /// Builds `run.toml` with `book.toml` into an empty `out/`: the exit code,
 /// stdout, stderr, and the files written.
 fn build(book_text: &str, intents: &str) -> (Option<i32>, String, String, Vec<String>) {
+    build_runbook(book_text, &intent(intents))
+}
+
+/// `build` for a whole runbook text.
+fn build_runbook(book_text: &str, runbook: &str) -> (Option<i32>, String, String, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("book.toml"), book_text).unwrap();
-    fs::write(dir.path().join("run.toml"), intent(intents)).unwrap();
+    fs::write(dir.path().join("run.toml"), runbook).unwrap();
     let out = dir.path().join("out");
     fs::create_dir(&out).unwrap();
     let output = bundlec()
@@ -170,7 +175,12 @@ fn a_contract_outside_the_profile_goes_under_other_contracts() {
     assert!(written.is_empty());
     // Under [other_contracts] it is called with its ABI.
     let right = format!("{base}\n[other_contracts]\nERC20 = \"{token}\"\n");
-    let (code, _, stderr, written) = build(&right, transfer);
+    // A call outside the profile needs its gas bound written.
+    let runbook = intent(transfer).replace(
+        "created_at = 1764374400000\n",
+        "created_at = 1764374400000\ngas_per_call = 500000\n",
+    );
+    let (code, _, stderr, written) = build_runbook(&right, &runbook);
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(
         calls(batch_of(&written)),

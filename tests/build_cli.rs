@@ -118,15 +118,28 @@ fn outputs_go_beside_the_intent_file_and_the_summary_names_them() {
     let hash = manifest["batches"][0]["safe_tx"]["safe_tx_hash"]
         .as_str()
         .unwrap();
+    let gas = manifest["batches"][0]["estimated_gas"].as_str().unwrap();
+    assert_eq!(gas, "671336");
     assert_eq!(
         stdout,
         format!(
-            "wrote ./pause.json: 3 calls for Safe 0x5aFE000000000000000000000000000000000001 \
-             at nonce 42, safeTxHash {hash}\nwrote ./pause.safe.json (manifest)\n\
+            "pause.toml: 1 Safe transaction for Safe 0x5aFE000000000000000000000000000000000001 \
+             (nonce 42): one signing round for every signer
+  \
+             nonce 42: pause.json, 3 calls, estimated gas 671,336
+  \
+             each Safe transaction: at most 100 calls and 15,000,000 gas (half of Ethereum's \
+             30,000,000 block gas limit; [bundle] max_gas changes it)
+\
+             wrote ./pause.json: 3 calls for Safe 0x5aFE000000000000000000000000000000000001 \
+             at nonce 42, safeTxHash {hash}
+wrote ./pause.safe.json (manifest)
+\
              note: pause.toml:16:11: pause \"all\" is one SystemPause.pauseAll() for the eight modules \
              SystemPause manages on chain (JobRegistry, StakeManager, ValidationModule, DisputeModule, \
              PlatformRegistry, FeePool, ReputationEngine, ArbitratorCommittee), whatever the address book \
-             lists; CertificateNFT, AttestationRegistry paused directly\n"
+             lists; CertificateNFT, AttestationRegistry paused directly
+"
         )
     );
     assert_eq!(manifest["inputs"][0]["name"], "pause.toml");
@@ -463,4 +476,207 @@ fn deployment_abi_files_are_read_beside_the_deployment() {
         cert["keccak256"],
         hex::encode_prefixed(alloy_primitives::keccak256(&abi))
     );
+}
+
+#[test]
+fn the_summary_says_the_signing_rounds_before_anything_else() {
+    let dir = workspace(&[("refund.toml", refund(45, 6, "\"1..5\""))]);
+    let output = build_in(dir.path(), &["refund.toml"]);
+    assert!(output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[..5],
+        [
+            "refund.toml: 3 Safe transactions for Safe 0x5aFE000000000000000000000000000000000001 \
+             (nonces 45, 46, 47): each is a separate signing round for every signer",
+            "  nonce 45: refund.1.json, 6 calls, estimated gas 1,135,945",
+            "  nonce 46: refund.2.json, 6 calls, estimated gas 1,135,945",
+            "  nonce 47: refund.3.json, 5 calls, estimated gas 893,969",
+            "  each Safe transaction: at most 6 calls and 15,000,000 gas (half of Ethereum's \
+             30,000,000 block gas limit; [bundle] max_gas changes it)",
+        ]
+    );
+    assert!(
+        lines[5].starts_with("wrote ./refund.1.json: 6 calls"),
+        "{stdout}"
+    );
+    let manifest = read_json(&dir.path().join("refund.safe.json"));
+    let gas: Vec<&str> = manifest["batches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["estimated_gas"].as_str().unwrap())
+        .collect();
+    assert_eq!(gas, ["1135945", "1135945", "893969"]);
+}
+
+#[test]
+fn a_written_max_gas_and_an_unknown_chain_are_named() {
+    let text = intent(
+        45,
+        "max_gas = 2000000\n",
+        "[[intent]]\nkind = \"refund-jobs\"\nsystem_paused = true\ndelist = [\"1..10\"]\n",
+    );
+    let dir = workspace(&[("refund.toml", text)]);
+    let output = build_in(dir.path(), &["refund.toml"]);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains(
+            "  each Safe transaction: at most 100 calls and 2,000,000 gas ([bundle] max_gas)\n"
+        ),
+        "{stdout}"
+    );
+    // Five refunds and the frame fit under 2,000,000; six do not.
+    assert!(
+        stdout.starts_with(
+            "refund.toml: 2 Safe transactions for Safe 0x5aFE000000000000000000000000000000000001 \
+             (nonces 45, 46): each is a separate signing round for every signer\n  \
+             nonce 45: refund.1.json, 9 calls, estimated gas 1,861,877\n  \
+             nonce 46: refund.2.json, 9 calls, estimated gas 1,861,877\n"
+        ),
+        "{stdout}"
+    );
+    // A chain bundlec does not know: the table's smallest default, and a word about it.
+    let dir = workspace(&[(
+        "pause.toml",
+        pause_all(42).replace("chain_id = 1", "chain_id = 999"),
+    )]);
+    let deployment = dir.path().join("deployments/example.toml");
+    let book = fs::read_to_string(&deployment)
+        .unwrap()
+        .replace("chain_id = 1", "chain_id = 999");
+    fs::write(&deployment, book).unwrap();
+    let output = build_in(dir.path(), &["pause.toml"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains(
+            "7,500,000 gas (bundlec does not know chain 999's block gas limit: set [bundle] max_gas)"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_call_without_a_gas_figure_teaches_gas_per_call_and_writes_nothing() {
+    let call = "[[intent]]\nkind = \"call\"\ncontract = \"FeePool\"\nfunction = \"governanceWithdraw\"\nargs = { to = \"backup-safe\", amount = \"1\" }\n";
+    let dir = workspace(&[("drain.toml", intent(45, "", call))]);
+    let output = build_in(dir.path(), &["drain.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with(
+            "error: drain.toml:1:1: bundlec has no gas figure for FeePool.governanceWithdraw(backup-safe, 1) via SystemPause"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Write `gas_per_call = N` under [bundle]"),
+        "{stderr}"
+    );
+    assert_eq!(names_in(dir.path()), ["deployments", "drain.toml"]);
+    let dir = workspace(&[("drain.toml", intent(45, "gas_per_call = 300000\n", call))]);
+    let output = build_in(dir.path(), &["drain.toml"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// A 10,000-job refund through the binary: every Safe transaction's estimate
+/// (recomputed here from the batch bytes and the profile's figures) is within
+/// max_gas, and none could take the next refund as well.
+#[test]
+fn a_10000_job_refund_respects_max_gas_in_the_fewest_safe_transactions() {
+    use bundlec::build::gas::{GasModel, call_gas, record_len};
+    use bundlec::plan::agijobs::PROFILE;
+
+    let text = intent(
+        18,
+        "",
+        "[[intent]]\nkind = \"refund-jobs\"\nsystem_paused = true\ndelist = [\"1..10000\"]\n",
+    );
+    let dir = workspace(&[("refund.toml", text)]);
+    let output = build_in(dir.path(), &["refund.toml"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.starts_with(
+            "refund.toml: 170 Safe transactions for Safe 0x5aFE000000000000000000000000000000000001 \
+             (nonces 18 to 187): each is a separate signing round for every signer\n  \
+             nonce 18: refund.1.json, 63 calls, estimated gas "
+        ),
+        "{}",
+        &stdout[..400]
+    );
+
+    let max_gas = 15_000_000u64;
+    let model = GasModel {
+        gas_per_call: None,
+        signatures: 10,
+    };
+    let forward = PROFILE.hub.forward_gas;
+    let figure = |name: &str| PROFILE.function_gas("JobRegistry", name).unwrap() + forward;
+    // (gas, record bytes) of each transaction of a batch file.
+    let costs = |batch: &Value| -> Vec<(u64, u64)> {
+        batch["transactions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|tx| {
+                let data = parse_hex_bytes(tx["data"].as_str().unwrap()).unwrap();
+                let to = parse_address(tx["to"].as_str().unwrap()).unwrap();
+                // executeGovernanceCall(module, inner): the inner selector follows the
+                // selector, the module, the offset and the length (4 + 3 × 32).
+                let inner = &data[100..104];
+                let execution = match inner {
+                    [0x3f, 0x4b, 0xa8, 0x3a] => figure("unpause()"),
+                    [0x84, 0x56, 0xcb, 0x59] => figure("pause()"),
+                    [0xe6, 0x30, 0x79, 0xe3] => figure("delistJob(uint256)"),
+                    other => panic!("unexpected call {other:?}"),
+                };
+                (
+                    call_gas(to, alloy_primitives::U256::ZERO, &data, execution),
+                    record_len(&data),
+                )
+            })
+            .collect()
+    };
+    let total = |calls: &[(u64, u64)]| {
+        model.total(
+            calls.iter().map(|c| c.0).sum(),
+            calls.iter().map(|c| c.1).sum(),
+        )
+    };
+    let manifest = read_json(&dir.path().join("refund.safe.json"));
+    let batches = manifest["batches"].as_array().unwrap();
+    assert_eq!(batches.len(), 170);
+    let parts: Vec<Vec<(u64, u64)>> = (1..=170)
+        .map(|part| costs(&read_json(&dir.path().join(format!("refund.{part}.json")))))
+        .collect();
+    let mut refunds = 0;
+    for (i, part) in parts.iter().enumerate() {
+        let gas = total(part);
+        assert!(gas <= max_gas, "part {}: {gas}", i + 1);
+        assert_eq!(batches[i]["estimated_gas"], gas.to_string());
+        refunds += part.len() - 4;
+        // The next part's first refund, added before this part's re-pause,
+        // would not fit: no part could hold more, so no split has fewer.
+        if let Some(next) = parts.get(i + 1) {
+            let mut more = part.clone();
+            more.insert(more.len() - 2, next[2]);
+            assert!(total(&more) > max_gas, "part {} had room", i + 1);
+        }
+    }
+    assert_eq!(refunds, 10_000);
 }

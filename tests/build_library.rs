@@ -9,6 +9,7 @@ use bundlec::build::{
     self, BatchKind, BuildError, BuildRequest, InputFile, Inputs, OutputFile,
     encode_contract_inputs,
 };
+use bundlec::plan::agijobs::PROFILE;
 use bundlec::plan::{AcceptPlan, Plan, PlannedCall, SignerChange, Step};
 use bundlec::runbook::{Deployment, DeploymentSource, Runbook, Source, parse_runbook};
 use bundlec::txbuilder::{ContractMethod, check, parse_json};
@@ -96,6 +97,7 @@ fn planned(
         value: U256::ZERO,
         data,
         summary: format!("{contract}.{}", function.name),
+        gas: PROFILE.function_gas(contract, &function.signature()),
         function,
         args,
     }
@@ -114,6 +116,7 @@ fn forwarded(registry: &AbiRegistry, module: Address, inner: PlannedCall) -> Pla
         ],
     );
     call.summary = format!("{} via SystemPause", inner.summary);
+    call.gas = inner.gas.map(|gas| gas + PROFILE.hub.forward_gas);
     call
 }
 
@@ -504,4 +507,156 @@ fn a_plan_without_calls_is_an_error() {
     };
     let err = build_with(&f, &plan).unwrap_err();
     assert!(err.to_string().contains("nothing to build"), "{err}");
+}
+
+/// The fixture with `extra` lines under `[bundle]`.
+fn fixture_with(extra: &str) -> Fixture {
+    let text = intent(None, false).replace(
+        "created_at = 1764374400000\n",
+        &format!("created_at = 1764374400000\n{extra}"),
+    );
+    let runbook = parse_runbook(&Source::new("refund.toml", text.clone())).unwrap();
+    let DeploymentSource::Inline(deployment) = runbook.deployment.clone() else {
+        panic!("inline deployment expected")
+    };
+    Fixture {
+        text,
+        runbook,
+        deployment,
+        registry: AbiRegistry::embedded().unwrap(),
+    }
+}
+
+fn call_counts(outputs: &[OutputFile]) -> Vec<usize> {
+    outputs
+        .iter()
+        .filter_map(|o| o.batch.as_ref().map(|b| b.calls))
+        .collect()
+}
+
+/// The calls of each part of a split refund of `plan`, rebuilt from the
+/// parts' call counts: the frame around each part's share of the body.
+fn parts<'a>(plan: &'a Plan, counts: &[usize]) -> Vec<Vec<&'a PlannedCall>> {
+    let Step::Wrapped {
+        before,
+        body,
+        after,
+    } = &plan.steps[0]
+    else {
+        panic!("a wrapped step expected")
+    };
+    let mut rest = body.as_slice();
+    let mut out = Vec::new();
+    for count in counts {
+        let (part, tail) = rest.split_at(count - before.len() - after.len());
+        out.push(before.iter().chain(part).chain(after).collect());
+        rest = tail;
+    }
+    assert!(rest.is_empty());
+    out
+}
+
+#[test]
+fn a_10000_job_refund_is_split_by_gas_into_the_fewest_parts() {
+    // No max_gas: half of Ethereum's 30M. No threshold or owners: 10 signatures.
+    let f = fixture(None, false);
+    let plan = refund_plan(&f.registry, 10_000);
+    let outputs = build_with(&f, &plan).unwrap();
+    let counts = call_counts(&outputs);
+    let max_gas = 15_000_000;
+    let model = build::GasModel {
+        gas_per_call: None,
+        signatures: 10,
+    };
+    // max_calls (100) is not what binds: gas is.
+    assert_eq!(counts.len(), 170, "{counts:?}");
+    assert!(counts[..169].iter().all(|c| *c == 63), "{counts:?}");
+    assert_eq!(counts[169], 33);
+    assert_eq!(counts.iter().map(|c| c - 4).sum::<usize>(), 10_000);
+    let manifest = manifest(&outputs);
+    let Step::Wrapped { body, .. } = &plan.steps[0] else {
+        unreachable!()
+    };
+    let mut next_body = 0;
+    for (i, part) in parts(&plan, &counts).iter().enumerate() {
+        let gas = build::batch_gas(part, &model).unwrap();
+        assert!(gas <= max_gas, "part {i}: {gas}");
+        assert_eq!(outputs[i].batch.as_ref().unwrap().gas, gas);
+        assert_eq!(manifest["batches"][i]["estimated_gas"], gas.to_string());
+        next_body += counts[i] - 4;
+        // Fewest: this part with the next refund would exceed max_gas.
+        if let Some(next) = body.get(next_body) {
+            let mut more = part.clone();
+            more.insert(more.len() - 2, next);
+            let over = build::batch_gas(&more, &model).unwrap();
+            assert!(over > max_gas, "part {i} had room: {over}");
+        }
+    }
+}
+
+#[test]
+fn max_gas_sets_the_split_points() {
+    // Frame and base about 650k, a refund through SystemPause about 242k:
+    // one refund per Safe transaction fits under 1,000,000, two do not.
+    let f = fixture_with("max_gas = 1000000\n");
+    let plan = refund_plan(&f.registry, 5);
+    let outputs = build_with(&f, &plan).unwrap();
+    assert_eq!(call_counts(&outputs), [5, 5, 5, 5, 5]);
+    let f = fixture_with("max_gas = 1500000\n");
+    let outputs = build_with(&f, &plan).unwrap();
+    assert_eq!(call_counts(&outputs), [7, 6]);
+    // max_calls binds when it is the smaller limit.
+    let f = fixture_with("max_gas = 1500000\nmax_calls = 6\n");
+    let outputs = build_with(&f, &plan).unwrap();
+    assert_eq!(call_counts(&outputs), [6, 6, 5]);
+}
+
+#[test]
+fn too_small_a_max_gas_names_its_place() {
+    let f = fixture_with("max_gas = 700000\n");
+    let err = build_with(&f, &refund_plan(&f.registry, 5)).unwrap_err();
+    assert_eq!(err.location().to_string(), "refund.toml:5:11");
+    assert!(
+        err.to_string().contains(
+            "max_gas = 700000 is too small: a Safe transaction with 2 call(s) before, 2 after \
+             and the call JobRegistry.delistJob via SystemPause alone is estimated at"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_call_without_a_gas_figure_needs_gas_per_call() {
+    let f = fixture(None, false);
+    let mut plan = refund_plan(&f.registry, 2);
+    let Step::Wrapped { body, .. } = &mut plan.steps[0] else {
+        unreachable!()
+    };
+    body[1].gas = None;
+    let err = build_with(&f, &plan).unwrap_err();
+    assert_eq!(err.location().to_string(), "refund.toml:1:1");
+    assert!(
+        err.to_string().contains(
+            "bundlec has no gas figure for JobRegistry.delistJob via SystemPause: only the calls \
+             bundlec plans itself"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("Write `gas_per_call = N` under [bundle]")
+    );
+    // gas_per_call is that call's figure; the others keep theirs.
+    let f = fixture_with("gas_per_call = 1000000\n");
+    let outputs = build_with(&f, &plan).unwrap();
+    let with_figure = build_with(&f, &refund_plan(&f.registry, 2)).unwrap();
+    let gas = |o: &[OutputFile]| o[0].batch.as_ref().unwrap().gas;
+    assert_eq!(
+        gas(&outputs) - gas(&with_figure),
+        1_000_000
+            - PROFILE
+                .function_gas("JobRegistry", "delistJob(uint256)")
+                .unwrap()
+            - PROFILE.hub.forward_gas
+    );
 }

@@ -186,7 +186,7 @@ fn a_raw_refund_call_follows_the_same_rule() {
 #[test]
 fn a_single_range_or_id_is_a_one_element_list() {
     let dir = runbook_dir(
-        "[[intent]]\nkind = \"refund-jobs\"\nsystem_paused = false\ndelist = \"1..3\"\nfinalize = 7\n",
+        "[[intent]]\nkind = \"refund-jobs\"\nsystem_paused = false\ndelist = \"1..3\"\nclaim_timeout = 7\n",
     );
     let output = build_in(dir.path());
     assert_eq!(
@@ -201,7 +201,7 @@ fn a_single_range_or_id_is_a_one_element_list() {
             "JobRegistry.delistJob(1) via SystemPause",
             "JobRegistry.delistJob(2) via SystemPause",
             "JobRegistry.delistJob(3) via SystemPause",
-            "JobRegistry.finalize(7) via SystemPause",
+            "JobRegistry.claimTimeout(7) via SystemPause",
         ]
     );
     // A lone value keeps the key's place in errors.

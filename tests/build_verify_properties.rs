@@ -105,7 +105,7 @@ fn runbook_strategy() -> impl Strategy<Value = Runbook> {
 
 fn to_toml(r: &Runbook) -> String {
     let mut text = format!(
-        "[bundle]\nname = \"generated\"\ncreated_at = 1764374400000\nmax_calls = {}\n\n[safe]\naddress = \"{SAFE}\"\nchain_id = 1\nversion = \"1.4.1\"\nnonce = 9\nowners = [\"{}\", \"{}\", \"{}\"]\nthreshold = 2\n\n{}\n",
+        "[bundle]\nname = \"generated\"\ncreated_at = 1764374400000\nmax_calls = {}\n# FeePool.governanceWithdraw and the other `call`s have no gas figure.\ngas_per_call = 500000\n\n[safe]\naddress = \"{SAFE}\"\nchain_id = 1\nversion = \"1.4.1\"\nnonce = 9\nowners = [\"{}\", \"{}\", \"{}\"]\nthreshold = 2\n\n{}\n",
         r.max_calls,
         OWNERS[0],
         OWNERS[1],

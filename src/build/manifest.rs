@@ -18,6 +18,7 @@
 //!       "kind": "main" | "accept",
 //!       "safe", "safe_version",    the Safe that proposes this batch
 //!       "batch_checksum": "0x…",   the batch's meta.checksum
+//!       "estimated_gas": "412345", an upper bound on the Safe transaction's gas (build::gas)
 //!       "calls": [ { "summary",
 //!                    "text": [ <lines of `bundlec decode`> ],
 //!                    "decoded": <the call tree as `bundlec decode --json`> } ],
@@ -82,6 +83,8 @@ pub struct BatchView {
     pub safe: String,
     pub safe_version: String,
     pub batch_checksum: String,
+    /// The Safe transaction's estimated gas (`build::gas`), as a decimal string.
+    pub estimated_gas: String,
     pub calls: Vec<CallView>,
     pub safe_tx: SafeTxView,
 }

@@ -17,6 +17,7 @@
 //! - `pause.safe.json`: the manifest (see [`manifest`]).
 
 pub mod chunk;
+pub mod gas;
 pub mod manifest;
 pub mod transaction;
 
@@ -27,14 +28,15 @@ use alloy_primitives::{Address, B256, U256, hex, keccak256};
 use crate::abi::registry::{AbiRegistry, EMBEDDED_ABIS};
 use crate::address_book::AddressBook;
 use crate::decode::{CallSite, DecodeError, Decoder, render};
-use crate::plan::{Plan, PlannedCall};
+use crate::plan::{Plan, PlannedCall, Step};
 use crate::runbook::{Deployment, InputError, Location, Runbook};
 use crate::safe::batching::{BatchingError, Call, safe_tx_for_calls};
 use crate::safe::view::{self, SafeTxView};
 use crate::safe::{Operation, SafeVersion, safe_tx_hashes};
 use crate::txbuilder::{BatchFile, BatchMeta, WriteError};
 
-pub use chunk::{ChunkError, chunk_steps};
+pub use chunk::{Chunk, ChunkError, Limits, batch_gas, chunk_steps};
+pub use gas::{GasModel, MaxGasSource};
 pub use manifest::Manifest;
 pub use transaction::{TransactionError, batch_transaction, encode_contract_inputs};
 
@@ -112,6 +114,8 @@ pub struct BatchSummary {
     pub safe: Address,
     pub nonce: u64,
     pub calls: usize,
+    /// The Safe transaction's estimated gas (see [`gas`]).
+    pub gas: u64,
     pub safe_tx_hash: B256,
 }
 
@@ -210,6 +214,32 @@ struct BatchPlan<'a> {
     version: SafeVersion,
     nonce: u64,
     calls: Vec<&'a PlannedCall>,
+    gas: u64,
+}
+
+/// The `max_gas` a build splits by, and where it comes from: `[bundle]
+/// max_gas`, else the chain's default (see [`gas::CHAINS`]).
+pub fn max_gas(runbook: &Runbook) -> (u64, MaxGasSource) {
+    match &runbook.bundle.max_gas {
+        Some(written) => (written.value, MaxGasSource::Written),
+        None => gas::default_max_gas(runbook.safe.chain_id),
+    }
+}
+
+/// Signatures each Safe transaction of `[safe]` carries for the estimate:
+/// the threshold, else one per listed owner, else [`gas::DEFAULT_SIGNATURES`].
+fn signatures(runbook: &Runbook) -> u64 {
+    runbook
+        .safe
+        .threshold
+        .as_ref()
+        .map(|t| t.value)
+        .or_else(|| {
+            u64::try_from(runbook.safe.owners.len())
+                .ok()
+                .filter(|n| *n > 0)
+        })
+        .unwrap_or(gas::DEFAULT_SIGNATURES)
 }
 
 /// Builds every output file of one intent file: batches first (main, then
@@ -217,9 +247,26 @@ struct BatchPlan<'a> {
 pub fn build(req: &BuildRequest<'_>) -> Result<Vec<OutputFile>, BuildError> {
     let runbook = req.runbook;
     let max_calls = runbook.bundle.max_calls;
-    let chunk_error = |source| BuildError::Chunk {
-        at: runbook.bundle.max_calls_at.clone(),
-        source,
+    let (max_gas, _) = max_gas(runbook);
+    let limits = Limits { max_calls, max_gas };
+    // The place an error points at: the limit it is about, else `[bundle]`
+    // (where gas_per_call goes).
+    let chunk_error = |source: ChunkError| {
+        let at = match &source {
+            ChunkError::Calls { .. } => runbook.bundle.max_calls_at.clone(),
+            ChunkError::Gas { .. } => runbook
+                .bundle
+                .max_gas
+                .as_ref()
+                .map_or_else(|| runbook.safe.at.clone(), |g| g.at.clone()),
+            ChunkError::UnknownGas(_) => runbook.bundle.at.clone(),
+        };
+        BuildError::Chunk { at, source }
+    };
+    let gas_per_call = runbook.bundle.gas_per_call.as_ref().map(|g| g.value);
+    let model = GasModel {
+        gas_per_call,
+        signatures: signatures(runbook),
     };
 
     // Every address in the deployment is only meaningful on its own chain.
@@ -235,7 +282,14 @@ pub fn build(req: &BuildRequest<'_>) -> Result<Vec<OutputFile>, BuildError> {
         .into());
     }
 
-    let main = chunk_steps(&req.plan.steps, max_calls).map_err(chunk_error)?;
+    let main = chunk_steps(&req.plan.steps, limits, &model).map_err(chunk_error)?;
+    // The accept calls as steps, for the same chunking (they borrow from here).
+    let accept_steps: Vec<Step> = req
+        .plan
+        .accept
+        .iter()
+        .flat_map(|accept| accept.calls.iter().cloned().map(Step::Call))
+        .collect();
     if main.is_empty() {
         let at = runbook
             .intents
@@ -267,12 +321,12 @@ pub fn build(req: &BuildRequest<'_>) -> Result<Vec<OutputFile>, BuildError> {
             )
             .into());
         };
-        // Plain calls with no frame: fixed-size slices.
-        let chunks: Vec<Vec<&PlannedCall>> = accept
-            .calls
-            .chunks(max_calls.max(1))
-            .map(|chunk| chunk.iter().collect())
-            .collect();
+        // Plain calls with no frame, on a Safe whose threshold is not known.
+        let accept_model = GasModel {
+            gas_per_call,
+            signatures: gas::DEFAULT_SIGNATURES,
+        };
+        let chunks = chunk_steps(&accept_steps, limits, &accept_model).map_err(chunk_error)?;
         batches.extend(lay_out(
             req,
             BatchKind::Accept,
@@ -331,7 +385,7 @@ pub fn build(req: &BuildRequest<'_>) -> Result<Vec<OutputFile>, BuildError> {
 fn lay_out<'a>(
     req: &BuildRequest<'_>,
     kind: BatchKind,
-    chunks: Vec<Vec<&'a PlannedCall>>,
+    chunks: Vec<Chunk<'a>>,
     safe: Address,
     version: SafeVersion,
     first_nonce: u64,
@@ -342,7 +396,7 @@ fn lay_out<'a>(
     chunks
         .into_iter()
         .enumerate()
-        .map(|(i, calls)| {
+        .map(|(i, chunk)| {
             let part = i + 1;
             let nonce = u64::try_from(i)
                 .ok()
@@ -364,7 +418,8 @@ fn lay_out<'a>(
                 safe,
                 version,
                 nonce,
-                calls,
+                calls: chunk.calls,
+                gas: chunk.gas,
             })
         })
         .collect()
@@ -468,6 +523,7 @@ fn write_batch(
         safe: view::address(batch.safe),
         safe_version: batch.version.to_string(),
         batch_checksum: hex::encode_prefixed(checksum),
+        estimated_gas: batch.gas.to_string(),
         calls: call_views,
         safe_tx: SafeTxView::new(&tx, &hashes),
     };
@@ -479,6 +535,7 @@ fn write_batch(
             safe: batch.safe,
             nonce: batch.nonce,
             calls: batch.calls.len(),
+            gas: batch.gas,
             safe_tx_hash: hashes.safe_tx_hash,
         }),
     };

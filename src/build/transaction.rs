@@ -97,6 +97,7 @@ mod tests {
             function,
             args,
             summary: String::new(),
+            gas: None,
         }
     }
 

@@ -13,7 +13,7 @@ use std::path::{Component, Path, PathBuf};
 use bundlec::abi::registry::AbiRegistry;
 use bundlec::address_book::AddressBook;
 use bundlec::build::{
-    self, AbiFile, AbiOrigin, BatchKind, BuildRequest, InputFile, Inputs, OutputFile,
+    self, AbiFile, AbiOrigin, BatchKind, BuildRequest, InputFile, Inputs, MaxGasSource, OutputFile,
 };
 use bundlec::plan::plan_runbook;
 use bundlec::runbook::{
@@ -48,6 +48,99 @@ struct Target {
     output: OutputFile,
 }
 
+/// What one runbook's build says before the files it wrote: its Safe
+/// transactions, their nonces and estimated gas, and the signing rounds they
+/// cost.
+fn signing_summary(file: &Path, runbook: &Runbook, outputs: &[OutputFile]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for kind in [BatchKind::Main, BatchKind::Accept] {
+        let batches: Vec<(&str, &build::BatchSummary)> = outputs
+            .iter()
+            .filter_map(|o| o.batch.as_ref().map(|b| (o.name.as_str(), b)))
+            .filter(|(_, b)| b.kind == kind)
+            .collect();
+        let Some((_, first)) = batches.first() else {
+            continue;
+        };
+        let count = batches.len();
+        let nonces: Vec<u64> = batches.iter().map(|(_, b)| b.nonce).collect();
+        let nonce_text = match nonces.as_slice() {
+            [one] => format!("nonce {one}"),
+            [first, .., last] if nonces.len() > 5 => format!("nonces {first} to {last}"),
+            _ => format!(
+                "nonces {}",
+                nonces
+                    .iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let (what, rounds) = match (kind, count) {
+            (BatchKind::Main, 1) => ("", "one signing round for every signer".to_string()),
+            (BatchKind::Main, _) => (
+                "",
+                "each is a separate signing round for every signer".to_string(),
+            ),
+            (BatchKind::Accept, 1) => (
+                ", acceptOwnership",
+                "one signing round for every signer of that Safe".to_string(),
+            ),
+            (BatchKind::Accept, _) => (
+                ", acceptOwnership",
+                "each is a separate signing round for every signer of that Safe".to_string(),
+            ),
+        };
+        lines.push(format!(
+            "{}: {count} Safe transaction{} for Safe {} ({nonce_text}){what}: {rounds}",
+            file.display(),
+            if count == 1 { "" } else { "s" },
+            view::address(first.safe),
+        ));
+        for (name, batch) in &batches {
+            lines.push(format!(
+                "  nonce {}: {name}, {} call{}, estimated gas {}",
+                batch.nonce,
+                batch.calls,
+                if batch.calls == 1 { "" } else { "s" },
+                thousands(batch.gas),
+            ));
+        }
+    }
+    let (max_gas, source) = build::max_gas(runbook);
+    let why = match source {
+        MaxGasSource::Written => "[bundle] max_gas".to_string(),
+        MaxGasSource::Chain(chain) => format!(
+            "half of {}'s {} block gas limit; [bundle] max_gas changes it",
+            chain.name,
+            thousands(chain.block_gas_limit)
+        ),
+        MaxGasSource::Fallback => format!(
+            "bundlec does not know chain {}'s block gas limit: set [bundle] max_gas",
+            runbook.safe.chain_id
+        ),
+    };
+    lines.push(format!(
+        "  each Safe transaction: at most {} calls and {} gas ({why})",
+        runbook.bundle.max_calls,
+        thousands(max_gas)
+    ));
+    lines
+}
+
+/// `15000000` as `15,000,000`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && digits.len().saturating_sub(i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
     let (registry, abi_dir_files) = base_registry(args.abi_dir.as_deref())?;
 
@@ -56,10 +149,16 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
     let mut inputs_read = Vec::new();
     let mut stems = Vec::new();
     let mut notes = Vec::new();
+    // Per runbook: its summary lines and how many targets it has.
+    let mut groups: Vec<(Vec<String>, usize)> = Vec::new();
     for file in &args.files {
         match compile(file, &registry, &abi_dir_files) {
             Ok(compiled) => {
                 notes.extend(compiled.notes);
+                groups.push((
+                    signing_summary(file, &compiled.runbook, &compiled.outputs),
+                    compiled.outputs.len(),
+                ));
                 let dir = match &args.out_dir {
                     Some(dir) => dir.clone(),
                     None => parent_dir(file),
@@ -100,8 +199,16 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
         return check(&targets, &stale);
     }
     write_atomically(&targets)?;
-    for target in &targets {
-        outln!("{}", summary(target))?;
+    let mut rest = targets.as_slice();
+    for (lines, count) in &groups {
+        for line in lines {
+            outln!("{line}")?;
+        }
+        let (group, tail) = rest.split_at_checked(*count).unwrap_or((rest, &[]));
+        for target in group {
+            outln!("{}", summary(target))?;
+        }
+        rest = tail;
     }
     // What the plan chose that the batches do not show by name: modules
     // skipped as absent, a hub call standing for modules.

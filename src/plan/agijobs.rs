@@ -5,9 +5,11 @@
 //! (sections 2 to 5).
 
 use super::profile::{
-    Access, ContractProfile, ExtraAuthority, HubProfile, ProtocolProfile, RefundFunction,
-    RefundProfile,
+    Access, ContractProfile, ExtraAuthority, FunctionGas, HubProfile, ProtocolProfile,
+    RefundFunction, RefundProfile,
 };
+use crate::build::gas::evm::CODE;
+use crate::build::gas::evm::{COLD_ACCOUNT, COLD_SLOAD, LOG, SSTORE_SET};
 
 use Access::{Governable, Ownable, Ownable2Step, Timelock};
 
@@ -84,6 +86,7 @@ pub const PROFILE: ProtocolProfile = ProtocolProfile {
         unpause_all: "unpauseAll",
         forward: "executeGovernanceCall",
         managed: 8,
+        forward_gas: FORWARD_GAS,
     },
     refunds: RefundProfile {
         registry: "JobRegistry",
@@ -109,7 +112,126 @@ pub const PROFILE: ProtocolProfile = ProtocolProfile {
         // both whenNotPaused.
         needs_unpaused: &["JobRegistry", "StakeManager"],
     },
+    gas: GAS,
 };
+
+// Execution gas bounds. The contracts' sources are not at hand, so each
+// figure counts what the function may touch from its description
+// (../shared/reference/agijobs/governance.md, functions.txt) and prices every
+// item at its worst: a storage read as cold (2,100), a write as a cold zero to
+// non-zero store (22,100), a call to another contract as a cold account
+// (2,600), an event at 3,000, and 10,000 for the rest of each contract's code.
+
+/// OpenZeppelin Pausable `pause()` / `unpause()` with an owner-or-pauser
+/// check: reads owner, pauser and `paused` (3 reads), writes `paused`, one
+/// event (`Paused` / `Unpaused`).
+const PAUSE_GAS: u64 = 3 * COLD_SLOAD + SSTORE_SET + LOG + CODE;
+
+/// `SystemPause.pauseAll()` / `unpauseAll()`: reads governance and, per
+/// module, its address (9 reads); writes the reentrancy guard twice; calls
+/// the eight modules' `pause()` / `unpause()` (8 × (2,600 + [`PAUSE_GAS`])).
+const PAUSE_ALL_GAS: u64 = 9 * COLD_SLOAD + 2 * SSTORE_SET + 8 * (COLD_ACCOUNT + PAUSE_GAS) + CODE;
+
+/// `SystemPause.executeGovernanceCall(target, data)` around the call it
+/// forwards: reads governance and the eight module slots it checks `target`
+/// against (9 reads), a reentrancy guard if it has one (2 writes), the call
+/// to the module (2,600), `GovernanceCallExecuted` (one event).
+const FORWARD_GAS: u64 = 9 * COLD_SLOAD + 2 * SSTORE_SET + COLD_ACCOUNT + LOG + CODE;
+
+/// `setGovernance(address)` (Governable, and FeePool's withdrawal authority)
+/// and `transferOwnership(address)` (Ownable, Ownable2Step's pending owner):
+/// reads the current holder, writes the new one, one event.
+const HANDOVER_GAS: u64 = COLD_SLOAD + SSTORE_SET + LOG + CODE;
+
+/// Ownable2Step `acceptOwnership()`: reads pending owner and owner, writes
+/// both, one event (`OwnershipTransferred`).
+const ACCEPT_GAS: u64 = 2 * COLD_SLOAD + 2 * SSTORE_SET + LOG + CODE;
+
+/// `JobRegistry.delistJob(jobId)` (Created, no agent → Cancelled, escrow
+/// back to the employer through `StakeManager.refundEscrow` and the token):
+/// - JobRegistry: governance, `paused`, the job (4 slots), the StakeManager
+///   address: 7 reads; the job's state: 1 write; `JobCancelled`;
+/// - StakeManager: `paused`, the job's escrow, the token address: 3 reads;
+///   the escrow: 1 write; one event;
+/// - the token's `transfer`: 2 balances read and written; `Transfer`;
+/// - 2 calls (StakeManager, token); 3 contracts' code.
+const DELIST_GAS: u64 = 12 * COLD_SLOAD + 4 * SSTORE_SET + 2 * COLD_ACCOUNT + 3 * LOG + 3 * CODE;
+
+/// `JobRegistry.claimTimeout(jobId)` (Applied, past deadline + grace → the
+/// escrow to the employer, the agent's stake slashed to the employer):
+/// - JobRegistry: caller check, `paused`, the job (4 slots), 2 module
+///   addresses: 8 reads; the job: 2 writes; one event;
+/// - StakeManager (`redistributeEscrow` and the slash): `paused`, escrow,
+///   the agent's stake, the total stake, the token: 5 reads; escrow, stake,
+///   total: 3 writes; 2 events;
+/// - the token: 2 transfers, 4 balances read and written; 2 `Transfer`;
+/// - ReputationEngine: the agent's reputation and its entry: 2 reads, 2
+///   writes; one event;
+/// - 3 calls (StakeManager, token, ReputationEngine); 4 contracts' code.
+const CLAIM_TIMEOUT_GAS: u64 =
+    19 * COLD_SLOAD + 11 * SSTORE_SET + 3 * COLD_ACCOUNT + 6 * LOG + 4 * CODE;
+
+/// `JobRegistry.cancelExpiredJob(jobId)`: marks the job Completed with
+/// success = false (1 more write, `JobExpired`), then settles it as
+/// [`CLAIM_TIMEOUT_GAS`] does (refund the employer, slash the agent).
+const CANCEL_EXPIRED_GAS: u64 = CLAIM_TIMEOUT_GAS + SSTORE_SET + LOG;
+
+/// The functions the planner calls, with their bounds. `finalize(uint256)`
+/// has none: it pays every validator of the job (and may mint a certificate
+/// and pay fees), so its cost grows with a number bundlec cannot see; a
+/// runbook that finalizes jobs writes `[bundle] gas_per_call`.
+const GAS: &[FunctionGas] = &[
+    FunctionGas {
+        contract: "*",
+        signature: "pause()",
+        gas: PAUSE_GAS,
+    },
+    FunctionGas {
+        contract: "*",
+        signature: "unpause()",
+        gas: PAUSE_GAS,
+    },
+    FunctionGas {
+        contract: "SystemPause",
+        signature: "pauseAll()",
+        gas: PAUSE_ALL_GAS,
+    },
+    FunctionGas {
+        contract: "SystemPause",
+        signature: "unpauseAll()",
+        gas: PAUSE_ALL_GAS,
+    },
+    FunctionGas {
+        contract: "*",
+        signature: "setGovernance(address)",
+        gas: HANDOVER_GAS,
+    },
+    FunctionGas {
+        contract: "*",
+        signature: "transferOwnership(address)",
+        gas: HANDOVER_GAS,
+    },
+    FunctionGas {
+        contract: "*",
+        signature: "acceptOwnership()",
+        gas: ACCEPT_GAS,
+    },
+    FunctionGas {
+        contract: "JobRegistry",
+        signature: "delistJob(uint256)",
+        gas: DELIST_GAS,
+    },
+    FunctionGas {
+        contract: "JobRegistry",
+        signature: "claimTimeout(uint256)",
+        gas: CLAIM_TIMEOUT_GAS,
+    },
+    FunctionGas {
+        contract: "JobRegistry",
+        signature: "cancelExpiredJob(uint256)",
+        gas: CANCEL_EXPIRED_GAS,
+    },
+];
 
 #[cfg(test)]
 mod tests {
@@ -192,6 +314,37 @@ mod tests {
                 module.name
             );
         }
+    }
+
+    #[test]
+    fn gas_figures_name_real_functions() {
+        let registry = AbiRegistry::embedded().unwrap();
+        for g in PROFILE.gas {
+            let contracts: Vec<&str> = if g.contract == "*" {
+                PROFILE.names()
+            } else {
+                vec![g.contract]
+            };
+            assert!(
+                contracts.iter().any(|c| has(&registry, c, g.signature)),
+                "{}.{}",
+                g.contract,
+                g.signature
+            );
+        }
+        // The figures the chunking tests rely on.
+        assert_eq!(PAUSE_GAS, 41_400);
+        assert_eq!(FORWARD_GAS, 78_700);
+        assert_eq!(DELIST_GAS, 157_800);
+        assert_eq!(
+            PROFILE.function_gas("JobRegistry", "finalize(uint256)"),
+            None
+        );
+        assert_eq!(
+            PROFILE.function_gas("JobRegistry", "pause()"),
+            Some(PAUSE_GAS)
+        );
+        assert_eq!(PROFILE.function_gas("NotAContract", "pause()"), None);
     }
 
     #[test]

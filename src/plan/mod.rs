@@ -117,6 +117,10 @@ pub struct PlannedCall {
     pub args: Vec<DynSolValue>,
     /// One line on what the call does, e.g. "pause JobRegistry via SystemPause".
     pub summary: String,
+    /// An upper bound on the gas the call runs (forwarded calls included),
+    /// from the protocol profile; `None` when it has no figure for the
+    /// function (the build then needs `[bundle] gas_per_call`).
+    pub gas: Option<u64>,
 }
 
 /// A unit of the plan. Chunking may split a `Wrapped` step's body across

@@ -370,6 +370,7 @@ impl<'a> Planner<'a> {
         at: &Location,
     ) -> Result<PlannedCall, InputError> {
         let data = self.encode(&function, &args, at)?;
+        let gas = self.function_gas(to, &function);
         Ok(PlannedCall {
             to,
             value,
@@ -377,7 +378,19 @@ impl<'a> Planner<'a> {
             function,
             args,
             summary,
+            gas,
         })
+    }
+
+    /// The gas bound of `function` called on `to`: the Safe's own owner
+    /// changes, or a profile figure for the contract the deployment has there.
+    fn function_gas(&self, to: Address, function: &Function) -> Option<u64> {
+        let signature = function.signature();
+        if to == self.safe() {
+            return super::signers::safe_function_gas(&signature);
+        }
+        let contract = self.deployment.contract_at(to)?;
+        self.profile.function_gas(contract, &signature)
     }
 
     /// A call to a protocol module: direct, or through the hub's forwarder
@@ -476,7 +489,7 @@ impl<'a> Planner<'a> {
         at: &Location,
     ) -> Result<PlannedCall, InputError> {
         let inner = self.encode(function, args, at)?;
-        self.call_to(
+        let mut call = self.call_to(
             hub.address,
             &hub.abi,
             self.profile.hub.forward,
@@ -486,7 +499,13 @@ impl<'a> Planner<'a> {
             ],
             summary,
             at,
-        )
+        )?;
+        // The forwarded call's bound plus the hub's own work around it.
+        call.gas = self
+            .profile
+            .function_gas(module.name(), &function.signature())
+            .and_then(|gas| gas.checked_add(self.profile.hub.forward_gas));
+        Ok(call)
     }
 
     // ---- what the file has already done ------------------------------------

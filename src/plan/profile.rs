@@ -87,6 +87,23 @@ pub struct HubProfile {
     pub forward: &'static str,
     /// How many modules the hub manages (the slots of `ContractProfile::hub_slot`).
     pub managed: usize,
+    /// The execution gas `forward` adds to the call it forwards (an upper
+    /// bound, see [`FunctionGas`]).
+    pub forward_gas: u64,
+}
+
+/// An upper bound on the execution gas of one function of a profile
+/// contract: what the call runs once the Safe (or MultiSend) has called it,
+/// its own calls to other contracts included. Builds split runbooks into Safe
+/// transactions by these figures (see `build::gas`); a function without one
+/// needs `[bundle] gas_per_call`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FunctionGas {
+    /// The contract name (its ABI's), or `*` for every contract of the profile.
+    pub contract: &'static str,
+    /// The function's signature, e.g. `delistJob(uint256)`.
+    pub signature: &'static str,
+    pub gas: u64,
 }
 
 /// How stuck escrow is refunded.
@@ -121,6 +138,8 @@ pub struct ProtocolProfile {
     pub unpause_function: &'static str,
     pub hub: HubProfile,
     pub refunds: RefundProfile,
+    /// Execution gas of the functions the planner calls (first match wins).
+    pub gas: &'static [FunctionGas],
 }
 
 impl ProtocolProfile {
@@ -164,6 +183,15 @@ impl ProtocolProfile {
             .filter(|c| c.pausable)
             .map(|c| c.name)
             .collect()
+    }
+
+    /// The execution gas bound of `contract`'s `signature`, if the profile has one.
+    pub fn function_gas(&self, contract: &str, signature: &str) -> Option<u64> {
+        let contract = self.contract(contract)?.name;
+        self.gas
+            .iter()
+            .find(|g| (g.contract == contract || g.contract == "*") && g.signature == signature)
+            .map(|g| g.gas)
     }
 
     pub fn names(&self) -> Vec<&'static str> {

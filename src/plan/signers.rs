@@ -25,7 +25,9 @@ use alloy_dyn_abi::DynSolValue;
 use alloy_primitives::{Address, U256};
 
 use super::planner::Planner;
+use super::profile::FunctionGas;
 use super::{PlannedCall, SignerChange, Step};
+use crate::build::gas::evm::{CODE, COLD_SLOAD, LOG, SSTORE_SET};
 use crate::parse::parse_address;
 use crate::runbook::{InputError, Located, Location};
 
@@ -390,6 +392,49 @@ impl Planner<'_> {
 
 /// The registry ABI of the Safe's own functions.
 pub(super) const SAFE_ABI: &str = "Safe";
+
+/// Execution gas bounds of the Safe's owner changes (OwnerManager in the
+/// Safe's sources), priced as `plan::agijobs` prices its figures: every read
+/// cold (2,100), every write a cold zero to non-zero store (22,100), an event
+/// at 3,000 and 10,000 for the rest of the code (the `authorized` check
+/// included).
+pub(super) const SAFE_GAS: &[FunctionGas] = &[
+    // owners[prev], owners[old], owners[new]: 3 reads and 3 writes;
+    // RemovedOwner and AddedOwner.
+    FunctionGas {
+        contract: SAFE_ABI,
+        signature: "swapOwner(address,address,address)",
+        gas: 3 * COLD_SLOAD + 3 * SSTORE_SET + 2 * LOG + CODE,
+    },
+    // owners[owner], owners[SENTINEL], ownerCount, threshold: 4 reads and 4
+    // writes; AddedOwner and ChangedThreshold.
+    FunctionGas {
+        contract: SAFE_ABI,
+        signature: "addOwnerWithThreshold(address,uint256)",
+        gas: 4 * COLD_SLOAD + 4 * SSTORE_SET + 2 * LOG + CODE,
+    },
+    // owners[prev], owners[owner], ownerCount, threshold: 4 reads and 4
+    // writes; RemovedOwner and ChangedThreshold.
+    FunctionGas {
+        contract: SAFE_ABI,
+        signature: "removeOwner(address,address,uint256)",
+        gas: 4 * COLD_SLOAD + 4 * SSTORE_SET + 2 * LOG + CODE,
+    },
+    // ownerCount and threshold read, threshold written; ChangedThreshold.
+    FunctionGas {
+        contract: SAFE_ABI,
+        signature: "changeThreshold(uint256)",
+        gas: 2 * COLD_SLOAD + SSTORE_SET + LOG + CODE,
+    },
+];
+
+/// The execution gas bound of a Safe function called on the Safe itself.
+pub(super) fn safe_function_gas(signature: &str) -> Option<u64> {
+    SAFE_GAS
+        .iter()
+        .find(|g| g.signature == signature)
+        .map(|g| g.gas)
+}
 
 #[cfg(test)]
 mod tests {

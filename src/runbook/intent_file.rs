@@ -34,6 +34,14 @@ pub struct Bundle {
     pub max_calls: usize,
     /// Where `max_calls` is written (the file's start when it is the default).
     pub max_calls_at: Location,
+    /// `max_gas`: the most gas one Safe transaction may be estimated at;
+    /// `None` for the chain's default (see `build::gas`).
+    pub max_gas: Option<Located<u64>>,
+    /// `gas_per_call`: the execution gas of a call the protocol profile has
+    /// no figure for.
+    pub gas_per_call: Option<Located<u64>>,
+    /// Where the `[bundle]` table's keys start.
+    pub at: Location,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,7 +131,7 @@ impl Intent {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRunbook {
-    bundle: RawBundle,
+    bundle: Spanned<RawBundle>,
     safe: Spanned<RawSafe>,
     accept: Option<Spanned<RawAccept>>,
     deployment: Spanned<RawDeploymentRef>,
@@ -139,6 +147,8 @@ struct RawBundle {
     description: String,
     created_at: Spanned<toml::Value>,
     max_calls: Option<Spanned<toml::Value>>,
+    max_gas: Option<Spanned<toml::Value>>,
+    gas_per_call: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -265,20 +275,40 @@ pub fn parse_runbook(source: &Source) -> Result<Runbook, InputError> {
     let raw: RawRunbook = toml::from_str(&source.text).map_err(|e| toml_error(source, &e))?;
     let cx = Ctx { source };
 
-    let created_at = cx.non_negative(&raw.bundle.created_at, "created_at")?;
-    let (max_calls, max_calls_at) = match &raw.bundle.max_calls {
+    let bundle_at = cx.at(&raw.bundle);
+    let raw_bundle = raw.bundle.into_inner();
+    let created_at = cx.non_negative(&raw_bundle.created_at, "created_at")?;
+    let (max_calls, max_calls_at) = match &raw_bundle.max_calls {
         None => (DEFAULT_MAX_CALLS, source.location(0)),
         Some(n) => match usize::try_from(cx.integer(n, "max_calls")?) {
             Ok(count) if count > 0 => (count, cx.at(n)),
             _ => return cx.err(n, "max_calls must be a positive integer"),
         },
     };
+    let gas = |key: &Option<Spanned<toml::Value>>, what: &str| match key {
+        None => Ok(None),
+        Some(n) => {
+            let value = cx.integer(n, what)?;
+            match u64::try_from(value) {
+                Ok(gas) if gas > 0 => Ok(Some(cx.located(n).map(|_| gas))),
+                _ => cx.err(
+                    n,
+                    format!("{what} must be a positive number of gas units, not {value}"),
+                ),
+            }
+        }
+    };
+    let max_gas = gas(&raw_bundle.max_gas, "max_gas")?;
+    let gas_per_call = gas(&raw_bundle.gas_per_call, "gas_per_call")?;
     let bundle = Bundle {
-        name: raw.bundle.name,
-        description: raw.bundle.description,
+        name: raw_bundle.name,
+        description: raw_bundle.description,
+        at: bundle_at,
         created_at,
         max_calls,
         max_calls_at,
+        max_gas,
+        gas_per_call,
     };
 
     let safe_raw = raw.safe.get_ref();
