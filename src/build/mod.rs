@@ -160,6 +160,19 @@ pub enum BuildError {
         file: String,
         source: Box<DecodeError>,
     },
+    /// An output would carry a bidi control, invisible or control character
+    /// from an input (an ABI's names, a label): refused, as for `[bundle] name`.
+    #[error(
+        "{at}: {file} would contain {code_point} ({kind}) from this input: bundlec writes no bidi \
+         control, invisible or control character from its input into a batch or manifest, where \
+         Safe{{Wallet}} would show it; remove it"
+    )]
+    UnsafeText {
+        at: Location,
+        file: String,
+        code_point: String,
+        kind: &'static str,
+    },
     /// An output could not be serialized (not expected: see
     /// [`crate::txbuilder::WriteError`]).
     #[error("{at}: {file} cannot be written: {message}")]
@@ -179,6 +192,7 @@ impl BuildError {
             | BuildError::Batching { at, .. }
             | BuildError::Transaction { at, .. }
             | BuildError::Decode { at, .. }
+            | BuildError::UnsafeText { at, .. }
             | BuildError::Serialize { at, .. } => at,
         }
     }
@@ -324,7 +338,52 @@ pub fn build(req: &BuildRequest<'_>) -> Result<Vec<OutputFile>, BuildError> {
         contents,
         batch: None,
     });
+    for output in &outputs {
+        refuse_unsafe_output(req, output)?;
+    }
     Ok(outputs)
+}
+
+/// The last guard on text from input: no output holds a character
+/// [`crate::text::is_unsafe_char`] refuses. JSON escapes every C0 control in
+/// a string (`\n`), so a raw newline is only the file's own layout; anything
+/// else (a bidi control, a zero-width space, DEL) came from an input that the
+/// parsers let through, such as a name in an ABI file. The error points at the
+/// first input file that has the character raw, or at the intent file.
+fn refuse_unsafe_output(req: &BuildRequest<'_>, output: &OutputFile) -> Result<(), BuildError> {
+    let Some((c, kind)) = output
+        .contents
+        .chars()
+        .filter(|c| *c != '\n')
+        .find_map(|c| crate::text::unsafe_char_kind(c).map(|kind| (c, kind)))
+    else {
+        return Ok(());
+    };
+    let intent = InputFile::new(
+        req.runbook.safe.at.file.clone(),
+        req.inputs.intent.bytes.clone(),
+    );
+    let inputs = std::iter::once(&intent)
+        .chain(req.inputs.deployment.as_ref())
+        .chain(req.inputs.abis.values().map(|abi| &abi.file));
+    let at = inputs
+        .filter_map(|file| {
+            let text = std::str::from_utf8(&file.bytes).ok()?;
+            let offset = text.find(c)?;
+            Some(crate::runbook::Source::new(file.name.clone(), text).location(offset))
+        })
+        .next()
+        .unwrap_or_else(|| Location {
+            file: req.runbook.safe.at.file.clone(),
+            line: 1,
+            column: 1,
+        });
+    Err(BuildError::UnsafeText {
+        at,
+        file: output.name.clone(),
+        code_point: crate::text::code_point(c),
+        kind,
+    })
 }
 
 /// Names, nonces and meta names for the chunks of one kind.

@@ -134,9 +134,9 @@ struct RawRunbook {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawBundle {
-    name: String,
+    name: Spanned<String>,
     #[serde(default)]
-    description: String,
+    description: Option<Spanned<String>>,
     created_at: Spanned<toml::Value>,
     max_calls: Option<Spanned<toml::Value>>,
 }
@@ -273,9 +273,30 @@ pub fn parse_runbook(source: &Source) -> Result<Runbook, InputError> {
             _ => return cx.err(n, "max_calls must be a positive integer"),
         },
     };
+    // Both are written into every batch (`meta.name`, `meta.description`),
+    // where Safe{Wallet} shows them, and into the manifest. The description
+    // may have line breaks: JSON writes them as `\n`.
+    source.refuse_unsafe_text(
+        &raw.bundle.name.span(),
+        raw.bundle.name.get_ref(),
+        "[bundle] name",
+        &[],
+    )?;
+    if let Some(description) = &raw.bundle.description {
+        source.refuse_unsafe_text(
+            &description.span(),
+            description.get_ref(),
+            "[bundle] description",
+            &['\n'],
+        )?;
+    }
     let bundle = Bundle {
-        name: raw.bundle.name,
-        description: raw.bundle.description,
+        name: raw.bundle.name.into_inner(),
+        description: raw
+            .bundle
+            .description
+            .map(Spanned::into_inner)
+            .unwrap_or_default(),
         created_at,
         max_calls,
         max_calls_at,
@@ -358,6 +379,9 @@ fn deployment_source(
                 "[deployment] has `file` and inline keys: use one or the other",
             ));
         }
+        // The path is written into the manifest's `inputs`.
+        cx.source
+            .refuse_unsafe_text(&file.span(), file.get_ref(), "[deployment] file", &[])?;
         return Ok(DeploymentSource::File(cx.located(&file)));
     }
     let (Some(chain_id), Some(layout)) = (inner.chain_id, inner.layout) else {
@@ -551,7 +575,15 @@ fn parse_intent(cx: &Ctx, spanned: &Spanned<RawIntent>) -> Result<Intent, InputE
         "call" => Intent::Call {
             contract: cx.located(raw.contract.as_ref().ok_or_else(|| missing("contract"))?),
             function: cx.located(raw.function.as_ref().ok_or_else(|| missing("function"))?),
-            args: raw.args.as_ref().map(|a| cx.located(a)),
+            args: match &raw.args {
+                None => None,
+                Some(args) => {
+                    // Strings in `args` are written into the batch
+                    // (`contractInputsValues`) and the summary.
+                    refuse_unsafe_strings(cx, &args.span(), args.get_ref())?;
+                    Some(cx.located(args))
+                }
+            },
             value: match &raw.value {
                 None => Located::new(U256::ZERO, cx.at(spanned)),
                 Some(v) => Located::new(wei(cx, v)?, cx.at(v)),
@@ -559,6 +591,34 @@ fn parse_intent(cx: &Ctx, spanned: &Spanned<RawIntent>) -> Result<Intent, InputE
         },
         _ => unknown_kind(cx, &raw.kind)?,
     })
+}
+
+/// Every string (and table key) in a `call`'s `args`, at any depth, held to
+/// [`Source::refuse_unsafe_text`].
+fn refuse_unsafe_strings(
+    cx: &Ctx,
+    span: &std::ops::Range<usize>,
+    value: &toml::Value,
+) -> Result<(), InputError> {
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        match value {
+            toml::Value::String(text) => {
+                cx.source
+                    .refuse_unsafe_text(span, text, "a string in `args`", &[])?;
+            }
+            toml::Value::Array(items) => stack.extend(items.iter().rev()),
+            toml::Value::Table(table) => {
+                for (key, item) in table.iter().rev() {
+                    cx.source
+                        .refuse_unsafe_text(span, key, "a key in `args`", &[])?;
+                    stack.push(item);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn unknown_kind(cx: &Ctx, kind: &Spanned<String>) -> Result<Intent, InputError> {
