@@ -215,6 +215,87 @@ pub fn manifest_file_name(stem: &str) -> String {
     format!("{stem}.safe.json")
 }
 
+/// What follows a runbook's name in the names of its outputs, `.json` aside:
+/// nothing, `.<part>`, `.accept`, `.accept.<part>` and `.safe`. Two runbooks
+/// in one folder can write a file of the same name only when one's name is
+/// the other's followed by one of these, or when the names differ only in
+/// letter case (one file on case-insensitive file systems).
+fn is_output_ending(rest: &str) -> bool {
+    let rest = rest.strip_prefix(".accept").unwrap_or(rest);
+    rest.is_empty()
+        || rest == ".safe"
+        || rest
+            .strip_prefix('.')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Why `stem` cannot name a runbook, if it cannot: it ends like an output
+/// name (`.<digits>`, `.accept`, `.safe`, in any letter case), so its outputs
+/// could be another runbook's (`pause.1.json` is a part of `pause.toml`), or
+/// it holds a character [`crate::text::is_unsafe_char`] refuses (it is written
+/// into the manifest and names every output).
+pub fn stem_problem(stem: &str) -> Option<String> {
+    if stem.is_empty() {
+        return Some("a runbook's file needs a name before `.toml`".to_owned());
+    }
+    if let Some((c, kind)) = stem
+        .chars()
+        .find_map(|c| crate::text::unsafe_char_kind(c).map(|kind| (c, kind)))
+    {
+        return Some(format!(
+            "the runbook's name contains {} ({kind}), which would be written into its output names \
+             and manifest: rename the file",
+            crate::text::code_point(c)
+        ));
+    }
+    let lower = stem.to_lowercase();
+    let ending = [".accept", ".safe"]
+        .into_iter()
+        .find(|e| lower.ends_with(e))
+        .map(str::to_owned)
+        .or_else(|| {
+            let (_, last) = lower.rsplit_once('.')?;
+            (!last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| format!(".{last}"))
+        })?;
+    Some(format!(
+        "the runbook's name `{stem}` ends in `{ending}`, as bundlec's output names do \
+         (`<name>.<part>.json`, `<name>.accept.json`, `<name>.safe.json`), so its outputs could be \
+         another runbook's: rename the file so that its name does not end in .<digits>, .accept or .safe"
+    ))
+}
+
+/// A file name both runbooks `a` and `b` (file stems) could write in one
+/// folder, if there is one: `pause.1.json` for `pause` and `pause.1`.
+/// Letter case is ignored. Equal stems share every name.
+pub fn shared_output_name(a: &str, b: &str) -> Option<String> {
+    let (la, lb) = (a.to_lowercase(), b.to_lowercase());
+    let (short, long, long_written) = if la.len() <= lb.len() {
+        (la, lb, b)
+    } else {
+        (lb, la, a)
+    };
+    let rest = long.strip_prefix(short.as_str())?;
+    is_output_ending(rest).then(|| format!("{long_written}.json"))
+}
+
+/// Whether `name` is a batch file `stem` builds (`stem.json`, `stem.<n>.json`,
+/// `stem.accept.json`, `stem.accept.<n>.json`), as [`batch_file_name`]
+/// writes it: the only files stale-output cleanup may remove.
+pub fn is_batch_file_of(stem: &str, name: &str) -> bool {
+    let Some(rest) = name
+        .strip_prefix(stem)
+        .and_then(|r| r.strip_suffix(".json"))
+    else {
+        return false;
+    };
+    let rest = rest.strip_prefix(".accept").unwrap_or(rest);
+    rest.is_empty()
+        || rest.strip_prefix('.').is_some_and(|n| {
+            !n.starts_with('0') && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
 /// One batch, laid out before it is written.
 struct BatchPlan<'a> {
     kind: BatchKind,
