@@ -30,6 +30,29 @@ pub fn is_unsafe_char(c: char) -> bool {
         )
 }
 
+/// What kind of character [`is_unsafe_char`] refuses `c` as, for error
+/// messages; `None` for a safe character.
+pub fn unsafe_char_kind(c: char) -> Option<&'static str> {
+    if !is_unsafe_char(c) {
+        return None;
+    }
+    Some(match c {
+        '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{061c}' => "a bidirectional control",
+        '\u{2028}' | '\u{2029}' => "a line separator",
+        _ if c.is_control() => "a control character",
+        _ => "an invisible character",
+    })
+}
+
+/// `U+202E`: how errors name a character.
+pub fn code_point(c: char) -> String {
+    format!("U+{:04X}", u32::from(c))
+}
+
 /// `text` with every unsafe character written as a `\u{…}`-style escape
 /// (`\u000a` for a newline), so the result is one line of visible characters.
 pub fn untrusted(text: &str) -> Cow<'_, str> {

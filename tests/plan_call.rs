@@ -146,7 +146,10 @@ fn targets_by_address_label_and_alias() {
     let planned = plan(&text);
     assert_eq!(planned.calls()[0].to, addr(BACKUP));
     assert_eq!(planned.calls()[0].value, U256::from(10u64.pow(18)));
-    assert_eq!(planned.calls()[0].summary, "backup-safe.deposit()");
+    assert_eq!(
+        planned.calls()[0].summary,
+        "backup-safe.deposit(), sends 1 ETH (1000000000000000000 wei)"
+    );
 
     let text = runbook(
         "direct",

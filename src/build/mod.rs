@@ -164,6 +164,19 @@ pub enum BuildError {
         file: String,
         source: Box<DecodeError>,
     },
+    /// An output would carry a bidi control, invisible or control character
+    /// from an input (an ABI's names, a label): refused, as for `[bundle] name`.
+    #[error(
+        "{at}: {file} would contain {code_point} ({kind}) from this input: bundlec writes no bidi \
+         control, invisible or control character from its input into a batch or manifest, where \
+         Safe{{Wallet}} would show it; remove it"
+    )]
+    UnsafeText {
+        at: Location,
+        file: String,
+        code_point: String,
+        kind: &'static str,
+    },
     /// An output could not be serialized (not expected: see
     /// [`crate::txbuilder::WriteError`]).
     #[error("{at}: {file} cannot be written: {message}")]
@@ -183,6 +196,7 @@ impl BuildError {
             | BuildError::Batching { at, .. }
             | BuildError::Transaction { at, .. }
             | BuildError::Decode { at, .. }
+            | BuildError::UnsafeText { at, .. }
             | BuildError::Serialize { at, .. } => at,
         }
     }
@@ -203,6 +217,87 @@ pub fn batch_file_name(stem: &str, kind: BatchKind, part: usize, parts: usize) -
 
 pub fn manifest_file_name(stem: &str) -> String {
     format!("{stem}.safe.json")
+}
+
+/// What follows a runbook's name in the names of its outputs, `.json` aside:
+/// nothing, `.<part>`, `.accept`, `.accept.<part>` and `.safe`. Two runbooks
+/// in one folder can write a file of the same name only when one's name is
+/// the other's followed by one of these, or when the names differ only in
+/// letter case (one file on case-insensitive file systems).
+fn is_output_ending(rest: &str) -> bool {
+    let rest = rest.strip_prefix(".accept").unwrap_or(rest);
+    rest.is_empty()
+        || rest == ".safe"
+        || rest
+            .strip_prefix('.')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Why `stem` cannot name a runbook, if it cannot: it ends like an output
+/// name (`.<digits>`, `.accept`, `.safe`, in any letter case), so its outputs
+/// could be another runbook's (`pause.1.json` is a part of `pause.toml`), or
+/// it holds a character [`crate::text::is_unsafe_char`] refuses (it is written
+/// into the manifest and names every output).
+pub fn stem_problem(stem: &str) -> Option<String> {
+    if stem.is_empty() {
+        return Some("a runbook's file needs a name before `.toml`".to_owned());
+    }
+    if let Some((c, kind)) = stem
+        .chars()
+        .find_map(|c| crate::text::unsafe_char_kind(c).map(|kind| (c, kind)))
+    {
+        return Some(format!(
+            "the runbook's name contains {} ({kind}), which would be written into its output names \
+             and manifest: rename the file",
+            crate::text::code_point(c)
+        ));
+    }
+    let lower = stem.to_lowercase();
+    let ending = [".accept", ".safe"]
+        .into_iter()
+        .find(|e| lower.ends_with(e))
+        .map(str::to_owned)
+        .or_else(|| {
+            let (_, last) = lower.rsplit_once('.')?;
+            (!last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| format!(".{last}"))
+        })?;
+    Some(format!(
+        "the runbook's name `{stem}` ends in `{ending}`, as bundlec's output names do \
+         (`<name>.<part>.json`, `<name>.accept.json`, `<name>.safe.json`), so its outputs could be \
+         another runbook's: rename the file so that its name does not end in .<digits>, .accept or .safe"
+    ))
+}
+
+/// A file name both runbooks `a` and `b` (file stems) could write in one
+/// folder, if there is one: `pause.1.json` for `pause` and `pause.1`.
+/// Letter case is ignored. Equal stems share every name.
+pub fn shared_output_name(a: &str, b: &str) -> Option<String> {
+    let (la, lb) = (a.to_lowercase(), b.to_lowercase());
+    let (short, long, long_written) = if la.len() <= lb.len() {
+        (la, lb, b)
+    } else {
+        (lb, la, a)
+    };
+    let rest = long.strip_prefix(short.as_str())?;
+    is_output_ending(rest).then(|| format!("{long_written}.json"))
+}
+
+/// Whether `name` is a batch file `stem` builds (`stem.json`, `stem.<n>.json`,
+/// `stem.accept.json`, `stem.accept.<n>.json`), as [`batch_file_name`]
+/// writes it: the only files stale-output cleanup may remove.
+pub fn is_batch_file_of(stem: &str, name: &str) -> bool {
+    let Some(rest) = name
+        .strip_prefix(stem)
+        .and_then(|r| r.strip_suffix(".json"))
+    else {
+        return false;
+    };
+    let rest = rest.strip_prefix(".accept").unwrap_or(rest);
+    rest.is_empty()
+        || rest.strip_prefix('.').is_some_and(|n| {
+            !n.starts_with('0') && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+        })
 }
 
 /// One batch, laid out before it is written.
@@ -378,7 +473,52 @@ pub fn build(req: &BuildRequest<'_>) -> Result<Vec<OutputFile>, BuildError> {
         contents,
         batch: None,
     });
+    for output in &outputs {
+        refuse_unsafe_output(req, output)?;
+    }
     Ok(outputs)
+}
+
+/// The last guard on text from input: no output holds a character
+/// [`crate::text::is_unsafe_char`] refuses. JSON escapes every C0 control in
+/// a string (`\n`), so a raw newline is only the file's own layout; anything
+/// else (a bidi control, a zero-width space, DEL) came from an input that the
+/// parsers let through, such as a name in an ABI file. The error points at the
+/// first input file that has the character raw, or at the intent file.
+fn refuse_unsafe_output(req: &BuildRequest<'_>, output: &OutputFile) -> Result<(), BuildError> {
+    let Some((c, kind)) = output
+        .contents
+        .chars()
+        .filter(|c| *c != '\n')
+        .find_map(|c| crate::text::unsafe_char_kind(c).map(|kind| (c, kind)))
+    else {
+        return Ok(());
+    };
+    let intent = InputFile::new(
+        req.runbook.safe.at.file.clone(),
+        req.inputs.intent.bytes.clone(),
+    );
+    let inputs = std::iter::once(&intent)
+        .chain(req.inputs.deployment.as_ref())
+        .chain(req.inputs.abis.values().map(|abi| &abi.file));
+    let at = inputs
+        .filter_map(|file| {
+            let text = std::str::from_utf8(&file.bytes).ok()?;
+            let offset = text.find(c)?;
+            Some(crate::runbook::Source::new(file.name.clone(), text).location(offset))
+        })
+        .next()
+        .unwrap_or_else(|| Location {
+            file: req.runbook.safe.at.file.clone(),
+            line: 1,
+            column: 1,
+        });
+    Err(BuildError::UnsafeText {
+        at,
+        file: output.name.clone(),
+        code_point: crate::text::code_point(c),
+        kind,
+    })
 }
 
 /// Names, nonces and meta names for the chunks of one kind.

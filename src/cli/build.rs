@@ -45,6 +45,8 @@ pub struct BuildArgs {
 /// One output and where it goes.
 struct Target {
     path: PathBuf,
+    /// `path` as the file system resolves it (see [`resolved`]).
+    real: PathBuf,
     output: OutputFile,
 }
 
@@ -141,17 +143,32 @@ fn thousands(n: u64) -> String {
     out
 }
 
+/// A runbook that compiled: its file, its name, and the folder its outputs go to.
+struct Built {
+    file: PathBuf,
+    stem: String,
+    dir: PathBuf,
+}
+
 pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
-    let (registry, abi_dir_files) = base_registry(args.abi_dir.as_deref())?;
+    let (registry, abi_dir_files, abi_dir_paths) = base_registry(args.abi_dir.as_deref())?;
 
     let mut errors = Vec::new();
     let mut targets = Vec::new();
-    let mut inputs_read = Vec::new();
-    let mut stems = Vec::new();
+    let mut inputs_read = abi_dir_paths;
+    let mut built = Vec::new();
     let mut notes = Vec::new();
     // Per runbook: its summary lines and how many targets it has.
     let mut groups: Vec<(Vec<String>, usize)> = Vec::new();
     for file in &args.files {
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Some(problem) = build::stem_problem(&stem) {
+            errors.push(format!("{}: {problem}", file.display()));
+            continue;
+        }
         match compile(file, &registry, &abi_dir_files) {
             Ok(compiled) => {
                 notes.extend(compiled.notes);
@@ -163,14 +180,20 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
                     Some(dir) => dir.clone(),
                     None => parent_dir(file),
                 };
-                if let Some(stem) = file.file_stem() {
-                    stems.push((dir.clone(), stem.to_string_lossy().into_owned()));
-                }
                 inputs_read.extend(compiled.inputs);
-                targets.extend(compiled.outputs.into_iter().map(|output| Target {
-                    path: dir.join(&output.name),
-                    output,
+                targets.extend(compiled.outputs.into_iter().map(|output| {
+                    let path = dir.join(&output.name);
+                    Target {
+                        real: resolved(&path),
+                        path,
+                        output,
+                    }
                 }));
+                built.push(Built {
+                    file: file.clone(),
+                    stem,
+                    dir,
+                });
             }
             Err(message) => errors.push(message),
         }
@@ -193,7 +216,14 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
         )));
     }
     check_targets(&targets, &inputs_read)?;
-    let stale = stale_outputs(&stems, &targets);
+    check_neighbours(&built)?;
+    let (stale, unreadable) = stale_outputs(&built, &targets);
+    for path in &unreadable {
+        outln!(
+            "note: {} is not a manifest bundlec can read, so no batch it listed was removed",
+            path.display()
+        )?;
+    }
 
     if args.check {
         return check(&targets, &stale);
@@ -228,51 +258,144 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
     Ok(Outcome::Success)
 }
 
-/// Batch files named like outputs of these intent files (`stem.json`,
-/// `stem.N.json`, `stem.accept.json`, `stem.accept.N.json`) that this build
-/// does not produce.
-fn stale_outputs(stems: &[(PathBuf, String)], targets: &[Target]) -> Vec<PathBuf> {
+/// The batch files the previous build of each runbook made, as its manifest
+/// on disk (`<stem>.safe.json`) lists them, that this build does not make
+/// again; and the manifests that could not be read. Nothing else is ever
+/// removed: a file is stale only when its runbook's own manifest lists it,
+/// by a name that runbook's batches have (so a manifest cannot point at an
+/// input, another runbook's output, or another folder).
+fn stale_outputs(built: &[Built], targets: &[Target]) -> (Vec<PathBuf>, Vec<PathBuf>) {
     let mut stale = Vec::new();
-    for (dir, stem) in stems {
-        let Ok(entries) = fs::read_dir(dir) else {
+    let mut unreadable = Vec::new();
+    for runbook in built {
+        let manifest = runbook.dir.join(build::manifest_file_name(&runbook.stem));
+        if fs::symlink_metadata(&manifest).is_err() {
+            continue;
+        }
+        let listed = args::read_input(&manifest)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+            .and_then(|value| {
+                value
+                    .get("batches")?
+                    .as_array()?
+                    .iter()
+                    .map(|b| b.get("file")?.as_str().map(str::to_owned))
+                    .collect::<Option<Vec<String>>>()
+            });
+        let Some(listed) = listed else {
+            unreadable.push(manifest);
             continue;
         };
-        let mut found: Vec<PathBuf> = entries
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
+        let mut found: Vec<PathBuf> = listed
+            .iter()
+            .filter(|name| build::is_batch_file_of(&runbook.stem, name))
+            .map(|name| runbook.dir.join(name))
+            .filter(|path| fs::symlink_metadata(path).is_ok_and(|m| !m.is_dir()))
             .filter(|path| {
-                let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-                    return false;
-                };
-                let Some(rest) = name
-                    .strip_prefix(stem.as_str())
-                    .and_then(|r| r.strip_suffix(".json"))
-                else {
-                    return false;
-                };
-                let rest = rest.strip_prefix(".accept").unwrap_or(rest);
-                rest.is_empty()
-                    || rest
-                        .strip_prefix('.')
-                        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+                let real = resolved(path);
+                !targets.iter().any(|t| t.real == real)
             })
-            .filter(|path| !targets.iter().any(|t| same_file(&t.path, path)))
             .collect();
         found.sort();
+        found.dedup();
         stale.extend(found);
     }
-    stale
+    (stale, unreadable)
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
-    a == b || (a.file_name() == b.file_name() && normal(&parent_dir(a)) == normal(&parent_dir(b)))
+/// A path as the file system resolves it, to compare files rather than
+/// spellings: absolute, every symlink followed, `.` and `..` applied. The part
+/// that does not exist yet (an output, a directory `--out-dir` creates) is
+/// taken as written after its longest existing ancestor, resolved.
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut real = PathBuf::new();
+    let mut exists = true;
+    for part in absolute.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                real.pop();
+            }
+            other => {
+                real.push(other);
+                if exists {
+                    match fs::canonicalize(&real) {
+                        Ok(canonical) => real = canonical,
+                        Err(_) => exists = false,
+                    }
+                }
+            }
+        }
+    }
+    real
 }
 
-/// The embedded ABIs plus `--abi-dir`, and the `--abi-dir` files for manifests.
-fn base_registry(dir: Option<&Path>) -> Result<(AbiRegistry, BTreeMap<String, AbiFile>), CliError> {
+/// Outputs of two runbooks never share a name in one folder: each runbook's
+/// output names are checked against every other runbook built into the same
+/// folder and every `*.toml` file already there (each could be a runbook).
+/// [`build::stem_problem`] already refused names ending like outputs; what
+/// remains are names that differ only in letter case, and an older runbook
+/// whose name ends like an output (`pause.1.toml` beside `pause.toml`).
+fn check_neighbours(built: &[Built]) -> Result<(), CliError> {
+    let runbooks: Vec<(PathBuf, PathBuf)> = built
+        .iter()
+        .map(|b| (resolved(&b.file), resolved(&b.dir)))
+        .collect();
+    for (runbook, (own, folder)) in built.iter().zip(&runbooks) {
+        // (resolved file, as shown, stem)
+        let mut others: Vec<(PathBuf, PathBuf, String)> = Vec::new();
+        if let Ok(entries) = fs::read_dir(&runbook.dir) {
+            for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+                if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+                    let real = resolved(&path);
+                    if runbooks.iter().any(|(file, _)| *file == real) {
+                        continue; // built now: compared below
+                    }
+                    let stem = path
+                        .file_stem()
+                        .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+                    others.push((real, path, stem));
+                }
+            }
+        }
+        for (other, (real, dir)) in built.iter().zip(&runbooks) {
+            // Another runbook of the same name built into this folder is
+            // reported by `check_targets` as two outputs at one path.
+            if dir == folder && real != own && other.stem != runbook.stem {
+                others.push((real.clone(), other.file.clone(), other.stem.clone()));
+            }
+        }
+        others.sort();
+        for (_, shown, stem) in &others {
+            if let Some(name) = build::shared_output_name(&runbook.stem, stem) {
+                return Err(CliError(format!(
+                    "{}: its outputs and those of the runbook {} could both be named {name} in {}: \
+                     outputs of two runbooks never share a name (a runbook's name may not end in \
+                     .<digits>, .accept or .safe, nor differ from another's only in letter case); \
+                     rename one of them",
+                    runbook.file.display(),
+                    shown.display(),
+                    runbook.dir.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+type BaseRegistry = (AbiRegistry, BTreeMap<String, AbiFile>, Vec<PathBuf>);
+
+/// The embedded ABIs plus `--abi-dir`, the `--abi-dir` files for manifests,
+/// and their paths (inputs no output may replace).
+fn base_registry(dir: Option<&Path>) -> Result<BaseRegistry, CliError> {
     let mut registry = AbiRegistry::embedded()?;
     let mut files = BTreeMap::new();
+    let mut paths = Vec::new();
     if let Some(dir) = dir {
         for (name, path, text) in args::read_abi_dir(dir)? {
+            paths.push(path.clone());
             registry
                 .add_or_override(&name, &text)
                 .map_err(|e| CliError(format!("{}: {e}", path.display())))?;
@@ -288,7 +411,7 @@ fn base_registry(dir: Option<&Path>) -> Result<(AbiRegistry, BTreeMap<String, Ab
             );
         }
     }
-    Ok((registry, files))
+    Ok((registry, files, paths))
 }
 
 struct Compiled {
@@ -383,7 +506,7 @@ fn manifest_summaries(manifest: &serde_json::Value, batch: &str) -> Option<Vec<S
 
 /// Compiles `path` the way `bundlec build` would, without writing anything.
 pub fn compile_for_verify(path: &Path, abi_dir: Option<&Path>) -> Result<CompiledIntent, CliError> {
-    let (registry, abi_dir_files) = base_registry(abi_dir)?;
+    let (registry, abi_dir_files, _) = base_registry(abi_dir)?;
     let compiled = compile(path, &registry, &abi_dir_files).map_err(CliError)?;
     Ok(CompiledIntent {
         outputs: compiled.outputs,
@@ -549,25 +672,23 @@ fn slash_path(path: &Path) -> String {
         .join("/")
 }
 
-/// A path compared by its parts, so `a/./b.json` and `a/b.json` are one.
-fn normal(path: &Path) -> PathBuf {
-    path.components()
-        .filter(|c| !matches!(c, Component::CurDir))
-        .collect()
-}
-
-/// No two outputs may share a path, and no output may replace an input.
+/// No two outputs may share a path, and no output may replace an input
+/// (the intent, its address book, an ABI file): paths are compared as the
+/// file system resolves them, so `deployments/../deployments/x` or a symlink
+/// is the file it reaches.
 fn check_targets(targets: &[Target], inputs: &[PathBuf]) -> Result<(), CliError> {
-    let mut seen: BTreeMap<PathBuf, &Path> = BTreeMap::new();
+    let inputs: Vec<(PathBuf, &PathBuf)> = inputs.iter().map(|i| (resolved(i), i)).collect();
+    let mut seen: BTreeMap<&Path, &Path> = BTreeMap::new();
     for target in targets {
-        let key = normal(&target.path);
-        if inputs.iter().any(|input| normal(input) == key) {
+        if let Some((_, input)) = inputs.iter().find(|(real, _)| *real == target.real) {
             return Err(CliError(format!(
-                "{} is an input file; bundlec will not overwrite it with an output (use --out-dir)",
-                target.path.display()
+                "{} is an input file (read as {}): bundlec never overwrites an input with an output, \
+                 comparing paths as resolved files; rename the input or use --out-dir",
+                target.path.display(),
+                input.display()
             )));
         }
-        if let Some(first) = seen.insert(key, &target.path) {
+        if let Some(first) = seen.insert(&target.real, &target.path) {
             return Err(CliError(format!(
                 "two outputs would be written to {} (also {}): rename one of the intent files",
                 target.path.display(),

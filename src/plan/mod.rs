@@ -32,6 +32,7 @@ mod planner;
 pub mod profile;
 mod refunds;
 pub mod signers;
+pub mod value;
 
 pub use book::check_deployment;
 pub use profile::ProtocolProfile;

@@ -370,6 +370,11 @@ impl<'a> Planner<'a> {
         at: &Location,
     ) -> Result<PlannedCall, InputError> {
         let data = self.encode(&function, &args, at)?;
+        // Every summary names the value the call sends (see `plan::value`).
+        let summary = match super::value::sends(value, self.runbook.safe.chain_id) {
+            Some(sends) => format!("{summary}, {sends}"),
+            None => summary,
+        };
         let gas = self.function_gas(to, &function);
         Ok(PlannedCall {
             to,

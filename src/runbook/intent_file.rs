@@ -142,9 +142,9 @@ struct RawRunbook {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawBundle {
-    name: String,
+    name: Spanned<String>,
     #[serde(default)]
-    description: String,
+    description: Option<Spanned<String>>,
     created_at: Spanned<toml::Value>,
     max_calls: Option<Spanned<toml::Value>>,
     max_gas: Option<Spanned<toml::Value>>,
@@ -300,9 +300,29 @@ pub fn parse_runbook(source: &Source) -> Result<Runbook, InputError> {
     };
     let max_gas = gas(&raw_bundle.max_gas, "max_gas")?;
     let gas_per_call = gas(&raw_bundle.gas_per_call, "gas_per_call")?;
+    // Both are written into every batch (`meta.name`, `meta.description`),
+    // where Safe{Wallet} shows them, and into the manifest. The description
+    // may have line breaks: JSON writes them as `\n`.
+    source.refuse_unsafe_text(
+        &raw_bundle.name.span(),
+        raw_bundle.name.get_ref(),
+        "[bundle] name",
+        &[],
+    )?;
+    if let Some(description) = &raw_bundle.description {
+        source.refuse_unsafe_text(
+            &description.span(),
+            description.get_ref(),
+            "[bundle] description",
+            &['\n'],
+        )?;
+    }
     let bundle = Bundle {
-        name: raw_bundle.name,
-        description: raw_bundle.description,
+        name: raw_bundle.name.into_inner(),
+        description: raw_bundle
+            .description
+            .map(Spanned::into_inner)
+            .unwrap_or_default(),
         at: bundle_at,
         created_at,
         max_calls,
@@ -388,6 +408,9 @@ fn deployment_source(
                 "[deployment] has `file` and inline keys: use one or the other",
             ));
         }
+        // The path is written into the manifest's `inputs`.
+        cx.source
+            .refuse_unsafe_text(&file.span(), file.get_ref(), "[deployment] file", &[])?;
         return Ok(DeploymentSource::File(cx.located(&file)));
     }
     let (Some(chain_id), Some(layout)) = (inner.chain_id, inner.layout) else {
@@ -581,7 +604,15 @@ fn parse_intent(cx: &Ctx, spanned: &Spanned<RawIntent>) -> Result<Intent, InputE
         "call" => Intent::Call {
             contract: cx.located(raw.contract.as_ref().ok_or_else(|| missing("contract"))?),
             function: cx.located(raw.function.as_ref().ok_or_else(|| missing("function"))?),
-            args: raw.args.as_ref().map(|a| cx.located(a)),
+            args: match &raw.args {
+                None => None,
+                Some(args) => {
+                    // Strings in `args` are written into the batch
+                    // (`contractInputsValues`) and the summary.
+                    refuse_unsafe_strings(cx, &args.span(), args.get_ref())?;
+                    Some(cx.located(args))
+                }
+            },
             value: match &raw.value {
                 None => Located::new(U256::ZERO, cx.at(spanned)),
                 Some(v) => Located::new(wei(cx, v)?, cx.at(v)),
@@ -589,6 +620,34 @@ fn parse_intent(cx: &Ctx, spanned: &Spanned<RawIntent>) -> Result<Intent, InputE
         },
         _ => unknown_kind(cx, &raw.kind)?,
     })
+}
+
+/// Every string (and table key) in a `call`'s `args`, at any depth, held to
+/// [`Source::refuse_unsafe_text`].
+fn refuse_unsafe_strings(
+    cx: &Ctx,
+    span: &std::ops::Range<usize>,
+    value: &toml::Value,
+) -> Result<(), InputError> {
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        match value {
+            toml::Value::String(text) => {
+                cx.source
+                    .refuse_unsafe_text(span, text, "a string in `args`", &[])?;
+            }
+            toml::Value::Array(items) => stack.extend(items.iter().rev()),
+            toml::Value::Table(table) => {
+                for (key, item) in table.iter().rev() {
+                    cx.source
+                        .refuse_unsafe_text(span, key, "a key in `args`", &[])?;
+                    stack.push(item);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn unknown_kind(cx: &Ctx, kind: &Spanned<String>) -> Result<Intent, InputError> {

@@ -39,6 +39,42 @@ impl Source {
     pub fn span_location(&self, span: &Range<usize>) -> Location {
         self.location(span.start)
     }
+
+    /// Refuses `value`, written at `span`, when it holds a character that
+    /// [`crate::text::is_unsafe_char`] calls unsafe (except those in
+    /// `allowed`): text from input that bundlec writes into a batch or a
+    /// manifest, where Safe{Wallet} or a reviewer would see it, carries no
+    /// bidi control, invisible or control character. The error points at the
+    /// character itself when the file has it raw, else at the value.
+    pub fn refuse_unsafe_text(
+        &self,
+        span: &Range<usize>,
+        value: &str,
+        what: &str,
+        allowed: &[char],
+    ) -> Result<(), InputError> {
+        let Some((c, kind)) = value
+            .chars()
+            .filter(|c| !allowed.contains(c))
+            .find_map(|c| crate::text::unsafe_char_kind(c).map(|kind| (c, kind)))
+        else {
+            return Ok(());
+        };
+        let offset = self
+            .text
+            .get(span.clone())
+            .and_then(|written| written.find(c))
+            .map_or(span.start, |i| span.start.saturating_add(i));
+        Err(InputError::new(
+            self.location(offset),
+            format!(
+                "{what} contains {} ({kind}): bundlec writes no bidi control, invisible or control \
+                 character from its input into a batch or manifest, where Safe{{Wallet}} would show it; \
+                 remove it",
+                crate::text::code_point(c)
+            ),
+        ))
+    }
 }
 
 /// A place in an input file.
