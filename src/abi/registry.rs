@@ -107,6 +107,21 @@ pub enum AbiError {
     DuplicateFunction { contract: String, signature: String },
 
     #[error(
+        "the ABI file for `{contract}` declares `{given}` with the selector {} of `{known}` in the ABI bundlec \
+         knows for {base}: an ABI from an address book may add functions, but every function it shares with \
+         the known ABI (same selector) must have the same name, parameter names, types and state mutability, \
+         and a selector may never name two functions of one contract",
+        selector_hex(*.selector)
+    )]
+    OverrideChanges {
+        contract: String,
+        base: String,
+        selector: [u8; 4],
+        known: String,
+        given: String,
+    },
+
+    #[error(
         "the ABI of `{contract}` declares two functions with the same selector {}: \
          `{first}` and `{second}`, so calls to them could not be told apart",
         selector_hex(*.selector)
@@ -277,6 +292,62 @@ impl AbiRegistry {
         self.index(name, &abi);
         self.contracts.insert(name.to_owned(), abi);
         Ok(())
+    }
+
+    /// Registers `name` from the text of an ABI file that may only add to the
+    /// ABI already registered as `base` (when there is one): every function
+    /// it shares a selector with must be that function, with the same name,
+    /// parameter names, types and state mutability. The result is `base`'s
+    /// ABI plus the new functions (and events and errors), so an override
+    /// can neither drop nor rename what bundlec knows. Without a `base` ABI
+    /// the file is registered as it is. On error the registry is unchanged.
+    pub fn extend_contract(
+        &mut self,
+        name: &str,
+        base: &str,
+        json_text: &str,
+    ) -> Result<(), AbiError> {
+        check_contract_name(name)?;
+        let given = parse_abi_text(name, json_text)?;
+        check_functions(name, &given)?;
+        let Some(known) = self.contracts.get(base) else {
+            return self.add_or_override_abi(name, given);
+        };
+        let mut merged = known.clone();
+        for function in given.functions() {
+            let selector = function.selector().0;
+            match known.functions().find(|f| f.selector().0 == selector) {
+                Some(existing) => {
+                    if !same_function(existing, function) {
+                        return Err(AbiError::OverrideChanges {
+                            contract: name.to_owned(),
+                            base: base.to_owned(),
+                            selector,
+                            known: function_text(existing),
+                            given: function_text(function),
+                        });
+                    }
+                }
+                None => merged
+                    .functions
+                    .entry(function.name.clone())
+                    .or_default()
+                    .push(function.clone()),
+            }
+        }
+        for event in given.events() {
+            let overloads = merged.events.entry(event.name.clone()).or_default();
+            if !overloads.contains(event) {
+                overloads.push(event.clone());
+            }
+        }
+        for error in given.errors() {
+            let overloads = merged.errors.entry(error.name.clone()).or_default();
+            if !overloads.contains(error) {
+                overloads.push(error.clone());
+            }
+        }
+        self.add_or_override_abi(name, merged)
     }
 
     /// The ABI registered as `name` (exact, case-sensitive).
@@ -653,6 +724,48 @@ fn check_functions(contract: &str, abi: &JsonAbi) -> Result<(), AbiError> {
         }
     }
     Ok(())
+}
+
+/// The same function for a reader: name, state mutability, every
+/// parameter's name and type (tuple components included), the return types.
+fn same_function(a: &Function, b: &Function) -> bool {
+    fn same_params(a: &[Param], b: &[Param]) -> bool {
+        a.len() == b.len()
+            && a.iter().zip(b).all(|(x, y)| {
+                x.name == y.name && x.ty == y.ty && same_params(&x.components, &y.components)
+            })
+    }
+    let types = |params: &[Param]| -> Vec<String> {
+        params
+            .iter()
+            .map(|p| p.selector_type().into_owned())
+            .collect()
+    };
+    a.name == b.name
+        && a.state_mutability == b.state_mutability
+        && same_params(&a.inputs, &b.inputs)
+        && types(&a.outputs) == types(&b.outputs)
+}
+
+/// `name(type name, …) mutability`, as a reviewer compares two declarations.
+fn function_text(function: &Function) -> String {
+    let params: Vec<String> = function
+        .inputs
+        .iter()
+        .map(|p| {
+            if p.name.is_empty() {
+                p.selector_type().into_owned()
+            } else {
+                format!("{} {}", p.selector_type(), p.name)
+            }
+        })
+        .collect();
+    format!(
+        "{}({}) {}",
+        function.name,
+        params.join(", "),
+        function.state_mutability.as_json_str()
+    )
 }
 
 fn resolve_param(param: &Param, index: usize, what: &str) -> Result<DynSolType, String> {

@@ -31,8 +31,9 @@
 //! ```
 //!
 //! `inputs` lists the intent file (its file name), the deployment file (as
-//! the intent names it; absent when inline), then every ABI a listed call was
-//! decoded with, by contract name: `abi` for a file named in the deployment
+//! the intent names it; absent when inline), then, by contract name, every
+//! ABI a listed call was decoded with and every ABI file of the address book
+//! (an override that no call uses is listed too): `abi` for a file named in the deployment
 //! (its path from the intent file's directory), `abi-dir` for a file from
 //! `--abi-dir` (its file name), `embedded-abi` for one compiled into bundlec
 //! (`abis/<Name>.json` in bundlec's sources). `safe_tx` is the transaction

@@ -693,7 +693,15 @@ fn input_views(inputs: &Inputs, abis_used: &BTreeSet<String>) -> Vec<manifest::I
     if let Some(deployment) = &inputs.deployment {
         views.push(file_view("deployment", deployment, None));
     }
-    for contract in abis_used {
+    // Every ABI a call was read with, and every ABI file of the address
+    // book: an override no call uses still changed what bundlec reads.
+    let book_abis = inputs
+        .abis
+        .iter()
+        .filter(|(_, abi)| matches!(abi.origin, AbiOrigin::Deployment))
+        .map(|(contract, _)| contract);
+    let listed: BTreeSet<&String> = abis_used.iter().chain(book_abis).collect();
+    for contract in listed {
         if let Some(abi) = inputs.abis.get(contract) {
             let role = match abi.origin {
                 AbiOrigin::Deployment => "abi",

@@ -562,8 +562,15 @@ fn compile(
         let Some(abi_file) = &entry.abi_file else {
             continue;
         };
-        let full = deployment_dir.join(abi_file);
         let fail = |message: String| InputError::new(entry.at.clone(), message).to_string();
+        let full = abi_path_inside(&deployment_dir, abi_file).map_err(|why| {
+            fail(format!(
+                "the ABI of {name}, `{}`, {why}: an `abi` path is relative to the address book and stays \
+                 inside its folder ({})",
+                bundlec::text::untrusted(abi_file),
+                deployment_dir.display()
+            ))
+        })?;
         let bytes = args::read_input(&full).map_err(|e| {
             fail(format!(
                 "cannot read the ABI of {name}, {}: {e}",
@@ -576,8 +583,11 @@ fn compile(
                 full.display()
             ))
         })?;
+        // An alias key (`RewardEngine`) extends the ABI of the contract it
+        // names; any other key the ABI of its own name, when bundlec has one.
+        let base = bundlec::plan::agijobs::PROFILE.canonical_name(name);
         registry
-            .add_or_override(name, text)
+            .extend_contract(name, base, text)
             .map_err(|e| fail(format!("{}: {e}", full.display())))?;
         read.push(full);
         let manifest_name = match &manifest_dir {
@@ -622,6 +632,39 @@ fn compile(
         registry,
         notes: plan.notes,
     })
+}
+
+/// `abi` of a book entry as a file inside `dir`, the book's folder: a
+/// relative path that, resolved (symbolic links and `..` included), stays in
+/// that folder. The error says why not.
+fn abi_path_inside(dir: &Path, abi: &str) -> Result<PathBuf, String> {
+    let path = Path::new(abi);
+    if path.is_absolute()
+        || path.has_root()
+        || path
+            .components()
+            .any(|c| matches!(c, Component::Prefix(_) | Component::RootDir))
+    {
+        return Err("is an absolute path".to_owned());
+    }
+    let full = dir.join(path);
+    let folder = fs::canonicalize(dir).map_err(|e| {
+        format!(
+            "cannot be checked: the folder {} cannot be resolved ({e})",
+            dir.display()
+        )
+    })?;
+    // A file that does not resolve is not read either: reading it says why.
+    let Ok(resolved) = fs::canonicalize(&full) else {
+        return Ok(full);
+    };
+    if !resolved.starts_with(&folder) {
+        return Err(format!(
+            "resolves to {}, outside the address book's folder",
+            resolved.display()
+        ));
+    }
+    Ok(full)
 }
 
 /// Reads and parses `[deployment] file`, relative to the intent file.

@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use alloy_primitives::Address;
+
 use super::planner::looks_like;
 use super::profile::ProtocolProfile;
 use crate::runbook::{Deployment, InputError, Location};
@@ -63,6 +65,34 @@ pub fn check_deployment(
             }
         }
     }
+    for (name, label) in &deployment.labels {
+        if let Some(known) = protocol_name_like(profile, name) {
+            return Err(InputError::new(
+                label.at.clone(),
+                format!(
+                    "label `{name}` is named like the {} contract {known}: a label may not look like a contract \
+                     name, or summaries would say an address is that contract. List the contract under {contracts}, \
+                     or give the address another label",
+                    profile.protocol
+                ),
+            ));
+        }
+    }
+    for (name, entry) in &deployment.contracts {
+        if entry.other
+            && let Some(known) = protocol_name_like(profile, name)
+        {
+            return Err(InputError::new(
+                entry.at.clone(),
+                format!(
+                    "`{name}` in {others} is named like the {} contract {known}: list that contract under \
+                     {contracts}, or give this one another name",
+                    profile.protocol
+                ),
+            ));
+        }
+    }
+    check_lookalikes(deployment, None)?;
     for name in &deployment.absent {
         let Some(contract) = profile.contract(&name.value) else {
             return Err(InputError::new(
@@ -90,6 +120,82 @@ pub fn check_deployment(
         }
     }
     Ok(())
+}
+
+/// The protocol contract name or alias that `name` is, ignoring case.
+fn protocol_name_like(profile: &ProtocolProfile, name: &str) -> Option<&'static str> {
+    profile
+        .names()
+        .into_iter()
+        .chain(profile.aliases.iter().map(|(alias, _)| *alias))
+        .find(|known| known.eq_ignore_ascii_case(name))
+}
+
+/// The first and last two bytes: the four hex digits a person checks at
+/// each end of an address.
+pub fn address_ends(address: &Address) -> [u8; 4] {
+    let [a0, a1, .., b0, b1] = address.0.0;
+    [a0, a1, b0, b1]
+}
+
+/// No address of the book (nor the Safe, when given) looks like another
+/// one: same first and last four hex digits, different address.
+pub fn check_lookalikes(
+    deployment: &Deployment,
+    safe: Option<(Address, &Location)>,
+) -> Result<(), InputError> {
+    let mut entries: Vec<(Address, String, Location)> = deployment
+        .contracts
+        .iter()
+        .map(|(name, e)| (e.address, format!("`{name}`"), e.at.clone()))
+        .chain(
+            deployment
+                .labels
+                .iter()
+                .map(|(name, l)| (l.value, format!("`{name}`"), l.at.clone())),
+        )
+        .collect();
+    entries.sort_by_key(|entry| (entry.2.line, entry.2.column));
+    if let Some((address, at)) = safe {
+        entries.push((address, "the Safe ([safe] address)".to_owned(), at.clone()));
+    }
+    for (i, (address, name, at)) in entries.iter().enumerate() {
+        for (other, other_name, other_at) in entries.iter().take(i) {
+            if other != address && address_ends(other) == address_ends(address) {
+                return Err(InputError::new(
+                    at.clone(),
+                    format!(
+                        "{name} ({address}) looks like {other_name} ({other}, at {other_at}): same first and last \
+                         four hex digits, different address. A signer checking the ends of an address cannot tell \
+                         them apart; check both against their source"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The runbook's Safe against the book: no contract sits at the Safe's
+/// address, and the Safe looks like no entry of the book.
+pub fn check_safe(
+    deployment: &Deployment,
+    safe: Address,
+    safe_at: &Location,
+) -> Result<(), InputError> {
+    let contracts = deployment.table("contracts");
+    for (name, entry) in &deployment.contracts {
+        if entry.address == safe {
+            return Err(InputError::new(
+                entry.at.clone(),
+                format!(
+                    "`{name}` in {contracts} is at {safe}, the Safe's own address ([safe] address at {safe_at}): \
+                     a contract may not sit at the Safe's address, where its ABI would misread the Safe's calls"
+                ),
+            ));
+        }
+    }
+    check_lookalikes(deployment, Some((safe, safe_at)))
 }
 
 /// Whether the book says `contract` (a profile name) is not deployed.

@@ -16,7 +16,6 @@ use super::profile::{Access, ContractProfile};
 use super::signers::SAFE_ABI;
 use crate::abi::registry::canonical_signature;
 use crate::abi::values::value_from_toml;
-use crate::parse::parse_address;
 use crate::runbook::{InputError, Located, Location};
 
 /// Where a `call` goes and how its data is read.
@@ -143,33 +142,30 @@ impl Planner<'_> {
 
     fn call_target(&self, contract: &Located<String>) -> Result<Target, InputError> {
         let written = contract.value.trim();
+        if let Some(address) = self.literal_address(written, &contract.at)? {
+            return self.target_at(address, &contract.at);
+        }
         if let Some(target) = self.target_named(written, &contract.at)? {
             return Ok(target);
         }
         if let Some(label) = self.deployment.labels.get(written) {
             return self.target_at(label.value, &contract.at);
         }
-        match parse_address(written) {
-            Ok(address) => self.target_at(address, &contract.at),
-            Err(e) if written.starts_with("0x") || written.starts_with("0X") => {
-                Err(InputError::new(contract.at.clone(), e.to_string()))
-            }
-            Err(_) => {
-                let labels: Vec<&str> = self.deployment.labels.keys().map(String::as_str).collect();
-                Err(InputError::new(
-                    contract.at.clone(),
-                    format!(
-                        "unknown contract `{written}`: not a contract of the deployment ({}), a label ({}) or an address",
-                        self.deployment_names(),
-                        if labels.is_empty() {
-                            "none".to_owned()
-                        } else {
-                            labels.join(", ")
-                        }
-                    ),
-                ))
-            }
-        }
+        let labels: Vec<&str> = self.deployment.labels.keys().map(String::as_str).collect();
+        Err(self.unknown_name(
+            "unknown contract ",
+            written,
+            &contract.at,
+            format!(
+                ": not a contract of the deployment ({}), a label ({}) or an address",
+                self.deployment_names(),
+                if labels.is_empty() {
+                    "none".to_owned()
+                } else {
+                    labels.join(", ")
+                }
+            ),
+        ))
     }
 
     /// A contract named by a profile name, an alias or a deployment key.
@@ -400,9 +396,13 @@ fn resolve_names(
         };
     }
     match (ty, value) {
-        ("address", toml::Value::String(text)) if !text.starts_with("0x") => lookup(text)
-            .map(|address| toml::Value::String(address.to_string()))
-            .unwrap_or_else(|| value.clone()),
+        ("address", toml::Value::String(text))
+            if !crate::runbook::names::looks_like_address(text.trim()) =>
+        {
+            lookup(text)
+                .map(|address| toml::Value::String(address.to_string()))
+                .unwrap_or_else(|| value.clone())
+        }
         ("tuple", toml::Value::Array(items)) => toml::Value::Array(
             items
                 .iter()

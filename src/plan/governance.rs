@@ -23,7 +23,6 @@ use super::pause::number_word;
 use super::planner::{Module, Planner};
 use super::profile::Access;
 use super::{AcceptPlan, PlannedCall, Step};
-use crate::parse::parse_address;
 use crate::runbook::{InputError, Located, Location, Modules};
 
 impl Planner<'_> {
@@ -222,27 +221,29 @@ impl Planner<'_> {
             .contract(text)
             .filter(|c| c.access == Access::Timelock)
             .and_then(|c| self.deployed(c));
-        let (address, labelled) = match (self.deployment.labels.get(text), named_timelock) {
-            (Some(label), _) => (label.value, true),
-            (None, Some(timelock)) => (timelock.address, true),
-            (None, None) => match parse_address(text) {
-                Ok(address) => (
-                    address,
-                    self.deployment.label_of(address).is_some() || timelock_at(address),
-                ),
-                Err(e) if text.starts_with("0x") || text.starts_with("0X") => {
-                    return err(e.to_string());
-                }
-                Err(_) => {
+        let (address, labelled) = match self.literal_address(text, &to.at)? {
+            Some(address) => (
+                address,
+                self.deployment.label_of(address).is_some() || timelock_at(address),
+            ),
+            None => match (self.deployment.labels.get(text), named_timelock) {
+                (Some(label), _) => (label.value, true),
+                (None, Some(timelock)) => (timelock.address, true),
+                (None, None) => {
                     let labels: Vec<&str> =
                         self.deployment.labels.keys().map(String::as_str).collect();
-                    return err(format!(
-                        "`{text}` is neither a label of the deployment ({}), its timelock, nor an address",
-                        if labels.is_empty() {
-                            "it has none".to_owned()
-                        } else {
-                            labels.join(", ")
-                        }
+                    return Err(self.unknown_name(
+                        "",
+                        text,
+                        &to.at,
+                        format!(
+                            " is neither a label of the deployment ({}), its timelock, nor an address",
+                            if labels.is_empty() {
+                                "it has none".to_owned()
+                            } else {
+                                labels.join(", ")
+                            }
+                        ),
                     ));
                 }
             },

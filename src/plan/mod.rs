@@ -57,6 +57,7 @@ pub fn plan_with_profile(
     registry: &AbiRegistry,
 ) -> Result<Plan, InputError> {
     book::check_deployment(profile, deployment)?;
+    book::check_safe(deployment, runbook.safe.address, &runbook.safe.at)?;
     let mut planner = planner::Planner::new(profile, runbook, deployment, registry);
     for intent in &runbook.intents {
         let at = &intent.at;

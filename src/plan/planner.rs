@@ -20,9 +20,12 @@ use super::profile::{ContractProfile, ProtocolProfile};
 use super::{AcceptPlan, PlannedCall, SignerChange, Step};
 use crate::abi::registry::{AbiRegistry, edit_distance};
 use crate::abi::values::fixed_bytes;
+use crate::parse::parse_address;
+use crate::runbook::names::looks_like_address;
 use crate::runbook::{
     Deployment, DeploymentSource, InputError, Layout, Located, Location, Runbook,
 };
+use crate::text::untrusted;
 
 /// A protocol contract found in the deployment.
 #[derive(Debug, Clone)]
@@ -582,6 +585,95 @@ impl<'a> Planner<'a> {
 
     pub fn forget_all_known(&mut self) {
         self.known_paused.clear();
+    }
+
+    // ---- reading names and addresses ------------------------------------
+
+    /// `text` read as a literal address, when it is written as one: always
+    /// exactly that address, never looked up. A literal that looks like an
+    /// address of the book without being it is refused, whatever
+    /// `confirm_unlabelled` says.
+    pub fn literal_address(
+        &self,
+        text: &str,
+        at: &Location,
+    ) -> Result<Option<Address>, InputError> {
+        let text = text.trim();
+        if !looks_like_address(text) {
+            return Ok(None);
+        }
+        let address =
+            parse_address(text).map_err(|e| InputError::new(at.clone(), e.to_string()))?;
+        self.refuse_lookalike(address, at)?;
+        Ok(Some(address))
+    }
+
+    /// Fails when `address` is not in the book (nor the Safe) but has the
+    /// first and last four hex digits of an address that is.
+    pub fn refuse_lookalike(&self, address: Address, at: &Location) -> Result<(), InputError> {
+        if address == self.safe()
+            || self.deployment.label_of(address).is_some()
+            || self.deployment.contract_at(address).is_some()
+        {
+            return Ok(());
+        }
+        let ends = super::book::address_ends(&address);
+        let known = std::iter::once((self.safe(), "this Safe".to_owned()))
+            .chain(
+                self.deployment
+                    .labels
+                    .iter()
+                    .map(|(name, l)| (l.value, format!("`{name}`"))),
+            )
+            .chain(
+                self.deployment
+                    .contracts
+                    .iter()
+                    .map(|(name, e)| (e.address, format!("`{name}`"))),
+            );
+        for (other, name) in known {
+            if super::book::address_ends(&other) == ends {
+                return Err(InputError::new(
+                    at.clone(),
+                    format!(
+                        "{address} looks like {name} ({other}): same first and last four hex digits, different \
+                         address, the shape of an address-poisoning attack. It is refused whatever \
+                         `confirm_unlabelled` says: write the name of the address you mean, or check this one \
+                         against its source and label it"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The error for a name that names nothing: what it is not, and the
+    /// ASCII name it was probably meant to be.
+    /// The message is `{lead}`name` (did you mean …?){rest}`.
+    pub fn unknown_name(
+        &self,
+        lead: &str,
+        written: &str,
+        at: &Location,
+        rest: String,
+    ) -> InputError {
+        let known = self
+            .deployment
+            .labels
+            .keys()
+            .chain(self.deployment.contracts.keys())
+            .map(String::as_str)
+            .chain(self.profile.names())
+            .chain(self.profile.aliases.iter().map(|(alias, _)| *alias));
+        InputError::new(
+            at.clone(),
+            format!(
+                "{lead}`{}`{}{}{rest}",
+                untrusted(written),
+                crate::runbook::names::did_you_mean(written, known),
+                crate::runbook::names::not_ascii_note(written),
+            ),
+        )
     }
 
     // ---- showing values -------------------------------------------------

@@ -28,7 +28,6 @@ use super::planner::Planner;
 use super::profile::FunctionGas;
 use super::{PlannedCall, SignerChange, Step};
 use crate::build::gas::evm::{CODE, COLD_SLOAD, LOG, SSTORE_SET};
-use crate::parse::parse_address;
 use crate::runbook::{InputError, Located, Location};
 
 /// The head marker of the Safe's owner list (`SENTINEL_OWNERS`).
@@ -321,16 +320,19 @@ impl Planner<'_> {
     /// A signer written as a label or an address.
     fn signer(&self, text: &Located<String>, new: bool) -> Result<Located<Address>, InputError> {
         let written = text.value.trim();
-        let address = match self.deployment.labels.get(written) {
-            Some(label) => label.value,
-            None => parse_address(written).map_err(|e| {
-                let message = if written.starts_with("0x") || written.starts_with("0X") {
-                    e.to_string()
-                } else {
-                    format!("`{written}` is neither a label of the deployment nor an address")
-                };
-                InputError::new(text.at.clone(), message)
-            })?,
+        let address = match self.literal_address(written, &text.at)? {
+            Some(address) => address,
+            None => match self.deployment.labels.get(written) {
+                Some(label) => label.value,
+                None => {
+                    return Err(self.unknown_name(
+                        "",
+                        written,
+                        &text.at,
+                        " is neither a label of the deployment nor an address".to_owned(),
+                    ));
+                }
+            },
         };
         if new && let Some(contract) = self.deployment.contract_at(address) {
             return Err(InputError::new(

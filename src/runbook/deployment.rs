@@ -7,6 +7,7 @@ use alloy_primitives::Address;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::names::check_name;
 use super::source::{InputError, Located, Source, toml_error};
 use crate::parse::parse_address;
 
@@ -159,6 +160,28 @@ impl RawDeployment {
                 ));
             }
         };
+        // Every name of the book, as written, with its place: one rule for
+        // all of them, and no two that differ only by case.
+        let mut names: BTreeMap<String, (String, super::source::Location)> = BTreeMap::new();
+        let mut name_ok = |name: &Spanned<String>, what: &str| -> Result<(), InputError> {
+            let place = at(name.span());
+            check_name(name.get_ref())
+                .map_err(|e| InputError::new(place.clone(), format!("{what}: {e}")))?;
+            let folded = name.get_ref().to_ascii_lowercase();
+            if let Some((first, first_at)) = names.get(&folded)
+                && first != name.get_ref()
+            {
+                return Err(InputError::new(
+                    place,
+                    format!(
+                        "`{}` and `{first}` (at {first_at}) differ only by case: names in an address book must                          differ by more than case, so rename one",
+                        name.get_ref()
+                    ),
+                ));
+            }
+            names.insert(folded, (name.get_ref().clone(), place));
+            Ok(())
+        };
         let mut contracts = BTreeMap::new();
         let tables = [
             ("contracts", self.contracts, false),
@@ -166,6 +189,7 @@ impl RawDeployment {
         ];
         for (table_name, entries, other) in tables {
             for (name, value) in entries {
+                name_ok(&name, &format!("a key of [{}]", table(table_name)))?;
                 let (address, abi_file) = contract_value(source, table_name, &name, &value)?;
                 if let Some(first) = contracts.get(name.get_ref()) {
                     let first: &ContractEntry = first;
@@ -191,9 +215,26 @@ impl RawDeployment {
                 );
             }
         }
+        // One address, one name: a second name for an address is either an
+        // entry that is never used or one that makes outputs lie.
+        let mut seen: BTreeMap<Address, (String, super::source::Location)> = BTreeMap::new();
+        let mut by_place: Vec<(&String, &ContractEntry)> = contracts.iter().collect();
+        by_place.sort_by_key(|(_, entry)| (entry.at.line, entry.at.column));
+        for (name, entry) in by_place {
+            if let Some((first, first_at)) = seen.get(&entry.address) {
+                return Err(one_address_two_names(
+                    entry.at.clone(),
+                    entry.address,
+                    name,
+                    first,
+                    first_at,
+                ));
+            }
+            seen.insert(entry.address, (name.clone(), entry.at.clone()));
+        }
         let mut labels = BTreeMap::new();
-        let mut seen: BTreeMap<Address, String> = BTreeMap::new();
         for (name, text) in self.labels {
+            name_ok(&name, &format!("a label of [{}]", table("labels")))?;
             let address = address_at(source, &text, &format!("labels.{}", name.get_ref()))?;
             if contracts.contains_key(name.get_ref()) {
                 return Err(InputError::new(
@@ -204,15 +245,16 @@ impl RawDeployment {
                     ),
                 ));
             }
-            if let Some(other) = seen.insert(address, name.get_ref().clone()) {
-                return Err(InputError::new(
+            if let Some((first, first_at)) = seen.get(&address) {
+                return Err(one_address_two_names(
                     at(name.span()),
-                    format!(
-                        "labels `{other}` and `{}` name the same address",
-                        name.get_ref()
-                    ),
+                    address,
+                    name.get_ref(),
+                    first,
+                    first_at,
                 ));
             }
+            seen.insert(address, (name.get_ref().clone(), at(name.span())));
             labels.insert(
                 name.get_ref().clone(),
                 Located::new(address, at(text.span())),
@@ -220,6 +262,9 @@ impl RawDeployment {
         }
         let mut absent: Vec<Located<String>> = Vec::with_capacity(self.absent.len());
         for name in self.absent {
+            check_name(name.get_ref()).map_err(|e| {
+                InputError::new(at(name.span()), format!("a name in `absent`: {e}"))
+            })?;
             let located = Located::new(name.get_ref().clone(), at(name.span()));
             if let Some(first) = absent.iter().find(|a| a.value == located.value) {
                 return Err(InputError::new(
@@ -241,6 +286,22 @@ impl RawDeployment {
             inline,
         })
     }
+}
+
+fn one_address_two_names(
+    at: super::source::Location,
+    address: Address,
+    name: &str,
+    first: &str,
+    first_at: &super::source::Location,
+) -> InputError {
+    InputError::new(
+        at,
+        format!(
+            "`{name}` and `{first}` (at {first_at}) are both {address}: one address has one name in an address \
+             book, so keep one of them"
+        ),
+    )
 }
 
 /// A `[contracts]` or `[other_contracts]` value: an address, or

@@ -6,6 +6,7 @@
 
 pub mod deployment;
 pub mod intent_file;
+pub mod names;
 pub mod source;
 
 pub use deployment::{ContractEntry, Deployment, Layout, parse_deployment};
