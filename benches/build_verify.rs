@@ -88,6 +88,8 @@ fn benches(c: &mut Criterion) {
                     safe: summary.safe,
                     version: runbook.safe.version,
                     nonce: alloy_primitives::U256::from(summary.nonce),
+                    multi_send: runbook.safe.multi_send,
+                    trusted_multi_send_call_only: None,
                 },
                 intent_calls: Some(&calls),
                 manifest_safe_tx: None,

@@ -85,6 +85,8 @@ fn target() -> Target {
         safe: SAFE,
         version: "1.4.1".parse::<SafeVersion>().expect("1.4.1 is supported"),
         nonce: U256::ZERO,
+        multi_send: Default::default(),
+        trusted_multi_send_call_only: None,
     }
 }
 
@@ -346,6 +348,9 @@ fn check_built_batch(
             safe: summary.safe,
             version,
             nonce: U256::from(summary.nonce),
+            // The signer of this round trip takes the intent's word.
+            multi_send: runbook.safe.multi_send,
+            trusted_multi_send_call_only: runbook.safe.multi_send.address,
         },
         intent_calls: None,
         manifest_safe_tx: None,

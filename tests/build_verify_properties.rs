@@ -186,6 +186,8 @@ fn target(output: &OutputFile) -> Target {
         safe: summary.safe,
         version: "1.4.1".parse().unwrap(),
         nonce: U256::from(summary.nonce),
+        multi_send: Default::default(),
+        trusted_multi_send_call_only: None,
     }
 }
 

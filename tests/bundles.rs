@@ -178,7 +178,8 @@ fn the_manifest_safe_tx_is_the_batch_as_safe_wallet_proposes_it() {
                 .collect();
             let version: SafeVersion = str_field(&entry, "safe_version").parse().unwrap();
             let nonce: U256 = str_field(&entry["safe_tx"], "nonce").parse().unwrap();
-            let tx = safe_tx_for_calls(&calls, version, chain_id, nonce).unwrap();
+            let tx =
+                safe_tx_for_calls(&calls, version, chain_id, nonce, Default::default()).unwrap();
             let view = &entry["safe_tx"];
             assert_eq!(str_field(view, "to"), tx.to.to_checksum(None));
             assert_eq!(str_field(view, "data"), hex::encode_prefixed(&tx.data));

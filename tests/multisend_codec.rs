@@ -61,7 +61,7 @@ fn batching_rule_reproduces_the_published_safe_transaction() {
         })
         .collect();
     let version: SafeVersion = "1.4.1".parse().unwrap();
-    let tx = safe_tx_for_calls(&calls, version, 1, U256::from(6)).unwrap();
+    let tx = safe_tx_for_calls(&calls, version, 1, U256::from(6), Default::default()).unwrap();
     assert_eq!(
         tx.to,
         parse_address(str_field(v, "multisendAddress")).unwrap()
@@ -84,13 +84,20 @@ fn one_call_is_proposed_as_is_and_none_is_an_error() {
         value: U256::from(5),
         data: Bytes::from_static(&[1, 2, 3]),
     };
-    let tx = safe_tx_for_calls(std::slice::from_ref(&call), version, 1, U256::from(9)).unwrap();
+    let tx = safe_tx_for_calls(
+        std::slice::from_ref(&call),
+        version,
+        1,
+        U256::from(9),
+        Default::default(),
+    )
+    .unwrap();
     assert_eq!(
         (tx.to, tx.value, tx.data.clone(), tx.operation),
         (call.to, call.value, call.data, 0)
     );
     assert_eq!(tx.nonce, U256::from(9));
-    assert!(safe_tx_for_calls(&[], version, 1, U256::ZERO).is_err());
+    assert!(safe_tx_for_calls(&[], version, 1, U256::ZERO, Default::default()).is_err());
 }
 
 fn arb_record() -> impl Strategy<Value = MultiSendRecord> {

@@ -195,6 +195,8 @@ fn target_of(b: &BundleBatch) -> Target {
             .unwrap()
             .parse()
             .unwrap(),
+        multi_send: Default::default(),
+        trusted_multi_send_call_only: None,
     }
 }
 

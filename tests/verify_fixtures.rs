@@ -94,7 +94,14 @@ fn calls_of(batch: &BatchFile) -> Vec<Call> {
 }
 
 fn safe_tx_of(batch: &BatchFile) -> SafeTx {
-    safe_tx_for_calls(&calls_of(batch), version(), 1, U256::from(NONCE)).unwrap()
+    safe_tx_for_calls(
+        &calls_of(batch),
+        version(),
+        1,
+        U256::from(NONCE),
+        Default::default(),
+    )
+    .unwrap()
 }
 
 /// A Safe transaction in the Transaction Service's JSON form.

@@ -31,6 +31,7 @@ use crate::decode::{CallSite, DecodeError, Decoder, render};
 use crate::plan::{Plan, PlannedCall, Step};
 use crate::runbook::{Deployment, InputError, Location, Runbook};
 use crate::safe::batching::{BatchingError, Call, safe_tx_for_calls};
+use crate::safe::deployments::MultiSendChoice;
 use crate::safe::view::{self, SafeTxView};
 use crate::safe::{Operation, SafeVersion, safe_tx_hashes};
 use crate::txbuilder::{BatchFile, BatchMeta, WriteError};
@@ -608,13 +609,29 @@ fn write_batch(
             data: c.data.clone(),
         })
         .collect();
-    let tx = safe_tx_for_calls(&calls, batch.version, chain_id, U256::from(batch.nonce)).map_err(
-        |source| BuildError::Batching {
-            at: safe_at.clone(),
-            file: batch.file.clone(),
-            source,
+    // `[safe]` says which MultiSendCallOnly the Safe's master copy batches
+    // through; the `[accept]` Safe's master copy is not given, so its batches
+    // take the chain's default, or the named address on a chain the table
+    // does not know.
+    let choice = match batch.kind {
+        BatchKind::Main => runbook.safe.multi_send,
+        BatchKind::Accept => MultiSendChoice {
+            deployment_type: None,
+            address: runbook.safe.multi_send.address,
         },
-    )?;
+    };
+    let tx = safe_tx_for_calls(
+        &calls,
+        batch.version,
+        chain_id,
+        U256::from(batch.nonce),
+        choice,
+    )
+    .map_err(|source| BuildError::Batching {
+        at: safe_at.clone(),
+        file: batch.file.clone(),
+        source,
+    })?;
     let hashes = safe_tx_hashes(batch.version, chain_id, batch.safe, &tx);
 
     let book = AddressBook::for_deployment(req.deployment, batch.safe);

@@ -464,6 +464,15 @@ impl CompiledIntent {
                 safe: summary.safe,
                 version,
                 nonce: alloy_primitives::U256::from(summary.nonce),
+                multi_send: match summary.kind {
+                    BatchKind::Main => self.runbook.safe.multi_send,
+                    BatchKind::Accept => bundlec::safe::deployments::MultiSendChoice {
+                        deployment_type: None,
+                        address: self.runbook.safe.multi_send.address,
+                    },
+                },
+                // The intent may come from the batch's author: it vouches for nothing.
+                trusted_multi_send_call_only: None,
             },
         ))
     }

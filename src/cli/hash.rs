@@ -220,6 +220,8 @@ fn check_tx(args: &HashArgs, tx: &SafeTx, nonce: U256) -> Vec<Finding> {
         safe: args.safe,
         version: args.safe_version,
         nonce,
+        multi_send: Default::default(),
+        trusted_multi_send_call_only: None,
     };
     let mut findings = Findings::new();
     scan::scan_safe_tx(tx, "safe_tx", &target, &mut findings);

@@ -6,6 +6,7 @@ use alloy_primitives::{Address, B256, U256};
 use bundlec::address_book::AddressBook;
 use bundlec::safe::SafeVersion;
 use bundlec::safe::batching::Call;
+use bundlec::safe::deployments::{self, AddressType, MultiSendChoice};
 use bundlec::safe::view::SafeTxView;
 use bundlec::verify::{
     self, Acceptance, BookOrigin, Code, GivenSafeTx, NestedOwner, Preliminary, Report, Request,
@@ -47,6 +48,19 @@ pub struct VerifyArgs {
     /// The Safe nonce the batch will use (overrides every other source)
     #[arg(long, value_name = "N", value_parser = args::uint256)]
     nonce: Option<U256>,
+    /// The Safe's master copy (singleton): batches of several calls go through the
+    /// MultiSendCallOnly of its deployment type, as Safe{Wallet} does (default: the intent's
+    /// `[safe]`, then the chain's default)
+    #[arg(long, value_name = "ADDRESS", value_parser = args::address)]
+    singleton: Option<Address>,
+    /// The deployment type of the Safe's master copy: canonical, eip155 or zksync
+    #[arg(long, value_name = "TYPE", value_parser = deployment_type)]
+    deployment_type: Option<AddressType>,
+    /// The MultiSendCallOnly batches go through, for a chain bundlec's table does not know
+    /// (on a known chain it must be one the chain lists); the only such address verify trusts
+    /// for DELEGATECALL
+    #[arg(long, value_name = "ADDRESS", value_parser = args::address)]
+    multi_send_call_only: Option<Address>,
     /// The safeTxHash you were told to expect
     #[arg(long, value_name = "HASH")]
     expect_safe_tx_hash: Option<B256>,
@@ -71,6 +85,45 @@ pub struct VerifyArgs {
     /// Fail on notices too, and on NO REFERENCE
     #[arg(long)]
     strict: bool,
+}
+
+fn deployment_type(text: &str) -> Result<AddressType, String> {
+    text.parse()
+}
+
+/// What the signer's flags say about the MultiSendCallOnly, checked against
+/// the chain and version; `None` when no flag says anything.
+fn flag_multi_send(
+    args: &VerifyArgs,
+    version: SafeVersion,
+    chain_id: u64,
+) -> Result<Option<MultiSendChoice>, CliError> {
+    let from_singleton = match args.singleton {
+        None => None,
+        Some(singleton) => Some(
+            deployments::singleton_type(version, chain_id, singleton)
+                .map_err(|e| CliError(format!("--singleton: {e}")))?,
+        ),
+    };
+    if let (Some(found), Some(given)) = (from_singleton, args.deployment_type)
+        && found != given
+    {
+        return Err(CliError(format!(
+            "--deployment-type is {}, but --singleton is a {} master copy: the two disagree; keep one",
+            given.name(),
+            found.name()
+        )));
+    }
+    let choice = MultiSendChoice {
+        deployment_type: args.deployment_type.or(from_singleton),
+        address: args.multi_send_call_only,
+    };
+    if choice == MultiSendChoice::default() {
+        return Ok(None);
+    }
+    deployments::choose_multi_send_call_only(version, chain_id, choice)
+        .map_err(|e| CliError(e.to_string()))?;
+    Ok(Some(choice))
 }
 
 fn acceptance(text: &str) -> Result<Acceptance, String> {
@@ -448,6 +501,7 @@ fn verify_one(
     let mut intent_calls: Option<Vec<Call>> = None;
     let mut summaries: Option<Vec<String>> = None;
     let mut from_intent = Partial::default();
+    let mut intent_multi_send = MultiSendChoice::default();
     let mut book = None;
     let mut book_origin = None;
     if let (Some(compiled), Some(intent)) = (compiled, &args.intent) {
@@ -463,6 +517,7 @@ fn verify_one(
             .map_err(|e| CliError(format!("the batch built from {}: {e}", intent.display())))?;
         intent_calls = Some(contents.calls);
         summaries = compiled.summaries(batch_name);
+        intent_multi_send = target.multi_send;
         from_intent = Partial {
             chain_id: Some(target.chain_id),
             safe: Some(target.safe),
@@ -633,6 +688,21 @@ fn verify_one(
             version: args.nested_safe_version.unwrap_or(version),
             nonce,
         });
+    // The signer's flags decide; else the intent's `[safe]` picks (and is
+    // trusted for nothing: see `trusted_multi_send_call_only`).
+    let multi_send = match flag_multi_send(args, version, chain_id)? {
+        Some(flags) => {
+            if args.intent.is_some() && flags != intent_multi_send {
+                preliminary.push(Preliminary {
+                    code: Code::FlagOverride,
+                    path: "batch".into(),
+                    message: "the MultiSendCallOnly is chosen from the command line (--singleton, --deployment-type, --multi-send-call-only), where the intent's [safe] says otherwise".into(),
+                });
+            }
+            flags
+        }
+        None => intent_multi_send,
+    };
     let request = Request {
         batch: &batch,
         target: Target {
@@ -640,6 +710,8 @@ fn verify_one(
             safe,
             version,
             nonce,
+            multi_send,
+            trusted_multi_send_call_only: args.multi_send_call_only,
         },
         intent_calls: intent_calls.as_deref(),
         summaries: summaries.as_deref(),

@@ -8,6 +8,7 @@ use super::deployment::{Deployment, RawDeployment};
 use super::source::{InputError, Located, Location, Source, toml_error};
 use crate::parse::{parse_address, parse_uint256};
 use crate::safe::SafeVersion;
+use crate::safe::deployments::{self, AddressType, MultiSendChoice};
 
 /// Calls per batch unless `[bundle] max_calls` says otherwise.
 pub const DEFAULT_MAX_CALLS: usize = 100;
@@ -53,6 +54,10 @@ pub struct SafeConfig {
     /// Current owners in `getOwners()` order; empty when not given.
     pub owners: Vec<Located<Address>>,
     pub threshold: Option<Located<u64>>,
+    /// `singleton`, `deployment_type`, `multi_send_call_only`: which
+    /// MultiSendCallOnly the Safe's batches go through (checked here against
+    /// the chain and version; empty for the chain's default).
+    pub multi_send: MultiSendChoice,
     pub at: Location,
 }
 
@@ -161,6 +166,9 @@ struct RawSafe {
     #[serde(default)]
     owners: Vec<Spanned<String>>,
     threshold: Option<Spanned<toml::Value>>,
+    singleton: Option<Spanned<String>>,
+    deployment_type: Option<Spanned<String>>,
+    multi_send_call_only: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -348,13 +356,16 @@ pub fn parse_runbook(source: &Source) -> Result<Runbook, InputError> {
         None => None,
         Some(t) => Some(Located::new(cx.non_negative(t, "threshold")?, cx.at(t))),
     };
+    let version = cx.version(&safe_raw.version)?;
+    let multi_send = multi_send_choice(&cx, safe_raw, version, chain_id)?;
     let safe = SafeConfig {
         address: cx.address(&safe_raw.address, "address")?,
         chain_id,
-        version: cx.version(&safe_raw.version)?,
+        version,
         nonce: cx.non_negative(&safe_raw.nonce, "nonce")?,
         owners,
         threshold,
+        multi_send,
         at: cx.at(&raw.safe),
     };
 
@@ -386,6 +397,71 @@ pub fn parse_runbook(source: &Source) -> Result<Runbook, InputError> {
         deployment,
         intents,
     })
+}
+
+/// `[safe] singleton`, `deployment_type` and `multi_send_call_only`, each
+/// checked against the chain and version where it is written.
+fn multi_send_choice(
+    cx: &Ctx,
+    raw: &RawSafe,
+    version: SafeVersion,
+    chain_id: u64,
+) -> Result<MultiSendChoice, InputError> {
+    let from_singleton = match &raw.singleton {
+        None => None,
+        Some(text) => {
+            let singleton = cx.address(text, "singleton")?;
+            let address_type = deployments::singleton_type(version, chain_id, singleton)
+                .or_else(|e| cx.err(text, e.to_string()))?;
+            Some((address_type, text))
+        }
+    };
+    let given_type = match &raw.deployment_type {
+        None => None,
+        Some(text) => {
+            let address_type: AddressType = text
+                .get_ref()
+                .parse()
+                .or_else(|e: String| cx.err(text, format!("deployment_type: {e}")))?;
+            if let Some((found, singleton)) = from_singleton
+                && found != address_type
+            {
+                return cx.err(
+                    text,
+                    format!(
+                        "deployment_type is {}, but singleton {} is a {} master copy: the two disagree; keep one",
+                        address_type.name(),
+                        singleton.get_ref(),
+                        found.name()
+                    ),
+                );
+            }
+            Some((address_type, text))
+        }
+    };
+    let address = match &raw.multi_send_call_only {
+        None => None,
+        Some(text) => Some(cx.address(text, "multi_send_call_only")?),
+    };
+    let choice = MultiSendChoice {
+        deployment_type: given_type.or(from_singleton).map(|(t, _)| t),
+        address,
+    };
+    if choice != MultiSendChoice::default() {
+        // Point at the key that decided: the address, else the type.
+        let at = raw
+            .multi_send_call_only
+            .as_ref()
+            .or(given_type.map(|(_, text)| text))
+            .or(from_singleton.map(|(_, text)| text));
+        if let (Err(e), Some(at)) = (
+            deployments::choose_multi_send_call_only(version, chain_id, choice),
+            at,
+        ) {
+            return cx.err(at, e.to_string());
+        }
+    }
+    Ok(choice)
 }
 
 fn deployment_source(

@@ -3,7 +3,7 @@
 
 use alloy_primitives::{Address, Bytes, U256};
 
-use super::deployments::{self, NoDeployment};
+use super::deployments::{self, MultiSendChoice, MultiSendError};
 use super::tx::{Operation, SafeTx};
 use super::version::SafeVersion;
 use crate::multisend::{self, MultiSendRecord};
@@ -21,17 +21,20 @@ pub enum BatchingError {
     #[error("a batch needs at least one transaction")]
     Empty,
     #[error(transparent)]
-    NoMultiSendCallOnly(#[from] NoDeployment),
+    MultiSendCallOnly(Box<MultiSendError>),
 }
 
 /// One call is proposed as it is (CALL). Several are wrapped in `multiSend` on
-/// the version's default MultiSendCallOnly for the chain, executed with
-/// DELEGATECALL and value 0 so the inner calls come from the Safe itself.
+/// the version's MultiSendCallOnly for the chain (the default, or the one
+/// `choice` picks: see [`deployments::choose_multi_send_call_only`]),
+/// executed with DELEGATECALL and value 0 so the inner calls come from the
+/// Safe itself.
 pub fn safe_tx_for_calls(
     calls: &[Call],
     version: SafeVersion,
     chain_id: u64,
     nonce: U256,
+    choice: MultiSendChoice,
 ) -> Result<SafeTx, BatchingError> {
     match calls {
         [] => Err(BatchingError::Empty),
@@ -43,7 +46,9 @@ pub fn safe_tx_for_calls(
             nonce,
         )),
         _ => {
-            let multi_send_call_only = deployments::multi_send_call_only(version, chain_id)?;
+            let multi_send_call_only =
+                deployments::choose_multi_send_call_only(version, chain_id, choice)
+                    .map_err(|e| BatchingError::MultiSendCallOnly(Box::new(e)))?;
             let records: Vec<MultiSendRecord> = calls
                 .iter()
                 .map(|call| MultiSendRecord {

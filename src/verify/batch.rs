@@ -69,7 +69,10 @@ pub fn read_batch(batch: &Value, findings: &mut Findings) -> Result<BatchContent
         return bad("batch", "`transactions` must be an array");
     };
     if transactions.is_empty() {
-        return bad("batch", "`transactions` is empty: there is nothing to sign");
+        return bad(
+            "batch",
+            "`transactions` is empty: the Transaction Builder loads it as an empty batch, but there is nothing to sign",
+        );
     }
     let mut calls = Vec::with_capacity(transactions.len());
     for (index, tx) in transactions.iter().enumerate() {

@@ -20,6 +20,7 @@ use crate::abi::registry::AbiRegistry;
 use crate::address_book::AddressBook;
 use crate::decode::{CallNode, CallSite, Decoder};
 use crate::safe::batching::{Call, safe_tx_for_calls};
+use crate::safe::deployments::MultiSendChoice;
 use crate::safe::view::SafeTxView;
 use crate::safe::{self, Operation, SafeTx, SafeTxHashes, SafeVersion, nested};
 use crate::txbuilder::{self, ChecksumReport};
@@ -36,6 +37,14 @@ pub struct Target {
     pub safe: Address,
     pub version: SafeVersion,
     pub nonce: U256,
+    /// Which MultiSendCallOnly a batch of several calls goes through (the
+    /// chain's default when empty). Its address may come from the intent,
+    /// which the batch's author wrote: it picks, it does not vouch.
+    pub multi_send: MultiSendChoice,
+    /// A MultiSendCallOnly the signer named themselves (`--multi-send-call-only`):
+    /// the only address outside the table that a DELEGATECALL may go to
+    /// without an `untrusted-delegatecall` danger.
+    pub trusted_multi_send_call_only: Option<Address>,
 }
 
 /// An owner Safe that approves the batch's hash with `approveHash`.
@@ -157,6 +166,12 @@ pub enum VerifyError {
     Batch(#[from] BatchError),
     #[error("the batch is not a JSON object")]
     NotAnObject,
+    /// The Transaction Builder loads it (as an empty batch), but there is no
+    /// Safe transaction to check or sign.
+    #[error(
+        "the batch has no transactions: the Transaction Builder loads it as an empty batch, but there is nothing to sign and nothing to verify"
+    )]
+    NothingToSign,
     #[error(transparent)]
     Batching(#[from] crate::safe::batching::BatchingError),
     #[error("the batch exceeds what bundlec reads: {0}")]
@@ -192,6 +207,14 @@ pub fn verify(request: &Request) -> Result<Report, VerifyError> {
         Some(_) => {}
     }
 
+    if request
+        .batch
+        .get("transactions")
+        .and_then(Value::as_array)
+        .is_some_and(Vec::is_empty)
+    {
+        return Err(VerifyError::NothingToSign);
+    }
     let contents = read_batch(request.batch, &mut findings)?;
     if contents.chain_id.as_deref() != Some(target.chain_id.to_string().as_str()) {
         findings.add(
@@ -295,6 +318,7 @@ pub fn verify(request: &Request) -> Result<Report, VerifyError> {
         target.version,
         target.chain_id,
         target.nonce,
+        target.multi_send,
     )?;
     // Below 1.3.0 the Safe needs a gas limit for the inner call, so
     // Safe{Wallet} proposes an estimated safeTxGas instead of 0; nothing in

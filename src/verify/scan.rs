@@ -47,7 +47,9 @@ fn check_delegatecall(to: Address, path: &str, scope: &Scope, findings: &mut Fin
             Contract::MultiSendCallOnly | Contract::SignMessageLib | Contract::SafeMigration
         )
     });
-    if trusted {
+    // Beyond the table, only the MultiSendCallOnly the signer named on the
+    // command line: never one the batch or its intent names by itself.
+    if trusted || scope.target.trusted_multi_send_call_only == Some(to) {
         return;
     }
     if known.iter().any(|d| d.contract == Contract::MultiSend) {

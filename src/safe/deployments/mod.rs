@@ -142,6 +142,236 @@ pub fn multi_send_call_only(version: SafeVersion, chain_id: u64) -> Result<Addre
     })
 }
 
+impl std::str::FromStr for AddressType {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "canonical" => Ok(AddressType::Canonical),
+            "eip155" => Ok(AddressType::Eip155),
+            "zksync" => Ok(AddressType::Zksync),
+            other => Err(format!(
+                "unknown deployment type `{other}`; use \"canonical\", \"eip155\" or \"zksync\""
+            )),
+        }
+    }
+}
+
+/// What the operator (or the signer) said about the MultiSendCallOnly a
+/// batch goes through. Empty: the chain's default, as Safe{Wallet} picks for
+/// a Safe whose master copy is of the chain's first listed type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MultiSendChoice {
+    /// The deployment type of the Safe's master copy (given, or found from
+    /// its singleton address): the MultiSendCallOnly of the same type is used.
+    pub deployment_type: Option<AddressType>,
+    /// The MultiSendCallOnly itself. Needed on a chain the table does not
+    /// know; on a known chain it must be one the chain lists.
+    pub address: Option<Address>,
+}
+
+/// Why no MultiSendCallOnly can be chosen.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MultiSendError {
+    #[error(
+        "no MultiSendCallOnly {release} deployment is known on chain {chain_id}: if you know the \
+         address of the one the Safe app uses there (a local devnet, a new chain), name it with \
+         `[safe] multi_send_call_only = \"0x…\"` in the intent file (for verify: \
+         --multi-send-call-only 0x…)"
+    )]
+    UnknownChain {
+        release: &'static str,
+        chain_id: u64,
+    },
+    #[error(
+        "chain {chain_id} lists MultiSendCallOnly {release} only as {listed}, not {wanted}: \
+         a Safe whose master copy is {wanted} cannot be batched there as Safe{{Wallet}} does; \
+         check the deployment type (or the singleton)"
+    )]
+    TypeNotListed {
+        release: &'static str,
+        chain_id: u64,
+        wanted: &'static str,
+        listed: String,
+    },
+    #[error(
+        "{given} is not a MultiSendCallOnly {release} of chain {chain_id}, which lists {listed}: \
+         on a chain bundlec knows only those are used; remove `multi_send_call_only` (or pick \
+         one of them with `deployment_type`)"
+    )]
+    NotListed {
+        given: String,
+        release: &'static str,
+        chain_id: u64,
+        listed: String,
+    },
+    #[error(
+        "{given} is the {given_type} MultiSendCallOnly {release}, but the deployment type is \
+         {wanted}: the two disagree; keep one"
+    )]
+    TypeDisagrees {
+        given: String,
+        given_type: &'static str,
+        release: &'static str,
+        wanted: &'static str,
+    },
+}
+
+fn listed_multi_send_call_only(release: Release, chain_id: u64) -> Option<Vec<KnownDeployment>> {
+    let types = address_types(release, chain_id)?;
+    Some(
+        types
+            .iter()
+            .filter_map(|&address_type| {
+                address_of(release, Contract::MultiSendCallOnly, address_type).map(|address| {
+                    KnownDeployment {
+                        release,
+                        contract: Contract::MultiSendCallOnly,
+                        address_type,
+                        address,
+                    }
+                })
+            })
+            .collect(),
+    )
+    .filter(|listed: &Vec<KnownDeployment>| !listed.is_empty())
+}
+
+fn describe_listed(listed: &[KnownDeployment]) -> String {
+    listed
+        .iter()
+        .map(|d| {
+            format!(
+                "{} ({})",
+                d.address.to_checksum(None),
+                d.address_type.name()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The MultiSendCallOnly a batch of a Safe of `version` on `chain_id` goes
+/// through, following `choice`:
+/// - nothing given: the chain's default (its first listed type);
+/// - a deployment type: the MultiSendCallOnly of that type, which the chain
+///   must list (protocol-kit picks the MultiSendCallOnly of the singleton's type);
+/// - an address on a known chain: it must be one the chain lists (and of the
+///   deployment type, when both are given);
+/// - an address on a chain the table does not know: that address.
+pub fn choose_multi_send_call_only(
+    version: SafeVersion,
+    chain_id: u64,
+    choice: MultiSendChoice,
+) -> Result<Address, MultiSendError> {
+    let release = version.deployments_release();
+    let Some(listed) = listed_multi_send_call_only(release, chain_id) else {
+        return choice.address.ok_or(MultiSendError::UnknownChain {
+            release: release.as_str(),
+            chain_id,
+        });
+    };
+    if let Some(given) = choice.address {
+        let Some(found) = listed.iter().find(|d| d.address == given) else {
+            return Err(MultiSendError::NotListed {
+                given: given.to_checksum(None),
+                release: release.as_str(),
+                chain_id,
+                listed: describe_listed(&listed),
+            });
+        };
+        return match choice.deployment_type {
+            Some(wanted) if wanted != found.address_type => Err(MultiSendError::TypeDisagrees {
+                given: given.to_checksum(None),
+                given_type: found.address_type.name(),
+                release: release.as_str(),
+                wanted: wanted.name(),
+            }),
+            _ => Ok(given),
+        };
+    }
+    let chosen = match choice.deployment_type {
+        None => listed.first(),
+        Some(wanted) => listed.iter().find(|d| d.address_type == wanted),
+    };
+    match (chosen, choice.deployment_type) {
+        (Some(d), _) => Ok(d.address),
+        (None, Some(wanted)) => Err(MultiSendError::TypeNotListed {
+            release: release.as_str(),
+            chain_id,
+            wanted: wanted.name(),
+            listed: describe_listed(&listed),
+        }),
+        (None, None) => Err(MultiSendError::UnknownChain {
+            release: release.as_str(),
+            chain_id,
+        }),
+    }
+}
+
+/// Why an address is not the master copy of a Safe of this version and chain.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{given} is not a Safe {release} singleton (master copy) on chain {chain_id}: {hint}")]
+pub struct NotASingleton {
+    pub given: String,
+    pub release: &'static str,
+    pub chain_id: u64,
+    pub hint: String,
+}
+
+/// The deployment type of `singleton`, which must be a Safe or SafeL2
+/// master copy of `version`'s release that `chain_id` lists.
+pub fn singleton_type(
+    version: SafeVersion,
+    chain_id: u64,
+    singleton: Address,
+) -> Result<AddressType, NotASingleton> {
+    let release = version.release();
+    let is_singleton = |d: &KnownDeployment| {
+        d.release == release && matches!(d.contract, Contract::Safe | Contract::SafeL2)
+    };
+    // On a chain the table does not know, any chain's listing says the type.
+    let on = address_types(release, chain_id).map(|_| chain_id);
+    if let Some(found) = identify(on, singleton).into_iter().find(is_singleton) {
+        return Ok(found.address_type);
+    }
+    let elsewhere = identify(None, singleton);
+    let listed: Vec<String> = address_types(release, chain_id)
+        .unwrap_or(&[])
+        .iter()
+        .flat_map(|&t| {
+            [Contract::Safe, Contract::SafeL2]
+                .into_iter()
+                .filter_map(move |c| address_of(release, c, t).map(|a| (c, t, a)))
+        })
+        .map(|(c, t, a)| format!("{} {} ({})", c.name(), a.to_checksum(None), t.name()))
+        .collect();
+    let hint = match (elsewhere.first(), listed.is_empty()) {
+        (_, true) => format!(
+            "chain {chain_id} lists no Safe {} contracts in bundlec's table; name the batches' \
+             MultiSendCallOnly with `multi_send_call_only` instead",
+            release.as_str()
+        ),
+        (Some(other), false) => format!(
+            "it is {}; the chain's Safe {} singletons are {}",
+            other.describe(),
+            release.as_str(),
+            listed.join(", ")
+        ),
+        (None, false) => format!(
+            "the chain's Safe {} singletons are {} (the Safe's `masterCopy`, storage slot 0)",
+            release.as_str(),
+            listed.join(", ")
+        ),
+    };
+    Err(NotASingleton {
+        given: singleton.to_checksum(None),
+        release: release.as_str(),
+        chain_id,
+        hint,
+    })
+}
+
 /// Every Safe contract deployed at `address`: on `chain` (any address type
 /// the chain lists), or on any chain when the chain is not known, since an
 /// address of the table is the same contract wherever it exists.
