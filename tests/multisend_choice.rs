@@ -325,6 +325,14 @@ fn only_the_signer_can_vouch_for_a_multi_send_call_only_outside_the_table() {
     let (code, report, _) = verify(dir.path(), &["--intent", "p.toml"]);
     assert_eq!(code, 1, "{report}");
     assert!(codes(&report).contains(&"untrusted-delegatecall".into()));
+    let teaches = report["findings"].as_array().unwrap().iter().any(|f| {
+        f["code"] == "untrusted-delegatecall"
+            && f["message"]
+                .as_str()
+                .unwrap()
+                .contains("pass it with --multi-send-call-only")
+    });
+    assert!(teaches, "{report}");
 
     let (code, report, stderr) = verify(
         dir.path(),

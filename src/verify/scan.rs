@@ -62,13 +62,22 @@ fn check_delegatecall(to: Address, path: &str, scope: &Scope, findings: &mut Fin
             ),
         );
     } else {
+        // On a chain the table does not know, say how a signer vouches for
+        // the chain's MultiSendCallOnly.
+        let unknown_chain =
+            deployments::multi_send_call_only(scope.target.version, scope.target.chain_id).is_err();
         findings.add(
             Code::UntrustedDelegatecall,
             path,
             format!(
-                "DELEGATECALL to {}, which is not a Safe library on chain {}: that code would run with full control of the account that calls it",
+                "DELEGATECALL to {}, which is not a Safe library on chain {}: that code would run with full control of the account that calls it{}",
                 scope.show(to),
-                scope.target.chain_id
+                scope.target.chain_id,
+                if unknown_chain {
+                    "; bundlec does not know this chain's Safe contracts: if this is its MultiSendCallOnly, confirm the address out of band and pass it with --multi-send-call-only"
+                } else {
+                    ""
+                }
             ),
         );
     }

@@ -447,6 +447,90 @@ mod tests {
     }
 
     #[test]
+    fn the_choice_follows_the_master_copys_type_and_names_unknown_chains() {
+        let choose = |version: &str, chain, deployment_type, address| {
+            choose_multi_send_call_only(
+                v(version),
+                chain,
+                MultiSendChoice {
+                    deployment_type,
+                    address,
+                },
+            )
+        };
+        let canonical_130 = address!("40A2aCCbd92BCA938b02010E17A5b8929b49130D");
+        let canonical_141 = address!("9641d764fc13c8B624c04430C7356C1C7C8102e2");
+        assert_eq!(
+            choose("1.3.0", 324, None, None).unwrap(),
+            address!("f220D3b4DFb23C4ade8C88E526C1353AbAcbC38F")
+        );
+        assert_eq!(
+            choose("1.3.0", 324, Some(AddressType::Canonical), None).unwrap(),
+            canonical_130
+        );
+        assert_eq!(
+            choose("1.4.1", 324, Some(AddressType::Canonical), None).unwrap(),
+            canonical_141
+        );
+        assert!(matches!(
+            choose("1.4.1", 324, Some(AddressType::Eip155), None),
+            Err(MultiSendError::TypeNotListed { .. })
+        ));
+        // A listed address must agree with the type; an unlisted one is refused.
+        assert!(matches!(
+            choose("1.3.0", 324, Some(AddressType::Zksync), Some(canonical_130)),
+            Err(MultiSendError::TypeDisagrees { .. })
+        ));
+        let devnet = address!("1234000000000000000000000000000000005678");
+        assert!(matches!(
+            choose("1.3.0", 1, None, Some(devnet)),
+            Err(MultiSendError::NotListed { .. })
+        ));
+        // An unknown chain takes the named address, and asks for one otherwise.
+        assert_eq!(choose("1.4.1", 31337, None, Some(devnet)).unwrap(), devnet);
+        let err = choose("1.4.1", 31337, Some(AddressType::Canonical), None).unwrap_err();
+        assert!(err.to_string().contains("multi_send_call_only"), "{err}");
+    }
+
+    #[test]
+    fn a_singleton_gives_its_type_on_its_chain_and_release() {
+        let canonical_130 = address!("d9Db270c1B5E3Bd161E8c8503c55cEABeE709552");
+        assert_eq!(
+            singleton_type(v("1.3.0"), 324, canonical_130).unwrap(),
+            AddressType::Canonical
+        );
+        assert_eq!(
+            singleton_type(
+                v("1.4.1+L2"),
+                324,
+                address!("610fcA2e0279Fa1F8C00c8c2F71dF522AD469380")
+            )
+            .unwrap(),
+            AddressType::Zksync
+        );
+        // Wrong release: refused, and the error says what it is.
+        let err = singleton_type(v("1.4.1"), 324, canonical_130).unwrap_err();
+        assert!(
+            err.hint.contains("GnosisSafe") || err.hint.contains("Safe 1.3.0"),
+            "{err}"
+        );
+        // Not a singleton at all (a MultiSendCallOnly).
+        assert!(
+            singleton_type(
+                v("1.3.0"),
+                1,
+                address!("40A2aCCbd92BCA938b02010E17A5b8929b49130D")
+            )
+            .is_err()
+        );
+        // On a chain the table does not know, any chain's listing gives the type.
+        assert_eq!(
+            singleton_type(v("1.3.0"), 31337, canonical_130).unwrap(),
+            AddressType::Canonical
+        );
+    }
+
+    #[test]
     fn identify_accepts_any_listed_type_and_only_on_listed_chains() {
         let eip155 = address!("A1dabEF33b3B82c7814B6D82A79e50F4AC44102B");
         // Chain 1 lists canonical,eip155 for 1.3.0: both are recognised there.
