@@ -321,3 +321,49 @@ fn messages_have_no_checks() {
     assert!(json.get("findings").is_none(), "{json}");
     assert_usage_error(&with(&["--message=hello", "--strict"]), &["--strict"]);
 }
+
+#[test]
+fn only_a_multi_send_call_only_the_signer_names_is_trusted_on_an_unknown_chain() {
+    let devnet = [
+        "hash",
+        "--chain-id=31337",
+        "--safe=0x5EA1d9A6dDC3A0329378a327746D71A2019eC332",
+        "--safe-version=1.4.1",
+        "--to=0x1234000000000000000000000000000000005678",
+        "--operation=1",
+        "--nonce=6",
+        "--strict",
+    ];
+    let (code, text) = run(&devnet);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("pass it with --multi-send-call-only"),
+        "{text}"
+    );
+    let named: Vec<&str> = devnet
+        .iter()
+        .copied()
+        .chain(["--multi-send-call-only=0x1234000000000000000000000000000000005678"])
+        .collect();
+    let (code, text) = run(&named);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(!text.contains("untrusted-delegatecall"), "{text}");
+    // On a known chain the flag must name a listed MultiSendCallOnly.
+    let mainnet: Vec<&str> = named
+        .iter()
+        .map(|a| {
+            if *a == "--chain-id=31337" {
+                "--chain-id=1"
+            } else {
+                a
+            }
+        })
+        .collect();
+    let output = bundlec().args(&mainnet).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("is not a MultiSendCallOnly 1.4.1 of chain 1"),
+        "{stderr}"
+    );
+}

@@ -74,6 +74,11 @@ pub struct HashArgs {
     #[arg(long, value_name = "HEX", value_parser = args::hex_bytes)]
     message_bytes: Option<Bytes>,
 
+    /// A MultiSendCallOnly you confirmed for a chain bundlec's table does not know: a
+    /// DELEGATECALL to it is then no danger (on a known chain it must be one the chain lists)
+    #[arg(long, value_name = "ADDRESS", value_parser = args::address, conflicts_with = "message_input")]
+    multi_send_call_only: Option<Address>,
+
     /// Print one JSON object instead of text
     #[arg(long)]
     json: bool,
@@ -141,6 +146,18 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
         refund_receiver: args.refund_receiver,
         nonce,
     };
+    if let Some(address) = args.multi_send_call_only {
+        let choice = bundlec::safe::deployments::MultiSendChoice {
+            deployment_type: None,
+            address: Some(address),
+        };
+        bundlec::safe::deployments::choose_multi_send_call_only(
+            args.safe_version,
+            args.chain_id,
+            choice,
+        )
+        .map_err(|e| CliError(format!("--multi-send-call-only: {e}")))?;
+    }
     let hashes = safe::safe_tx_hashes(args.safe_version, args.chain_id, args.safe, &tx);
     let findings = check_tx(&args, &tx, nonce);
 
@@ -221,7 +238,7 @@ fn check_tx(args: &HashArgs, tx: &SafeTx, nonce: U256) -> Vec<Finding> {
         version: args.safe_version,
         nonce,
         multi_send: Default::default(),
-        trusted_multi_send_call_only: None,
+        trusted_multi_send_call_only: args.multi_send_call_only,
     };
     let mut findings = Findings::new();
     scan::scan_safe_tx(tx, "safe_tx", &target, &mut findings);
