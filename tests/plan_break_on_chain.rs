@@ -216,3 +216,89 @@ fn enable_module_and_set_guard_through_call_need_confirm() {
         assert_eq!(built_parts(&text), [vec![function.to_owned()]]);
     }
 }
+
+/// `setGovernance(to)` calldata, written by hand.
+fn set_governance(to: &str) -> String {
+    let f = alloy_json_abi::Function::parse("setGovernance(address)").unwrap();
+    format!(
+        "0x{}{:0>64}",
+        alloy_primitives::hex::encode(f.selector()),
+        to.trim_start_matches("0x")
+    )
+}
+
+fn pause_data() -> String {
+    let f = alloy_json_abi::Function::parse("pause()").unwrap();
+    format!("0x{}", alloy_primitives::hex::encode(f.selector()))
+}
+
+fn execute_governance_call(module: &str, data: &str) -> String {
+    intent(
+        "call",
+        &format!(
+            "contract = \"SystemPause\"\nfunction = \"executeGovernanceCall\"\nargs = [\"{module}\", \"{data}\"]"
+        ),
+    )
+}
+
+#[test]
+fn a_raw_execute_governance_call_is_summarised_as_its_inner_call() {
+    let text = runbook(
+        "system-pause",
+        &execute_governance_call("FeePool", &set_governance(BACKUP)),
+    );
+    assert_eq!(
+        summaries(&plan(&text)),
+        ["FeePool.setGovernance(backup-safe) via SystemPause.executeGovernanceCall"]
+    );
+    assert_eq!(built_parts(&text), [vec!["executeGovernanceCall"]]);
+}
+
+#[test]
+fn a_raw_handover_or_pause_through_system_pause_is_tracked() {
+    // JobRegistry's governance leaves SystemPause: a later governance call
+    // to it through SystemPause would revert, as after a rotation.
+    let text = runbook(
+        "system-pause",
+        &format!(
+            "{}{}",
+            execute_governance_call("JobRegistry", &set_governance(BACKUP)),
+            intent(
+                "call",
+                "contract = \"JobRegistry\"\nfunction = \"setFeePool\"\nargs = [\"FeePool\"]"
+            ),
+        ),
+    );
+    assert_refused(
+        &text,
+        &location(&text, "function = \"setFeePool", "\""),
+        &[
+            "hands to backup-safe",
+            "put this intent before that rotation",
+        ],
+    );
+    // A pause written by hand: pausing JobRegistry again reverts.
+    let text = runbook(
+        "system-pause",
+        &format!(
+            "{}{}",
+            execute_governance_call("JobRegistry", &pause_data()),
+            intent("pause", "modules = [\"JobRegistry\"]"),
+        ),
+    );
+    assert_refused(
+        &text,
+        &location(&text, "kind = \"pause\"", "\"JobRegistry"),
+        &["JobRegistry is already paused", "EnforcedPause"],
+    );
+    // Calldata that is no known function teaches the intent to write.
+    let text = runbook(
+        "system-pause",
+        &execute_governance_call("JobRegistry", "0xdeadbeef"),
+    );
+    assert_refused(
+        &text,
+        &location(&text, "function = \"executeGovernanceCall", "\""),
+        &["write the forwarded call as a `call` intent to the module instead"],
+    );
+}

@@ -148,7 +148,18 @@ impl Planner<'_> {
                 self.refund_once(*id, args.map_or(&function.at, |a| &a.at))?;
             }
         }
-        let what = format!("{}.{}({})", target.name, f.name, self.values_text(&values));
+        // Calls written by hand inside a forwarder's bytes: read, checked
+        // and, below, tracked like the intents they stand for.
+        let data = self.encode(&f, &values, &function.at)?;
+        let forwarded =
+            self.read_forwarded(target.address, &target.name, &f, &data, value, &function.at)?;
+        if let Some(forwarded) = &forwarded {
+            self.check_forwarded(&forwarded.runs, &function.at)?;
+        }
+        let what = match &forwarded {
+            Some(forwarded) => forwarded.summary.clone(),
+            None => format!("{}.{}({})", target.name, f.name, self.values_text(&values)),
+        };
         let handed_to = target
             .module
             .as_ref()
@@ -179,6 +190,10 @@ impl Planner<'_> {
         // unpauses and re-pauses still bound spans that must stay in one
         // Safe transaction.
         let profile = self.profile;
+        if let Some(forwarded) = &forwarded {
+            self.track_forwarded(&forwarded.runs, &function.at);
+            return Ok(());
+        }
         match &target.module {
             Some(m) if m.name() == profile.hub.contract => {
                 self.forget_all_known();
@@ -469,7 +484,7 @@ fn param_name(index: usize, param: &Param) -> String {
 /// contract, `transferOwnership` on a one-step one, `renounceOwnership` (to
 /// nobody). FeePool's `setGovernance` moves only its withdrawal authority,
 /// and an Ownable2Step transfer leaves the Safe the owner until accepted.
-fn handover_recipient(
+pub(super) fn handover_recipient(
     contract: &ContractProfile,
     function: &str,
     args: &[DynSolValue],

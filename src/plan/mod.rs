@@ -26,6 +26,7 @@ use crate::runbook::{Deployment, InputError, Intent, Runbook};
 pub mod agijobs;
 mod book;
 mod call;
+mod forwarded;
 mod governance;
 mod pause;
 mod planner;
