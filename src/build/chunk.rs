@@ -9,6 +9,11 @@
 //! executed, or left unexecuted, on its own. The frame's calls count, and
 //! their gas is estimated, in every batch that repeats them.
 //!
+//! A [`Step::Together`] (the calls from an unpause to the later re-pause of
+//! the same module) is never split: it goes whole into the current batch,
+//! else into a fresh one, else the build is refused with the limit to raise,
+//! so no batch ever ends with a module live that the runbook re-pauses later.
+//!
 //! Batches are filled greedily in order: a call goes into the current batch
 //! whenever the batch, with it (and the frame's `after` calls when the call is
 //! part of a split body), stays within both limits. For a fixed order and a
@@ -443,6 +448,41 @@ mod tests {
             [
                 "unpauseA", "unpauseB", "refund2", "pauseA", "pauseB", "last"
             ]
+        );
+    }
+
+    fn together(n: usize) -> Step {
+        let at = crate::runbook::Location {
+            file: "r.toml".into(),
+            line: 1,
+            column: 1,
+        };
+        let mut calls = vec![call("unpause")];
+        calls.extend(self::calls("mid", n));
+        calls.push(call("pause"));
+        Step::Together {
+            calls,
+            span: PauseSpan {
+                modules: vec!["JobRegistry".into()],
+                unpaused_at: at.clone(),
+                paused_at: at,
+            },
+        }
+    }
+
+    #[test]
+    fn a_span_moves_whole_to_a_fresh_batch_or_is_refused() {
+        let steps = vec![Step::Call(call("first")), together(1)];
+        // Greedy filling would end the first batch after the unpause.
+        assert_eq!(
+            names(&chunk(&steps, 3).unwrap()),
+            [vec!["first"], vec!["unpause", "mid0", "pause"]]
+        );
+        let err = chunk(&steps, 2).unwrap_err();
+        assert!(matches!(err, ChunkError::Span { .. }), "{err:?}");
+        assert!(
+            err.to_string().contains("raise max_calls to at least 3"),
+            "{err}"
         );
     }
 
