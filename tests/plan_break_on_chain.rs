@@ -302,3 +302,29 @@ fn a_raw_handover_or_pause_through_system_pause_is_tracked() {
         &["write the forwarded call as a `call` intent to the module instead"],
     );
 }
+
+#[test]
+fn overlapping_spans_join_into_one() {
+    let intents = format!(
+        "{}{}{}{}{}",
+        intent("pause", "modules = [\"FeePool\"]"),
+        intent("unpause", "modules = [\"JobRegistry\"]"),
+        intent("unpause", "modules = [\"StakeManager\"]"),
+        intent("pause", "modules = [\"JobRegistry\"]"),
+        intent("pause", "modules = [\"StakeManager\"]"),
+    );
+    let text = with_max_calls(&runbook("direct", &intents), 4);
+    assert_eq!(
+        built_parts(&text),
+        [vec!["pause"], vec!["unpause", "unpause", "pause", "pause"]]
+    );
+    let text = with_max_calls(&runbook("direct", &intents), 3);
+    assert_refused(
+        &text,
+        &location(&text, "kind = \"unpause\"", "\"JobRegistry"),
+        &[
+            "JobRegistry and StakeManager must stay paused",
+            "raise max_calls to at least 4",
+        ],
+    );
+}
