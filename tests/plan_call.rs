@@ -311,14 +311,77 @@ fn owner_changes_must_use_rotate_signers() {
         &location(&text, "function = ", "\""),
         &["rotate-signers"],
     );
-    // Other Safe functions are fine, with the Safe ABI.
+    // Even with a `confirm`: owner changes have one way in.
     let text = runbook(
         "direct",
         &call(&format!(
-            "contract = \"{SAFE}\"\nfunction = \"enableModule\"\nargs = [\"{BACKUP}\"]"
+            "contract = \"{SAFE}\"\nfunction = \"changeThreshold\"\nargs = [1]\nconfirm = \"changeThreshold\""
         )),
     );
-    assert_eq!(decoded(&text), ["Safe.enableModule(backup-safe)"]);
+    assert_error(
+        &plan_error(&text),
+        &location(&text, "function = ", "\""),
+        &["rotate-signers"],
+    );
+}
+
+/// Safe administration through `call` (modules, guards, fallback handler,
+/// singleton, setup) needs `confirm` naming the function.
+#[test]
+fn safe_administration_needs_confirm_naming_the_function() {
+    for (function, args) in [
+        ("enableModule", format!("[\"{BACKUP}\"]")),
+        ("setGuard", format!("[\"{BACKUP}\"]")),
+        ("setFallbackHandler", format!("[\"{BACKUP}\"]")),
+    ] {
+        let body = format!("contract = \"{SAFE}\"\nfunction = \"{function}\"\nargs = {args}");
+        let text = runbook("direct", &call(&body));
+        assert_error(
+            &plan_error(&text),
+            &location(&text, "function = ", "\""),
+            &[
+                "Safe administration",
+                &format!("needs `confirm = \"{function}\"`"),
+            ],
+        );
+        let text = runbook(
+            "direct",
+            &call(&format!("{body}\nconfirm = \"{function}\"")),
+        );
+        assert_eq!(
+            decoded(&text),
+            [format!("Safe.{function}(backup-safe)")],
+            "{function}"
+        );
+        // A confirm naming another function is not a confirm of this one.
+        let text = runbook("direct", &call(&format!("{body}\nconfirm = \"yes\"")));
+        assert_error(
+            &plan_error(&text),
+            &location(&text, "confirm = ", "\""),
+            &[&format!("`confirm = \"{function}\"`, not `yes`")],
+        );
+    }
+    // `confirm` on a call that is not Safe administration is a mistake.
+    let text = runbook(
+        "direct",
+        &call(
+            "contract = \"JobRegistry\"\nfunction = \"delistJob\"\nargs = [1]\nconfirm = \"delistJob\"",
+        ),
+    );
+    assert_error(
+        &plan_error(&text),
+        &location(&text, "confirm = ", "\""),
+        &["applies only", "remove `confirm`"],
+    );
+    // approveHash signs a hash; it changes nothing of the Safe's configuration.
+    let text = runbook(
+        "direct",
+        &call(&format!(
+            "contract = \"{SAFE}\"\nfunction = \"approveHash\"\nargs = [\"0x{}\"]",
+            "42".repeat(32)
+        )),
+    );
+    assert_eq!(plan(&text).calls().len(), 1);
 }
 
 #[test]

@@ -9,6 +9,11 @@
 //! executed, or left unexecuted, on its own. The frame's calls count, and
 //! their gas is estimated, in every batch that repeats them.
 //!
+//! A [`Step::Together`] (the calls from an unpause to the later re-pause of
+//! the same module) is never split: it goes whole into the current batch,
+//! else into a fresh one, else the build is refused with the limit to raise,
+//! so no batch ever ends with a module live that the runbook re-pauses later.
+//!
 //! Batches are filled greedily in order: a call goes into the current batch
 //! whenever the batch, with it (and the frame's `after` calls when the call is
 //! part of a split body), stays within both limits. For a fixed order and a
@@ -21,7 +26,7 @@
 #![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
 use super::gas::{GasModel, UnknownGas, record_len};
-use crate::plan::{PlannedCall, Step};
+use crate::plan::{PauseSpan, PlannedCall, Step};
 
 /// How big one batch may be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +61,13 @@ pub enum ChunkError {
         max_gas: u64,
         what: String,
         needed: u64,
+    },
+    /// The calls from an unpause to its re-pause do not fit in one batch:
+    /// the error is placed at the unpause.
+    #[error("{message}")]
+    Span {
+        unpaused_at: Box<crate::runbook::Location>,
+        message: String,
     },
     #[error(transparent)]
     UnknownGas(#[from] UnknownGas),
@@ -112,6 +124,7 @@ pub fn chunk_steps<'a>(
                 body,
                 after,
             } => chunker.wrapped(before, body, after)?,
+            Step::Together { calls, span } => chunker.together(calls, span)?,
         }
     }
     chunker.close();
@@ -206,6 +219,44 @@ impl<'a> Chunker<'a, '_> {
         }
         self.make_room(load);
         self.push(call, load);
+        Ok(())
+    }
+
+    /// A span kept whole: in the current batch, else in a fresh one, else
+    /// an error (never split).
+    fn together(&mut self, calls: &'a [PlannedCall], span: &PauseSpan) -> Result<(), ChunkError> {
+        let load = loads(calls, self.model)?;
+        if !self.fits(load) {
+            let (excess, fix) = if load.calls > self.limits.max_calls {
+                (
+                    format!("exceed max_calls = {}", self.limits.max_calls),
+                    format!("max_calls to at least {}", load.calls),
+                )
+            } else {
+                let needed = self.total(load);
+                (
+                    format!(
+                        "are estimated at {needed} gas, above max_gas = {}",
+                        self.limits.max_gas
+                    ),
+                    format!("max_gas to at least {needed}"),
+                )
+            };
+            let modules = span.modules.join(" and ");
+            return Err(ChunkError::Span {
+                unpaused_at: Box::new(span.unpaused_at.clone()),
+                message: format!(
+                    "{modules} must stay paused across every Safe transaction: the unpause at {} and the \
+                     re-pause at {} go in one Safe transaction, so that executing one part alone never leaves \
+                     {modules} live, but the {} call(s) from one to the other {excess}; raise {fix}, or move \
+                     the intents that need not run while {modules} is unpaused before the unpause or after \
+                     the re-pause",
+                    span.unpaused_at, span.paused_at, load.calls
+                ),
+            });
+        }
+        self.make_room(load);
+        self.push_all(calls, load);
         Ok(())
     }
 
@@ -397,6 +448,41 @@ mod tests {
             [
                 "unpauseA", "unpauseB", "refund2", "pauseA", "pauseB", "last"
             ]
+        );
+    }
+
+    fn together(n: usize) -> Step {
+        let at = crate::runbook::Location {
+            file: "r.toml".into(),
+            line: 1,
+            column: 1,
+        };
+        let mut calls = vec![call("unpause")];
+        calls.extend(self::calls("mid", n));
+        calls.push(call("pause"));
+        Step::Together {
+            calls,
+            span: PauseSpan {
+                modules: vec!["JobRegistry".into()],
+                unpaused_at: at.clone(),
+                paused_at: at,
+            },
+        }
+    }
+
+    #[test]
+    fn a_span_moves_whole_to_a_fresh_batch_or_is_refused() {
+        let steps = vec![Step::Call(call("first")), together(1)];
+        // Greedy filling would end the first batch after the unpause.
+        assert_eq!(
+            names(&chunk(&steps, 3).unwrap()),
+            [vec!["first"], vec!["unpause", "mid0", "pause"]]
+        );
+        let err = chunk(&steps, 2).unwrap_err();
+        assert!(matches!(err, ChunkError::Span { .. }), "{err:?}");
+        assert!(
+            err.to_string().contains("raise max_calls to at least 3"),
+            "{err}"
         );
     }
 

@@ -355,6 +355,7 @@ pub fn build(req: &BuildRequest<'_>) -> Result<Vec<OutputFile>, BuildError> {
                 .max_gas
                 .as_ref()
                 .map_or_else(|| runbook.safe.at.clone(), |g| g.at.clone()),
+            ChunkError::Span { unpaused_at, .. } => (**unpaused_at).clone(),
             ChunkError::UnknownGas(_) => runbook.bundle.at.clone(),
         };
         BuildError::Chunk { at, source }

@@ -29,14 +29,65 @@ struct Target {
     module: Option<Module>,
 }
 
-/// The Safe functions `rotate-signers` owns: a raw call would bypass the
-/// owner-list simulation that later `prevOwner`s depend on.
-const OWNER_FUNCTIONS: [&str; 4] = [
-    "swapOwner",
-    "addOwnerWithThreshold",
-    "removeOwner",
-    "changeThreshold",
+/// What a `call` of one of the Safe's own administration functions needs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SafeAdmin {
+    /// Owner changes: `rotate-signers` owns them, since a raw call would
+    /// bypass the owner-list simulation that later `prevOwner`s depend on.
+    RotateSigners,
+    /// Any other change of the Safe's configuration: allowed only with
+    /// `confirm = "<function name>"`, so that review sees it was meant.
+    Confirm(&'static str),
+}
+
+/// The one table of the Safe's administration functions (called on the Safe
+/// itself) and the rule for each. `approveHash` is not here: it signs a
+/// transaction hash as an owner, it changes no configuration of the Safe.
+const SAFE_ADMIN_FUNCTIONS: [(&str, SafeAdmin); 11] = [
+    ("swapOwner", SafeAdmin::RotateSigners),
+    ("addOwnerWithThreshold", SafeAdmin::RotateSigners),
+    ("removeOwner", SafeAdmin::RotateSigners),
+    ("changeThreshold", SafeAdmin::RotateSigners),
+    (
+        "enableModule",
+        SafeAdmin::Confirm(
+            "lets the module execute any transaction from the Safe without signatures",
+        ),
+    ),
+    (
+        "disableModule",
+        SafeAdmin::Confirm("removes a module the Safe's operations may depend on"),
+    ),
+    (
+        "setGuard",
+        SafeAdmin::Confirm("installs a guard that can block every later transaction of the Safe"),
+    ),
+    (
+        "setModuleGuard",
+        SafeAdmin::Confirm("installs a guard that can block every module transaction of the Safe"),
+    ),
+    (
+        "setFallbackHandler",
+        SafeAdmin::Confirm("lets the handler answer every call the Safe does not implement"),
+    ),
+    (
+        "changeMasterCopy",
+        SafeAdmin::Confirm("replaces the Safe's code"),
+    ),
+    (
+        "setup",
+        SafeAdmin::Confirm(
+            "(re)initialises the Safe's owners, threshold, modules and fallback handler",
+        ),
+    ),
 ];
+
+fn safe_admin(function: &str) -> Option<SafeAdmin> {
+    SAFE_ADMIN_FUNCTIONS
+        .iter()
+        .find(|(name, _)| *name == function)
+        .map(|(_, rule)| *rule)
+}
 
 impl Planner<'_> {
     pub(super) fn call(
@@ -45,22 +96,14 @@ impl Planner<'_> {
         function: &Located<String>,
         args: Option<&Located<toml::Value>>,
         value: &Located<U256>,
+        confirm: Option<&Located<String>>,
         intent_at: &Location,
     ) -> Result<(), InputError> {
         let value_at = &value.at;
         let value = value.value;
         let target = self.call_target(contract)?;
         let f = self.call_function(&target, function)?;
-        if target.address == self.safe() && OWNER_FUNCTIONS.contains(&f.name.as_str()) {
-            return Err(InputError::new(
-                function.at.clone(),
-                format!(
-                    "`{}` changes the Safe's owners: write a `rotate-signers` intent, which computes prevOwner \
-                     from the owner list and checks the threshold",
-                    f.name
-                ),
-            ));
-        }
+        self.check_safe_admin(&target, &f, function, confirm)?;
         let values = self.call_args(&f, args, intent_at)?;
         let routed = target
             .module
@@ -100,8 +143,22 @@ impl Planner<'_> {
             && refunds.functions.iter().any(|r| r.function == f.name)
         {
             self.check_raw_refund_call(&f.name, &function.at)?;
+            if let Some(DynSolValue::Uint(id, _)) = values.first() {
+                self.refund_once(*id, args.map_or(&function.at, |a| &a.at))?;
+            }
         }
-        let what = format!("{}.{}({})", target.name, f.name, self.values_text(&values));
+        // Calls written by hand inside a forwarder's bytes: read, checked
+        // and, below, tracked like the intents they stand for.
+        let data = self.encode(&f, &values, &function.at)?;
+        let forwarded =
+            self.read_forwarded(target.address, &target.name, &f, &data, value, &function.at)?;
+        if let Some(forwarded) = &forwarded {
+            self.check_forwarded(&forwarded.runs, &function.at)?;
+        }
+        let what = match &forwarded {
+            Some(forwarded) => forwarded.summary.clone(),
+            None => format!("{}.{}({})", target.name, f.name, self.values_text(&values)),
+        };
         let handed_to = target
             .module
             .as_ref()
@@ -128,16 +185,96 @@ impl Planner<'_> {
             self.hand_over(module.address, &what, new_owner, &function.at);
         }
 
-        // A raw call may change pause states the planner was tracking.
+        // A raw call may change pause states the planner was tracking. Its
+        // unpauses and re-pauses still bound spans that must stay in one
+        // Safe transaction.
         let profile = self.profile;
+        if let Some(forwarded) = &forwarded {
+            self.track_forwarded(&forwarded.runs, &function.at);
+            return Ok(());
+        }
         match &target.module {
-            Some(m) if m.name() == profile.hub.contract => self.forget_all_known(),
+            Some(m) if m.name() == profile.hub.contract => {
+                self.forget_all_known();
+                let paused = if f.name == profile.hub.pause_all {
+                    Some(true)
+                } else if f.name == profile.hub.unpause_all {
+                    Some(false)
+                } else {
+                    None
+                };
+                if let Some(paused) = paused {
+                    for module in self.hub_modules() {
+                        self.track_span(module.address, module.name(), paused, &function.at);
+                    }
+                }
+            }
             Some(m) if f.name == profile.pause_function || f.name == profile.unpause_function => {
-                self.forget_known(m.address)
+                self.forget_known(m.address);
+                let paused = f.name == profile.pause_function;
+                self.track_span(m.address, m.name(), paused, &function.at);
             }
             _ => {}
         }
         Ok(())
+    }
+
+    /// The Safe administration rule: owner changes go through
+    /// `rotate-signers`; every other administration function of the Safe
+    /// needs `confirm` naming it; `confirm` on anything else is a mistake.
+    fn check_safe_admin(
+        &self,
+        target: &Target,
+        f: &Function,
+        function: &Located<String>,
+        confirm: Option<&Located<String>>,
+    ) -> Result<(), InputError> {
+        let name = f.name.as_str();
+        let rule = if target.address == self.safe() {
+            safe_admin(name)
+        } else {
+            None
+        };
+        match (rule, confirm) {
+            (Some(SafeAdmin::RotateSigners), _) => Err(InputError::new(
+                function.at.clone(),
+                format!(
+                    "`{name}` changes the Safe's owners: write a `rotate-signers` intent, which computes prevOwner \
+                     from the owner list and checks the threshold"
+                ),
+            )),
+            (Some(SafeAdmin::Confirm(does)), None) => Err(InputError::new(
+                function.at.clone(),
+                format!(
+                    "`{name}` is Safe administration ({name} {does}): a `call` of it needs \
+                     `confirm = \"{name}\"` in the intent, so that the change is stated where it is reviewed"
+                ),
+            )),
+            (Some(SafeAdmin::Confirm(_)), Some(c)) if c.value != name => Err(InputError::new(
+                c.at.clone(),
+                format!(
+                    "`confirm` must name the Safe administration function the call makes: \
+                     `confirm = \"{name}\"`, not `{}`",
+                    c.value
+                ),
+            )),
+            (Some(SafeAdmin::Confirm(_)), Some(_)) => Ok(()),
+            (None, Some(c)) => Err(InputError::new(
+                c.at.clone(),
+                format!(
+                    "`confirm` applies only to a `call` of the Safe's own administration functions ({}); \
+                     {}.{name} is not one: remove `confirm`",
+                    SAFE_ADMIN_FUNCTIONS
+                        .iter()
+                        .filter(|(_, rule)| *rule != SafeAdmin::RotateSigners)
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    target.name
+                ),
+            )),
+            (None, None) => Ok(()),
+        }
     }
 
     fn call_target(&self, contract: &Located<String>) -> Result<Target, InputError> {
@@ -343,7 +480,7 @@ fn param_name(index: usize, param: &Param) -> String {
 /// contract, `transferOwnership` on a one-step one, `renounceOwnership` (to
 /// nobody). FeePool's `setGovernance` moves only its withdrawal authority,
 /// and an Ownable2Step transfer leaves the Safe the owner until accepted.
-fn handover_recipient(
+pub(super) fn handover_recipient(
     contract: &ContractProfile,
     function: &str,
     args: &[DynSolValue],

@@ -26,6 +26,7 @@ use crate::runbook::{Deployment, InputError, Intent, Runbook};
 pub mod agijobs;
 mod book;
 mod call;
+mod forwarded;
 mod governance;
 mod pause;
 mod planner;
@@ -95,11 +96,20 @@ pub fn plan_with_profile(
                 function,
                 args,
                 value,
-            } => planner.call(contract, function, args.as_ref(), value, at)?,
+                confirm,
+            } => planner.call(
+                contract,
+                function,
+                args.as_ref(),
+                value,
+                confirm.as_ref(),
+                at,
+            )?,
         }
     }
+    let steps = keep_spans_whole(planner.steps, planner.spans);
     Ok(Plan {
-        steps: planner.steps,
+        steps,
         accept: planner.accept.map(|(plan, _)| plan),
         signers: planner.signers,
         notes: planner.notes,
@@ -127,7 +137,8 @@ pub struct PlannedCall {
 
 /// A unit of the plan. Chunking may split a `Wrapped` step's body across
 /// batches; every batch that holds part of the body repeats `before` and
-/// `after`, so each batch is self-contained.
+/// `after`, so each batch is self-contained. A `Together` step is never
+/// split: it goes into one batch whole, or the build is refused.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
     Call(PlannedCall),
@@ -136,6 +147,103 @@ pub enum Step {
         body: Vec<PlannedCall>,
         after: Vec<PlannedCall>,
     },
+    /// The calls from an unpause of a module to the later re-pause of it
+    /// (spans that overlap joined into one), in order: executed in two Safe
+    /// transactions, the first alone would leave the module live.
+    Together {
+        calls: Vec<PlannedCall>,
+        span: PauseSpan,
+    },
+}
+
+/// A stretch of the plan during which modules the runbook re-pauses are
+/// unpaused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PauseSpan {
+    /// The modules unpaused within it, in the order their unpause appears.
+    pub modules: Vec<String>,
+    /// Where the first unpause is written.
+    pub unpaused_at: crate::runbook::Location,
+    /// Where the last re-pause is written.
+    pub paused_at: crate::runbook::Location,
+}
+
+/// One module's span as the planner found it: step indexes, inclusive.
+#[derive(Debug, Clone)]
+pub(crate) struct StepSpan {
+    pub first: usize,
+    pub last: usize,
+    pub module: String,
+    pub unpaused_at: crate::runbook::Location,
+    pub paused_at: crate::runbook::Location,
+}
+
+/// Joins the steps of every span (overlapping spans as one) into a
+/// `Together` step; other steps stay as they are.
+fn keep_spans_whole(steps: Vec<Step>, mut spans: Vec<StepSpan>) -> Vec<Step> {
+    spans.sort_by_key(|s| (s.first, s.last));
+    // Overlapping spans merged, in order of their first step.
+    let mut merged: Vec<(usize, usize, PauseSpan)> = Vec::new();
+    for span in spans {
+        if let Some((_, last, joined)) = merged.last_mut()
+            && span.first <= *last
+        {
+            if span.last >= *last {
+                *last = span.last;
+                joined.paused_at = span.paused_at;
+            }
+            if !joined.modules.contains(&span.module) {
+                joined.modules.push(span.module);
+            }
+            continue;
+        }
+        merged.push((
+            span.first,
+            span.last,
+            PauseSpan {
+                modules: vec![span.module],
+                unpaused_at: span.unpaused_at,
+                paused_at: span.paused_at,
+            },
+        ));
+    }
+    let mut out = Vec::with_capacity(steps.len());
+    let mut spans = merged.into_iter().peekable();
+    let mut group: Option<(usize, PauseSpan, Vec<PlannedCall>)> = None;
+    for (index, step) in steps.into_iter().enumerate() {
+        if group.is_none()
+            && let Some((first, _, _)) = spans.peek()
+            && *first == index
+            && let Some((_, last, span)) = spans.next()
+        {
+            group = Some((last, span, Vec::new()));
+        }
+        match group.as_mut() {
+            None => out.push(step),
+            Some((last, _, calls)) => {
+                let last = *last;
+                match step {
+                    Step::Call(call) => calls.push(call),
+                    Step::Wrapped {
+                        before,
+                        body,
+                        after,
+                    } => calls.extend(before.into_iter().chain(body).chain(after)),
+                    Step::Together { calls: inner, .. } => calls.extend(inner),
+                }
+                if index >= last
+                    && let Some((_, span, calls)) = group.take()
+                {
+                    out.push(Step::Together { calls, span });
+                }
+            }
+        }
+    }
+    // A span always ends at an existing step; this only guards the shape.
+    if let Some((_, span, calls)) = group.take() {
+        out.push(Step::Together { calls, span });
+    }
+    out
 }
 
 /// Everything one intent file compiles to.
@@ -182,6 +290,7 @@ impl Plan {
                     out.extend(body);
                     out.extend(after);
                 }
+                Step::Together { calls, .. } => out.extend(calls),
             }
         }
         out

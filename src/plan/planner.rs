@@ -64,6 +64,14 @@ pub(super) struct Planner<'a> {
     handed_over: BTreeMap<Address, Handover>,
     /// Pause states set by earlier intents of this file: paused?, and where.
     known_paused: BTreeMap<Address, (bool, Location)>,
+    /// Modules this file unpaused and has not re-paused yet: name, where,
+    /// and the index of the step that unpaused them.
+    open_unpauses: BTreeMap<Address, (String, Location, usize)>,
+    /// Every unpause the file later re-pauses: the steps between must run
+    /// in one Safe transaction.
+    pub spans: Vec<super::StepSpan>,
+    /// Every job id a refund of this file already covers, and where it is written.
+    pub refunded: BTreeMap<U256, Location>,
     /// What the build summary must say about choices the plan made.
     pub notes: Vec<Located<String>>,
 }
@@ -85,6 +93,9 @@ impl<'a> Planner<'a> {
             signers: None,
             handed_over: BTreeMap::new(),
             known_paused: BTreeMap::new(),
+            open_unpauses: BTreeMap::new(),
+            spans: Vec::new(),
+            refunded: BTreeMap::new(),
             notes: Vec::new(),
         }
     }
@@ -314,6 +325,15 @@ impl<'a> Planner<'a> {
                     ),
                 )
             })
+    }
+
+    /// The deployed modules the hub manages, in profile order.
+    pub fn hub_modules(&self) -> Vec<Module> {
+        self.profile
+            .managed()
+            .into_iter()
+            .filter_map(|c| self.deployed(c))
+            .collect()
     }
 
     /// Whether calls to `module` go through the hub.
@@ -574,9 +594,33 @@ impl<'a> Planner<'a> {
             .map(|(paused, _)| *paused)
     }
 
+    /// Records the state the last step left `module` in (call it once that
+    /// step is pushed).
     pub fn set_known(&mut self, module: &Module, paused: bool, at: &Location) {
         self.known_paused
             .insert(module.address, (paused, at.clone()));
+        self.track_span(module.address, module.name(), paused, at);
+    }
+
+    /// Follows unpauses and the re-pauses that close them, for any call that
+    /// pauses or unpauses `address` (intents, raw calls, forwarded ones); the
+    /// call's step is the last one pushed. An unpause that was already open
+    /// keeps its first place.
+    pub fn track_span(&mut self, address: Address, name: &str, paused: bool, at: &Location) {
+        let index = self.steps.len().saturating_sub(1);
+        if !paused {
+            self.open_unpauses
+                .entry(address)
+                .or_insert_with(|| (name.to_owned(), at.clone(), index));
+        } else if let Some((module, unpaused_at, first)) = self.open_unpauses.remove(&address) {
+            self.spans.push(super::StepSpan {
+                first,
+                last: index,
+                module,
+                unpaused_at,
+                paused_at: at.clone(),
+            });
+        }
     }
 
     pub fn forget_known(&mut self, address: Address) {

@@ -86,6 +86,7 @@ impl Planner<'_> {
         let mut body = Vec::new();
         for refund in refunds.functions {
             for id in ids.for_key(refund.key) {
+                self.refund_once(id.value, &id.at)?;
                 let what = format!("{}.{}({})", registry.name(), refund.function, id.value);
                 let args = vec![DynSolValue::Uint(id.value, 256)];
                 body.push(self.module_call(
@@ -113,13 +114,32 @@ impl Planner<'_> {
         for guard in guards.iter().rev() {
             let what = format!("pause {} again after the refunds", guard.name());
             after.push(self.pauser_call(guard, pause, &what, intent_at)?);
-            self.set_known(guard, true, intent_at);
         }
         self.steps.push(Step::Wrapped {
             before,
             body,
             after,
         });
+        for guard in &guards {
+            self.set_known(guard, true, intent_at);
+        }
+        Ok(())
+    }
+
+    /// Records that the batch refunds job `id` (written at `at`). A job
+    /// refunded twice in one runbook is an error: the second call reverts
+    /// on chain, and with it the whole Safe transaction it is in.
+    pub(super) fn refund_once(&mut self, id: U256, at: &Location) -> Result<(), InputError> {
+        if let Some(first) = self.refunded.get(&id) {
+            return Err(InputError::new(
+                at.clone(),
+                format!(
+                    "job {id} is already refunded at {first}: the second refund of a job reverts, and with it the \
+                     whole Safe transaction; job ids are unique across all refunds of a runbook, so remove one"
+                ),
+            ));
+        }
+        self.refunded.insert(id, at.clone());
         Ok(())
     }
 

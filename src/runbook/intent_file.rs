@@ -117,6 +117,9 @@ pub enum Intent {
         /// Wei sent with the call, where `value` is written (the intent's
         /// place when it is not).
         value: Located<U256>,
+        /// The function name written to confirm a Safe administration call
+        /// (`enableModule`, `setGuard`, …), as written.
+        confirm: Option<Located<String>>,
     },
 }
 
@@ -219,6 +222,7 @@ struct RawIntent {
     function: Option<Spanned<String>>,
     args: Option<Spanned<toml::Value>>,
     value: Option<Spanned<toml::Value>>,
+    confirm: Option<Spanned<String>>,
 }
 
 struct Ctx<'a> {
@@ -522,7 +526,7 @@ fn allowed_keys(kind: &str) -> Option<&'static [&'static str]> {
             "finalize",
             "system_paused",
         ],
-        "call" => &["contract", "function", "args", "value"],
+        "call" => &["contract", "function", "args", "value", "confirm"],
         _ => return None,
     })
 }
@@ -538,7 +542,7 @@ fn parse_intent(cx: &Ctx, spanned: &Spanned<RawIntent>) -> Result<Intent, InputE
             format!("unknown intent kind `{kind}`; expected one of {KINDS}"),
         );
     };
-    let present: [(&str, Option<std::ops::Range<usize>>); 17] = [
+    let present: [(&str, Option<std::ops::Range<usize>>); 18] = [
         ("modules", raw.modules.as_ref().map(|v| v.span())),
         ("to", raw.to.as_ref().map(|v| v.span())),
         (
@@ -567,6 +571,7 @@ fn parse_intent(cx: &Ctx, spanned: &Spanned<RawIntent>) -> Result<Intent, InputE
         ("function", raw.function.as_ref().map(|v| v.span())),
         ("args", raw.args.as_ref().map(|v| v.span())),
         ("value", raw.value.as_ref().map(|v| v.span())),
+        ("confirm", raw.confirm.as_ref().map(|v| v.span())),
         ("kind", None),
     ];
     for (key, span) in &present {
@@ -693,6 +698,7 @@ fn parse_intent(cx: &Ctx, spanned: &Spanned<RawIntent>) -> Result<Intent, InputE
                 None => Located::new(U256::ZERO, cx.at(spanned)),
                 Some(v) => Located::new(wei(cx, v)?, cx.at(v)),
             },
+            confirm: raw.confirm.as_ref().map(|c| cx.located(c)),
         },
         _ => unknown_kind(cx, &raw.kind)?,
     })

@@ -333,6 +333,7 @@ pub fn step_shapes(plan: &Plan) -> Vec<String> {
             } => {
                 format!("wrapped({}, {}, {})", before.len(), body.len(), after.len())
             }
+            Step::Together { calls, .. } => format!("together({})", calls.len()),
         })
         .collect()
 }
