@@ -591,15 +591,14 @@ fn parse_int(text: &str, field: &str, differences: &mut Vec<String>) -> Result<J
     let (inner_negative, magnitude) = if (!is_dec(&rest) && is_hex(&rest))
         || (prefixed && is_hex(&rest))
     {
+        let magnitude = U256::from_str_radix(&rest, 16).map_err(|_| out_of_range())?;
         if !prefixed {
             differences.push(format!(
-                "{field}: `{text}` has hex letters and no `0x`, so the app reads all of it as hexadecimal"
+                "{field}: `{text}` has hex letters and no `0x`, so the app reads all of it as hexadecimal: {}{magnitude}",
+                if negative { "-" } else { "" }
             ));
         }
-        (
-            false,
-            U256::from_str_radix(&rest, 16).map_err(|_| out_of_range())?,
-        )
+        (false, magnitude)
     } else if is_dec(&rest) && !prefixed {
         let (neg, digits) = rest
             .strip_prefix('-')
