@@ -370,7 +370,29 @@ fn cases() -> Vec<Case> {
         0,
         &["encoded-by-app"],
     ));
-    // A method name that is itself a signature: web3 would hash it as written.
+    // No data, and a value the app reads differently from how it looks:
+    // "1e18" has hex letters and no 0x, so the app sends 0x1e18 = 7704.
+    let reads_as_hex = BatchTransaction {
+        to: address!("6666666666666666666666666666666666666666"),
+        value: U256::ZERO,
+        data: None,
+        contract_method: Some(ContractMethod {
+            inputs: vec![
+                json!({"internalType": "uint256", "name": "_minStake", "type": "uint256"}),
+            ],
+            name: "setMinStake".into(),
+            payable: false,
+        }),
+        contract_inputs_values: Some(vec![("_minStake".into(), "1e18".into())]),
+    };
+    cases.push(batch_case(
+        "app-encoding-differs",
+        batch(vec![reads_as_hex]),
+        1,
+        &["encoded-by-app", "app-encoding-differs"],
+    ));
+    // A method name that is itself a signature: web3 hashes it as written,
+    // which for the exact signature is the call the inputs describe.
     let signature_name = BatchTransaction {
         to: TAX_POLICY,
         value: U256::ZERO,
@@ -386,7 +408,7 @@ fn cases() -> Vec<Case> {
         "method-name-is-a-signature",
         batch(vec![signature_name]),
         1,
-        &["contract-method-unencodable"],
+        &["encoded-by-app", "unlabelled-recipient"],
     ));
 
     // A long batch with one owner added to the Safe in the middle.

@@ -7,7 +7,7 @@ use alloy_primitives::hex;
 
 use crate::abi::values::contract_inputs_values;
 use crate::plan::PlannedCall;
-use crate::txbuilder::encode::{encode_method, method_function};
+use crate::txbuilder::encode::{AppEncoding, app_encode};
 use crate::txbuilder::{BatchTransaction, ContractMethod};
 
 /// Why a planned call cannot be written as a batch transaction.
@@ -70,15 +70,23 @@ pub fn encode_contract_inputs(
     method: &ContractMethod,
     values: &[(String, String)],
 ) -> Result<Vec<u8>, TransactionError> {
-    let function = method_function(&method.name, &method.inputs, method.payable)
-        .map_err(|e| TransactionError::Encode(e.to_string()))?;
+    let method = serde_json::to_value(method).map_err(|e| TransactionError::Abi(e.to_string()))?;
     let map: serde_json::Map<String, serde_json::Value> = values
         .iter()
         .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
         .collect();
-    encode_method(&function, &map)
-        .map(|bytes| bytes.to_vec())
-        .map_err(|e| TransactionError::Encode(e.to_string()))
+    let values = serde_json::Value::Object(map);
+    match app_encode(Some(&method), Some(&values)) {
+        Ok(AppEncoding::Calldata(encoded)) => match encoded.differences.first() {
+            // bundlec writes values that mean what they say.
+            Some(difference) => Err(TransactionError::Encode(difference.clone())),
+            None => Ok(encoded.data.to_vec()),
+        },
+        Ok(AppEncoding::Empty(reason)) => Err(TransactionError::Encode(format!(
+            "the Transaction Builder would send empty data: {reason}"
+        ))),
+        Err(err) => Err(TransactionError::Encode(err.to_string())),
+    }
 }
 
 #[cfg(test)]

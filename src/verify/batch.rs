@@ -7,14 +7,13 @@
 //! broken file (the UI would refuse it) is bad input; a label that disagrees
 //! with the bytes is a finding.
 
-use alloy_json_abi::Function;
 use alloy_primitives::{Address, Bytes};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::findings::{Code, Findings};
 use crate::parse::{parse_address, parse_hex_bytes, parse_uint256};
 use crate::safe::batching::Call;
-use crate::txbuilder::encode::{encode_method, method_function};
+use crate::txbuilder::encode::{AppEncoding, app_encode, method_label, refused_for_numbers};
 
 /// Why a batch file is not one the Transaction Builder would load.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -91,28 +90,6 @@ fn read_transaction(index: usize, tx: &Value, findings: &mut Findings) -> Result
     let Some(tx) = tx.as_object() else {
         return bad(path, "a transaction must be a JSON object");
     };
-    let to = match tx.get("to") {
-        Some(Value::String(s)) => parse_address(s).or_else(|e| bad(&path, format!("`to`: {e}")))?,
-        _ => return bad(path, "`to` must be an address string"),
-    };
-    // The UI refuses a batch whose value is a JSON number.
-    let value = match tx.get("value") {
-        Some(Value::String(s)) => {
-            parse_uint256(s).or_else(|e| bad(&path, format!("`value`: {e}")))?
-        }
-        _ => return bad(path, "`value` must be a decimal string of wei"),
-    };
-    let label = match tx.get("contractMethod") {
-        None | Some(Value::Null) => None,
-        Some(method) => Some(
-            contract_method(method).or_else(|e| bad(&path, format!("`contractMethod`: {e}")))?,
-        ),
-    };
-    let inputs = match tx.get("contractInputsValues") {
-        None | Some(Value::Null) => None,
-        Some(Value::Object(map)) => Some(map),
-        Some(_) => return bad(path, "`contractInputsValues` must be an object of strings"),
-    };
     // JavaScript truthiness: "" and null are absent, "0x" is present (empty calldata).
     let raw_data = match tx.get("data") {
         None | Some(Value::Null) => None,
@@ -122,68 +99,99 @@ fn read_transaction(index: usize, tx: &Value, findings: &mut Findings) -> Result
         }
         Some(_) => return bad(path, "`data` must be a hex string or null"),
     };
+    let to = match tx.get("to") {
+        Some(Value::String(s)) => parse_address(s).or_else(|e| {
+            let app = if raw_data.is_none() {
+                " (the Transaction Builder fails to import this file and shows nothing)"
+            } else {
+                ""
+            };
+            bad(&path, format!("`to`: {e}{app}"))
+        })?,
+        _ => return bad(path, "`to` must be an address string"),
+    };
+    // The UI refuses a batch whose value is a JSON number.
+    let value = match tx.get("value") {
+        Some(Value::String(s)) => {
+            parse_uint256(s).or_else(|e| bad(&path, format!("`value`: {e}")))?
+        }
+        _ => return bad(path, "`value` must be a decimal string of wei"),
+    };
+    let method = tx.get("contractMethod").filter(|m| !m.is_null());
+    let values = tx.get("contractInputsValues").filter(|v| !v.is_null());
+    if refused_for_numbers(values) {
+        return bad(
+            path,
+            "`contractInputsValues` holds a JSON number: the Transaction Builder refuses the whole file (\"Make sure all numbers are encoded as strings\")",
+        );
+    }
     // A method with values is a complete readable call, and must be the bytes.
     // A method without values next to explicit data is what the app exports
     // for custom data (it shows "Custom hex data" and ignores the method), so
     // it is no claim about the bytes; the decoded tree shows what they do.
-    let labelled = match (&label, inputs, &raw_data) {
-        (Some(function), Some(values), _) => Some(encode_method(function, values)),
-        // Without data the app encodes the method from its values. With no
-        // values object at all, reading the first input's value throws and
-        // the app sends empty data; a method without inputs still encodes.
-        (Some(function), None, None) if !function.inputs.is_empty() => {
-            Some(Err("it has no contractInputsValues".into()))
-        }
-        (Some(function), None, None) => Some(encode_method(function, &Map::new())),
+    // Without data the app encodes the method from its values.
+    let encoding = match (method, values, &raw_data) {
+        (Some(_), Some(_), _) | (Some(_), None, None) => Some(app_encode(method, values)),
         _ => None,
     };
-    // A bound on bundlec's work, not a label to judge: the batch is refused.
-    if let Some(Err(err)) = &labelled
-        && err.is_limit()
-    {
-        return bad(path, format!("`contractInputsValues`: {err}"));
-    }
-    let data = match (raw_data, labelled) {
-        (Some(data), Some(Ok(encoded))) => {
-            if encoded != data {
+    let encoding = match encoding {
+        // A bound on bundlec's work, not a label to judge: the batch is refused.
+        Some(Err(err)) => return bad(path, format!("`contractMethod`: {err}")),
+        Some(Ok(encoding)) => Some(encoding),
+        None => None,
+    };
+    let label = method_label(method);
+    let data = match (raw_data, encoding) {
+        (Some(data), Some(AppEncoding::Calldata(encoded))) => {
+            if encoded.data != data {
                 findings.add(
                     Code::LabelMismatch,
                     &path,
                     format!(
                         "the readable method {} does not encode to this transaction's data: the bytes do something else",
-                        signature_of(&label)
+                        encoded.signature
                     ),
                 );
             }
             data
         }
-        (Some(data), Some(Err(reason))) => {
+        (Some(data), Some(AppEncoding::Empty(reason))) => {
             findings.add(
                 Code::LabelMismatch,
                 &path,
-                format!("the readable method {} cannot be encoded ({reason}), so it does not describe the data", signature_of(&label)),
+                format!("the readable method {label} cannot be encoded ({reason}), so it does not describe the data"),
             );
             data
         }
         (Some(data), None) => data,
-        (None, Some(Ok(encoded))) => {
+        (None, Some(AppEncoding::Calldata(encoded))) => {
             findings.add(
                 Code::EncodedByApp,
                 &path,
                 format!(
-                    "this transaction has no data: the Safe app will encode {} itself; the hashes shown assume it does so exactly as bundlec does",
-                    signature_of(&label)
+                    "this transaction has no data: the Safe app encodes {} from its values itself; the bytes and hashes shown are the ones bundlec's model of the app gives",
+                    encoded.signature
                 ),
             );
-            encoded
+            if !encoded.differences.is_empty() {
+                findings.add(
+                    Code::AppEncodingDiffers,
+                    &path,
+                    format!(
+                        "the Safe app's bytes for {} differ from what the file's text says: {}; the data and hashes shown are what the app sends",
+                        encoded.signature,
+                        encoded.differences.join("; ")
+                    ),
+                );
+            }
+            encoded.data
         }
-        (None, Some(Err(reason))) => {
+        (None, Some(AppEncoding::Empty(reason))) => {
             findings.add(
                 Code::ContractMethodUnencodable,
                 &path,
                 format!(
-                    "the Safe app cannot encode {} ({reason}) and would silently send empty data instead",
-                    signature_of(&label)
+                    "the Safe app does not encode {label} ({reason}): it sends the call with empty data (`0x`) instead, without showing an error"
                 ),
             );
             Bytes::new()
@@ -191,30 +199,6 @@ fn read_transaction(index: usize, tx: &Value, findings: &mut Findings) -> Result
         (None, None) => Bytes::new(),
     };
     Ok(Call { to, value, data })
-}
-
-fn signature_of(label: &Option<Function>) -> String {
-    label
-        .as_ref()
-        .map_or_else(|| "?".into(), Function::signature)
-}
-
-/// The `contractMethod` object as an ABI function (`internalType` optional).
-fn contract_method(method: &Value) -> Result<Function, String> {
-    let name = method
-        .get("name")
-        .and_then(Value::as_str)
-        .ok_or("`name` must be a string")?;
-    let inputs = match method.get("inputs") {
-        None | Some(Value::Null) => &[][..],
-        Some(Value::Array(inputs)) => inputs.as_slice(),
-        Some(_) => return Err("`inputs` must be an array".into()),
-    };
-    let payable = method
-        .get("payable")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    method_function(name, inputs, payable).map_err(|e| e.to_string())
 }
 
 /// Reads `createdFromSafeAddress` leniently: any case, checksum not enforced

@@ -101,6 +101,7 @@ codes! {
     SelectorCollision = "selector-collision", Danger;
     UnknownSelector = "unknown-selector", Danger;
     UnknownTarget = "unknown-target", Danger;
+    AppEncodingDiffers = "app-encoding-differs", Danger;
     // Notices: context; fail only under --strict.
     NativeValue = "native-value", Notice;
     EncodedByApp = "encoded-by-app", Notice;

@@ -394,8 +394,8 @@ fn strict_hex(text: &str) -> Result<Vec<u8>, Problem> {
     })?;
     if digits.len() % 2 == 1 {
         return Err(Problem::Refused(format!(
-            "{} has an odd number of hex digits (the Transaction Builder would silently add a \
-             leading 0)",
+            "{} has an odd number of hex digits (the Transaction Builder would silently pad it: a \
+             leading 0 for `bytes`, trailing zeros for a short `bytesN`)",
             quoted(text)
         )));
     }
