@@ -13,6 +13,7 @@ use alloy_json_abi::Function;
 use alloy_primitives::{Address, U256};
 
 use super::planner::{Module, Planner};
+use super::profile::ProtocolProfile;
 use crate::address_book::AddressBook;
 use crate::decode::{CallNode, CallSite, Decoded, Decoder};
 use crate::runbook::{InputError, Location};
@@ -195,27 +196,25 @@ impl Planner<'_> {
                 continue;
             };
             let name = inner.name.as_str();
-            if name == profile.pause_function || name == profile.unpause_function {
-                let paused = name == profile.pause_function;
-                let revert = if paused {
-                    format!("{name}() would revert with EnforcedPause")
-                } else {
-                    format!("{name}() would revert with ExpectedPause")
-                };
-                self.require_not_known(module, paused, &revert, at)?;
-            } else if module.name() == profile.hub.contract
-                && (name == profile.hub.pause_all || name == profile.hub.unpause_all)
-            {
-                let paused = name == profile.hub.pause_all;
-                let why = format!(
-                    "{}.{name}() changes every module it manages and would revert",
-                    module.name()
-                );
-                for managed in self.hub_modules() {
-                    self.require_not_known(&managed, paused, &why, at)?;
+            match pause_effect(profile, module, name) {
+                Some(PauseEffect::Module { paused }) => {
+                    let revert = if paused {
+                        format!("{name}() would revert with EnforcedPause")
+                    } else {
+                        format!("{name}() would revert with ExpectedPause")
+                    };
+                    self.require_not_known(module, paused, &revert, at)?;
                 }
-            } else {
-                self.require_control(module.address, at)?;
+                Some(PauseEffect::Hub { paused }) => {
+                    let why = format!(
+                        "{}.{name}() changes every module it manages and would revert",
+                        module.name()
+                    );
+                    for managed in self.hub_modules() {
+                        self.require_not_known(&managed, paused, &why, at)?;
+                    }
+                }
+                None => self.require_control(module.address, at)?,
             }
             let refunds = profile.refunds;
             if module.name() == refunds.registry
@@ -238,13 +237,11 @@ impl Planner<'_> {
                 continue;
             };
             let name = inner.name.as_str();
-            if name == profile.pause_function || name == profile.unpause_function {
-                self.set_known(module, name == profile.pause_function, at);
-            } else if module.name() == profile.hub.contract
-                && (name == profile.hub.pause_all || name == profile.hub.unpause_all)
-            {
+            if let Some(PauseEffect::Module { paused }) = pause_effect(profile, module, name) {
+                self.set_known(module, paused, at);
+            } else if let Some(PauseEffect::Hub { paused }) = pause_effect(profile, module, name) {
                 for managed in self.hub_modules() {
-                    self.set_known(&managed, name == profile.hub.pause_all, at);
+                    self.set_known(&managed, paused, at);
                 }
             } else if let Some(to) =
                 super::call::handover_recipient(module.profile, name, &inner.args)
@@ -257,5 +254,29 @@ impl Planner<'_> {
                 self.hand_over(module.address, &what, to, at);
             }
         }
+    }
+}
+
+/// What a forwarded call does to the pause state, if anything.
+enum PauseEffect {
+    /// `pause()` or `unpause()` of the module called.
+    Module { paused: bool },
+    /// The hub's `pauseAll()` or `unpauseAll()`: every module it manages.
+    Hub { paused: bool },
+}
+
+fn pause_effect(profile: &ProtocolProfile, module: &Module, name: &str) -> Option<PauseEffect> {
+    if name == profile.pause_function || name == profile.unpause_function {
+        Some(PauseEffect::Module {
+            paused: name == profile.pause_function,
+        })
+    } else if module.name() == profile.hub.contract
+        && (name == profile.hub.pause_all || name == profile.hub.unpause_all)
+    {
+        Some(PauseEffect::Hub {
+            paused: name == profile.hub.pause_all,
+        })
+    } else {
+        None
     }
 }

@@ -154,6 +154,15 @@ impl Planner<'_> {
             .collect()
     }
 
+    /// The names of `guards` whose paused state no earlier intent set.
+    fn unknown_states<'m>(&self, guards: &'m [Module]) -> Vec<&'m str> {
+        guards
+            .iter()
+            .filter(|g| self.known_state(g).is_none())
+            .map(Module::name)
+            .collect()
+    }
+
     /// "JobRegistry refuses refunds while it or StakeManager is paused".
     fn refund_reason(&self) -> String {
         let refunds = self.profile.refunds;
@@ -179,11 +188,7 @@ impl Planner<'_> {
     /// direct layout the refund assumes them live.
     fn refund_state_from_file(&self, intent_at: &Location) -> Result<bool, InputError> {
         let guards = self.refund_guards();
-        let unknown: Vec<&str> = guards
-            .iter()
-            .filter(|g| self.known_state(g).is_none())
-            .map(Module::name)
-            .collect();
+        let unknown = self.unknown_states(&guards);
         if unknown.is_empty() || !self.hub_layout() {
             // A guard the file paused is refused by the caller's checks.
             return Ok(false);
@@ -233,11 +238,7 @@ impl Planner<'_> {
                 at,
             )?;
         }
-        let unknown: Vec<&str> = guards
-            .iter()
-            .filter(|g| self.known_state(g).is_none())
-            .map(Module::name)
-            .collect();
+        let unknown = self.unknown_states(&guards);
         if unknown.is_empty() || !self.hub_layout() {
             return Ok(());
         }
