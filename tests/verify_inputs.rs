@@ -413,3 +413,55 @@ fn a_nested_owner_below_1_3_0_is_told_its_hashes_assume_zero_gas() {
     assert_eq!(notice["path"], "nested_safe_tx");
     assert_eq!(notice["severity"], "notice");
 }
+
+/// Batches the Transaction Builder itself refuses are refused as the app
+/// would, and the message says what the app does with them.
+#[test]
+fn files_the_app_refuses_are_refused_with_what_the_app_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, transaction: Value| {
+        let batch = serde_json::json!({
+            "version": "1.0",
+            "chainId": "1",
+            "createdAt": 0,
+            "meta": { "name": "x", "createdFromSafeAddress": "0x5afe000000000000000000000000000000000001" },
+            "transactions": [transaction],
+        });
+        let path = dir.path().join(name);
+        std::fs::write(&path, serde_json::to_string(&batch).unwrap()).unwrap();
+        path.display().to_string()
+    };
+    // An invalid `to` in a transaction without data: the import fails silently.
+    let bad_to = write(
+        "bad-to.json",
+        serde_json::json!({
+            "to": "0x1234", "value": "0", "data": null,
+            "contractMethod": { "inputs": [], "name": "pause", "payable": false },
+            "contractInputsValues": {}
+        }),
+    );
+    let (code, _, stderr) = run(&[&bad_to, "--safe-version=1.4.1", "--nonce=0"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("the Transaction Builder fails to import this file and shows nothing"),
+        "{stderr}"
+    );
+    // A JSON number among the values: the app refuses the whole file.
+    let number = write(
+        "number.json",
+        serde_json::json!({
+            "to": "0x7777777777777777777777777777777777777777", "value": "0", "data": null,
+            "contractMethod": {
+                "inputs": [{ "internalType": "uint256", "name": "jobId", "type": "uint256" }],
+                "name": "delistJob", "payable": false
+            },
+            "contractInputsValues": { "jobId": 7 }
+        }),
+    );
+    let (code, _, stderr) = run(&[&number, "--safe-version=1.4.1", "--nonce=0"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("Make sure all numbers are encoded as strings"),
+        "{stderr}"
+    );
+}
