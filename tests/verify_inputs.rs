@@ -465,3 +465,51 @@ fn files_the_app_refuses_are_refused_with_what_the_app_does() {
         "{stderr}"
     );
 }
+
+/// An intent's book that calls a deployed contract absent makes
+/// `modules = "all"` leave it out: the signer's own book catches it.
+#[test]
+fn an_intent_book_that_hides_a_contract_as_absent_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = std::fs::read_to_string(BOOK).unwrap();
+    let hidden = original
+        .lines()
+        .filter(|line| !line.starts_with("CertificateNFT = "))
+        .map(|line| line.replace("absent = [", "absent = [\"CertificateNFT\","))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(hidden.contains("absent = [\"CertificateNFT\","));
+    std::fs::create_dir(dir.path().join("deployments")).unwrap();
+    std::fs::write(dir.path().join("deployments/example.toml"), hidden).unwrap();
+    std::fs::copy(INTENT, dir.path().join("pause.toml")).unwrap();
+    let build = bundlec()
+        .current_dir(dir.path())
+        .args(["build", "pause.toml"])
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let batch = dir.path().join("pause.json").display().to_string();
+    let intent = dir.path().join("pause.toml").display().to_string();
+    // Against the book that came with it, the shorter pause verifies.
+    let (code, _, _) = run(&[&batch, "--intent", &intent]);
+    assert_eq!(code, 0);
+    // Against the signer's own book, it fails.
+    let (code, report, _) = run(&[&batch, "--intent", &intent, "--deployment", BOOK]);
+    assert_eq!(code, 1);
+    let mismatch = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "address-book-mismatch")
+        .unwrap();
+    assert!(
+        mismatch["message"]
+            .as_str()
+            .unwrap()
+            .contains("`CertificateNFT` is not deployed")
+    );
+}

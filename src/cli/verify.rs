@@ -315,6 +315,21 @@ fn book_disagreements(
             signers.labels.get(name).map(|l| l.value),
         );
     }
+    // A contract the intent's book calls not deployed is one that `modules
+    // = "all"` skips: if the signer's book has it, the runbook drops it.
+    for name in &intent.absent {
+        if let Some(entry) = signers.contracts.get(&name.value) {
+            out.push(Preliminary {
+                code: Code::AddressBookMismatch,
+                path: "address_book".into(),
+                message: format!(
+                    "the intent's address book says contract `{}` is not deployed (`absent`), your book says it is at {}: a runbook built from that book leaves it out",
+                    bundlec::text::untrusted(&name.value),
+                    entry.address.to_checksum(None)
+                ),
+            });
+        }
+    }
     if intent.chain_id != signers.chain_id {
         out.push(Preliminary {
             code: Code::AddressBookMismatch,
