@@ -6,7 +6,7 @@
 use bundlec::txbuilder::encode::{AppEncoding, app_encode, refused_for_numbers};
 use serde_json::{Value, json};
 
-const VECTORS: &str = include_str!("../fixtures/vectors/txbuilder-encoding.jsonl");
+const VECTORS: &str = include_str!("../conformance/txbuilder-app/vectors.jsonl");
 
 /// What the app did with a one-transaction file, in the vectors' terms.
 #[derive(Debug, PartialEq, Eq)]
@@ -150,4 +150,28 @@ fn bundlec_cases_the_vectors_do_not_have() {
         app_encode(Some(&one("int8")), Some(&json!({"v": "128"}))),
         Ok(AppEncoding::Empty(_))
     ));
+    // Inside a tuple a bytes value is read by ethers' arrayify: a list of
+    // bytes means those bytes; a bare number becomes its big-endian bytes,
+    // which is said.
+    let tuple_bytes = json!({"name": "g", "inputs": [{"name": "t", "type": "tuple",
+        "components": [{"name": "blob", "type": "bytes"}]}]});
+    let (listed, diffs) = calldata(tuple_bytes.clone(), json!({"t": "[[1,2,255]]"}));
+    assert!(listed.contains("0102ff"), "{listed}");
+    assert!(diffs.is_empty(), "{diffs:?}");
+    let (number, diffs) = calldata(tuple_bytes, json!({"t": "[258]"}));
+    assert!(number.contains("0102"), "{number}");
+    assert!(diffs.iter().any(|d| d.contains("0x0102")), "{diffs:?}");
+
+    // An empty JSON list for a string is an empty string, and said so.
+    let (_, diffs) = calldata(one("string"), json!({"v": []}));
+    assert_eq!(diffs.len(), 1, "{diffs:?}");
+
+    // web3 compares tuple[2][]'s outer list with the inner size 2.
+    let pairs = json!({"name": "h", "inputs": [{"name": "t", "type": "tuple[2][]",
+        "components": [{"name": "a", "type": "uint8"}]}]});
+    assert!(matches!(
+        app_encode(Some(&pairs), Some(&json!({"t": "[[[\"1\"],[\"2\"]]]"}))),
+        Ok(AppEncoding::Empty(_))
+    ));
+    calldata(pairs, json!({"t": "[[[\"1\"],[\"2\"]],[[\"3\"],[\"4\"]]]"}));
 }

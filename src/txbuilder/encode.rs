@@ -217,6 +217,11 @@ fn encode_call(
         };
         let param = param_type(ty_text, input.get("components"))?;
         let value = parse_input(ty_text, &param, raw, &key, &mut differences)?;
+        if ty_text.contains("tuple")
+            && let Js::Json(parsed) = &value
+        {
+            web3_tuple_array_lengths(ty_text, parsed, &format!("`{key}`"))?;
+        }
         args.push(encode_value(&param, value, &key, &mut differences)?);
     }
     let mut data = keccak256(signature.as_bytes())
@@ -229,6 +234,44 @@ fn encode_call(
         signature,
         differences,
     }))
+}
+
+/// web3-eth-abi checks the lengths of arrays of tuples itself before ethers
+/// does, reading the type string left to right: the first fixed size
+/// written (`[2]` in `tuple[2][]`, the inner size) is compared with the
+/// outermost list. So `tuple[2][]` with one pair fails, and the app sends
+/// `0x`; with exactly two pairs it encodes.
+fn web3_tuple_array_lengths(ty: &str, value: &Value, field: &str) -> Result<(), String> {
+    if !ty.ends_with(']') {
+        return Ok(());
+    }
+    let items = value.as_array().ok_or(format!("{field}: not a list"))?;
+    let fixed = ty.match_indices('[').find_map(|(open, _)| {
+        let rest = ty.get(open.saturating_add(1)..)?;
+        let close = rest.find(']')?;
+        let digits = rest.get(..close)?;
+        (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| (open, open.saturating_add(close).saturating_add(2), digits))
+    });
+    let inner = match fixed {
+        None => ty.replacen("[]", "", 1),
+        Some((start, end, digits)) => {
+            if digits.parse::<usize>().ok() != Some(items.len()) {
+                return Err(format!(
+                    "{field}: web3 compares this list's {} items with the size [{digits}] written first in `{ty}`, and fails",
+                    items.len()
+                ));
+            }
+            format!(
+                "{}{}",
+                ty.get(..start).unwrap_or(""),
+                ty.get(end..).unwrap_or("")
+            )
+        }
+    };
+    items
+        .iter()
+        .try_for_each(|item| web3_tuple_array_lengths(&inner, item, field))
 }
 
 /// JavaScript truthiness of a JSON value.
@@ -828,6 +871,12 @@ fn encode_value(
         }
         Param::String => match value {
             Js::Str(s) | Js::Json(Value::String(s)) => Ok(DynSolValue::String(s)),
+            Js::Json(Value::Array(items)) if items.is_empty() => {
+                differences.push(format!(
+                    "{field} is an empty list, which the app sends as an empty string"
+                ));
+                Ok(DynSolValue::String(String::new()))
+            }
             Js::Json(Value::Null)
             | Js::Json(Value::Array(_))
             | Js::Undefined
@@ -842,20 +891,11 @@ fn encode_value(
             }
         },
         Param::Bytes | Param::FixedBytes(_) => {
-            let text = match &value {
-                Js::Str(s) | Js::Json(Value::String(s)) => s.as_str(),
-                _ => return Err(format!("{field}: not a hex string")),
-            };
-            let digits = text
-                .strip_prefix("0x")
-                .filter(|d| d.len().is_multiple_of(2) && d.bytes().all(|b| b.is_ascii_hexdigit()))
-                .ok_or(format!("{field}: `{text}` is not even-length 0x hex"))?;
-            let bytes = alloy_primitives::hex::decode(digits)
-                .map_err(|_| format!("{field}: `{text}` is not hex"))?;
+            let bytes = arrayify(&value, field, differences)?;
             match param {
                 Param::FixedBytes(n) => {
                     if bytes.len() != *n {
-                        return Err(format!("{field}: `{text}` is not {n} bytes"));
+                        return Err(format!("{field}: {} bytes where {n} belong", bytes.len()));
                     }
                     let mut word = [0u8; 32];
                     if let Some(slot) = word.get_mut(..bytes.len()) {
@@ -926,6 +966,44 @@ fn encode_value(
     }
 }
 
+/// ethers' `arrayify`, the only reading of a `bytes` value inside a tuple:
+/// even-length `0x` hex, a list of integers 0 to 255, or a safe
+/// non-negative integer, which becomes its big-endian bytes.
+fn arrayify(value: &Js, field: &str, differences: &mut Vec<String>) -> Result<Vec<u8>, String> {
+    match value {
+        Js::Str(text) | Js::Json(Value::String(text)) => {
+            let digits = text
+                .strip_prefix("0x")
+                .filter(|d| d.len().is_multiple_of(2) && d.bytes().all(|b| b.is_ascii_hexdigit()))
+                .ok_or(format!("{field}: `{text}` is not even-length 0x hex"))?;
+            alloy_primitives::hex::decode(digits)
+                .map_err(|_| format!("{field}: `{text}` is not hex"))
+        }
+        Js::Json(Value::Array(items)) => items
+            .iter()
+            .map(|item| {
+                item.as_f64()
+                    .filter(|f| f.fract() == 0.0 && (0.0..256.0).contains(f))
+                    .map(|f| f as u8)
+                    .ok_or(format!("{field}: `{item}` is not a byte (0 to 255)"))
+            })
+            .collect(),
+        Js::Json(Value::Number(n)) => {
+            let (_, magnitude) = big_number_json(n)
+                .filter(|(negative, _)| !negative)
+                .ok_or(format!("{field}: `{n}` is not a safe non-negative integer"))?;
+            let bytes = magnitude.to_be_bytes_trimmed_vec();
+            let bytes = if bytes.is_empty() { vec![0] } else { bytes };
+            differences.push(format!(
+                "{field} is the number {n}, which the app sends as the bytes 0x{}",
+                alloy_primitives::hex::encode(&bytes)
+            ));
+            Ok(bytes)
+        }
+        _ => Err(format!("{field}: not a hex string")),
+    }
+}
+
 /// What a JSON value plainly means as a bool, if anything.
 fn plain_bool(value: &Value) -> Option<bool> {
     match value {
@@ -941,9 +1019,11 @@ fn plain_bool(value: &Value) -> Option<bool> {
 }
 
 /// ethers' `BigNumber.from` on a string: decimal or `0x` hex, optional `-`.
+/// A capital `0X` passes ethers' own pattern but then reaches BN.js as
+/// `0x0X…`, which throws, so it is not a number here.
 fn big_number_text(text: &str) -> Option<(bool, U256)> {
     let (negative, rest) = text.strip_prefix('-').map_or((false, text), |r| (true, r));
-    let magnitude = if let Some(hex) = rest.strip_prefix("0x").or_else(|| rest.strip_prefix("0X")) {
+    let magnitude = if let Some(hex) = rest.strip_prefix("0x") {
         if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
         }
