@@ -14,10 +14,7 @@ use bundlec::abi::values::{
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
-const VECTORS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/reference/vectors/txbuilder"
-);
+const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/conformance/txbuilder-exports");
 
 /// An EIP-55 address from the vectors.
 const A: &str = "0x9ff471F9f98F42E5151C7855fD1b5aa906b1AF7e";

@@ -4,10 +4,10 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{bundlec, reference_dir};
+use common::{bundlec, conformance_dir};
 
 fn exports() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(reference_dir().join("vectors/txbuilder"))
+    let mut files: Vec<PathBuf> = std::fs::read_dir(conformance_dir().join("txbuilder-exports"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("txb-"))

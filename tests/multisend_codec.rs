@@ -8,7 +8,7 @@ use bundlec::multisend::{self, MultiSendRecord};
 use bundlec::parse::{parse_address, parse_hex_bytes, parse_uint256};
 use bundlec::safe::batching::{Call, safe_tx_for_calls};
 use bundlec::safe::{self, Operation, SafeVersion};
-use common::{read_jsonl, reference_dir, str_field};
+use common::{conformance_dir, read_jsonl, str_field};
 use proptest::prelude::*;
 
 fn records_of(vector: &serde_json::Value) -> Vec<MultiSendRecord> {
@@ -27,7 +27,7 @@ fn records_of(vector: &serde_json::Value) -> Vec<MultiSendRecord> {
 
 #[test]
 fn published_vector_encodes_byte_for_byte_and_decodes_back() {
-    let vectors = read_jsonl(&reference_dir().join("vectors/multisend.jsonl"));
+    let vectors = read_jsonl(&conformance_dir().join("published/multisend.jsonl"));
     assert!(!vectors.is_empty());
     for v in vectors {
         let records = records_of(&v);
@@ -51,7 +51,7 @@ fn batching_rule_reproduces_the_published_safe_transaction() {
     // The same two calls, batched the Safe{Wallet} way for a 1.4.1 Safe on
     // mainnet, give the Safe transaction of vector
     // stu-mainnet-multisendcallonly-delegatecall, hash included.
-    let v = &read_jsonl(&reference_dir().join("vectors/multisend.jsonl"))[0];
+    let v = &read_jsonl(&conformance_dir().join("published/multisend.jsonl"))[0];
     let calls: Vec<Call> = records_of(v)
         .into_iter()
         .map(|r| Call {

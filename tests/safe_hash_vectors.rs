@@ -1,4 +1,4 @@
-//! Every published vector in ../shared/reference/vectors/safe-hashes.jsonl
+//! Every published vector in conformance/published/safe-hashes.jsonl
 //! reproduces all the hashes it lists, through the library and through
 //! `bundlec hash --json`.
 
@@ -7,11 +7,11 @@ mod common;
 use alloy_primitives::{B256, U256};
 use bundlec::parse::{parse_address, parse_hex_bytes, parse_uint256};
 use bundlec::safe::{self, SafeMessage, SafeTx, SafeVersion, nested};
-use common::{bundlec, read_jsonl, reference_dir, str_field};
+use common::{bundlec, conformance_dir, read_jsonl, str_field};
 use serde_json::Value;
 
 fn vectors() -> Vec<Value> {
-    let vectors = read_jsonl(&reference_dir().join("vectors/safe-hashes.jsonl"));
+    let vectors = read_jsonl(&conformance_dir().join("published/safe-hashes.jsonl"));
     assert!(vectors.len() >= 11, "expected the full vector file");
     vectors
 }

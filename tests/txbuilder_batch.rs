@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 fn load(name: &str) -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/reference/vectors/txbuilder")
+        .join("conformance/txbuilder-exports")
         .join(name);
     let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     parse_json(&text).unwrap()

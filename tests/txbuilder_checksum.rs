@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 const UPSTREAM: &str = "upstream-checksum-test-object.json";
 
 fn vectors_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/vectors/txbuilder")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("conformance/txbuilder-exports")
 }
 
 fn load(name: &str) -> Value {

@@ -16,7 +16,7 @@ use bundlec::safe::SafeTx;
 use bundlec::safe::batching::Call;
 use bundlec::txbuilder::{compute_checksum, format_checksum};
 use bundlec::verify::{self, Code, Findings, GivenSafeTx, Request, Target};
-use common::{bundlec, reference_dir};
+use common::{bundlec, conformance_dir};
 use serde_json::Value;
 
 static REGISTRY: LazyLock<AbiRegistry> = LazyLock::new(|| AbiRegistry::embedded().unwrap());
@@ -409,7 +409,7 @@ fn tampering_with_any_safe_parameter_fails() {
 
 #[test]
 fn real_transaction_builder_exports_verify() {
-    let dir = reference_dir().join("vectors/txbuilder");
+    let dir = conformance_dir().join("txbuilder-exports");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -1246,17 +1246,7 @@ fn assert_intended(report: &Value, code: &str) {
 }
 
 fn sync_fixture(path: &Path, contents: &str) {
-    let committed = std::fs::read_to_string(path).unwrap_or_default();
-    if committed != contents {
-        if std::env::var_os("BUNDLEC_REGENERATE").is_some() {
-            std::fs::write(path, contents).unwrap();
-        } else {
-            panic!(
-                "{} is out of date: run `BUNDLEC_REGENERATE=1 cargo test --test verify_fixtures`",
-                path.display()
-            );
-        }
-    }
+    common::sync_generated(path, contents, "verify_fixtures");
 }
 
 #[test]

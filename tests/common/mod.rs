@@ -3,7 +3,13 @@
 
 use std::path::PathBuf;
 
-/// The published vectors in ../shared/reference, present in every checkout CI runs.
+/// The vendored conformance vectors (see conformance/SOURCES), part of every
+/// checkout.
+pub fn conformance_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("conformance")
+}
+
+/// The reference material beside the checkout (still read by a few tests).
 pub fn reference_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/reference")
 }
@@ -24,4 +30,20 @@ pub fn str_field<'a>(v: &'a serde_json::Value, key: &str) -> &'a str {
     v[key]
         .as_str()
         .unwrap_or_else(|| panic!("{key} missing in {v}"))
+}
+
+/// Keeps a file the tests generate equal to what they generate now: a
+/// difference fails, and `BUNDLEC_REGENERATE=1` rewrites the file instead.
+pub fn sync_generated(path: &std::path::Path, contents: &str, test: &str) {
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    if committed != contents {
+        if std::env::var_os("BUNDLEC_REGENERATE").is_some() {
+            std::fs::write(path, contents).unwrap();
+        } else {
+            panic!(
+                "{} is out of date: run `BUNDLEC_REGENERATE=1 cargo test --test {test}`",
+                path.display()
+            );
+        }
+    }
 }
