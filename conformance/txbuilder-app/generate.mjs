@@ -352,6 +352,37 @@ add('tuple-fixed-in-dyn-outer-2', 'tuple[2][] with two outer items: passes web3\
 add('unnamed-mixed-index-keys', 'unnamed second input reads key "1" even when the first is named',
   { inputs: [c('a', 'uint8'), c('', 'bool')], name: 'f', payable: false }, { a: '1', 1: 'true', 0: 'x' });
 
+// ---- values that are not strings where the app passes them on unparsed
+add('tuple-uint-bignumber-object', 'a serialised ethers BigNumber ({_hex, _isBigNumber}) for a uint inside a tuple',
+  tup([c('x', 'uint256')]), { t: JSON.stringify([{ _hex: '0x10', _isBigNumber: true }]) });
+add('tuple-uint-bignumber-type-hex', 'the other serialised BigNumber form ({type: "BigNumber", hex}) inside a tuple',
+  tup([c('x', 'uint256')]), { t: JSON.stringify([{ type: 'BigNumber', hex: '0x10' }]) });
+add('tuple-uint-plain-hex-object', 'an object with only a hex key is not a BigNumber',
+  tup([c('x', 'uint256')]), { t: JSON.stringify([{ hex: '0x10' }]) });
+add('tuple-bool-empty-object', 'an empty object for a bool inside a tuple is truthy',
+  tup([c('flag', 'bool')]), { t: JSON.stringify([{}]) });
+add('top-bytes-json-array-even', 'a top-level bytes value given as a JSON list of two bytes passes import and web3',
+  one('bytes'), { v: [1, 2] });
+add('top-bytes-json-array-odd', 'a top-level bytes list of odd length: web3 tries to pad it like a string',
+  one('bytes'), { v: [1, 2, 3] });
+add('top-bytes4-json-array', 'a top-level bytes4 value given as a JSON list of four bytes',
+  one('bytes4'), { v: [169, 5, 156, 187] });
+add('top-address-json-array', 'a top-level address given as a JSON list',
+  one('address'), { v: [1, 2] });
+
+add('tuple-uint-byte-list', 'a list of bytes for a uint inside a tuple: ethers reads the bytes as a big-endian number',
+  tup([c('x', 'uint256')]), { t: JSON.stringify([[1, 2]]) });
+add('tuple-uint-empty-list', 'an empty list for a uint inside a tuple is "0x", which is no number',
+  tup([c('x', 'uint256')]), { t: JSON.stringify([[]]) });
+add('tuple-int-bignumber-negative', 'a serialised BigNumber with a negative _hex for an int inside a tuple',
+  tup([c('x', 'int256')]), { t: JSON.stringify([{ _hex: '-0x10' }]) });
+add('tuple-uint-bignumber-decimal', 'a serialised BigNumber whose _hex is decimal text is refused',
+  tup([c('x', 'uint256')]), { t: JSON.stringify([{ _hex: '16' }]) });
+add('top-bytes-array-like-object', 'a top-level bytes value given as an array-like object {0, 1, length}',
+  one('bytes'), { v: { 0: 1, 1: 2, length: 2 } });
+add('tuple-bytes-array-like-object', 'a bytes value inside a tuple given as an array-like object',
+  tup([c('blob', 'bytes')]), { t: JSON.stringify([{ 0: 171, length: 1 }]) });
+
 // Reject any case that duplicates a vendored one.
 for (const e of EXTRA) {
   const key = `${JSON.stringify(e.contractMethod)}|${JSON.stringify(e.contractInputsValues)}`;

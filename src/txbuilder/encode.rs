@@ -587,6 +587,14 @@ fn parse_input(
         (Param::FixedBytes(n), Js::Str(s)) => {
             Ok(Js::Str(format_bytes(&s, *n, &field, differences)))
         }
+        // web3 pads a top-level `bytes` value only when its `length` is odd,
+        // which fails on anything but a string; an even-length byte list
+        // reaches ethers as it is. `bytesN` calls a string method and fails.
+        (Param::Bytes, Js::Json(value))
+            if js_bytes(&value).is_some_and(|b| b.len().is_multiple_of(2)) =>
+        {
+            Ok(Js::Json(value))
+        }
         (Param::Bytes | Param::FixedBytes(_), _) => Err(format!("{field}: not a hex string")),
         (_, raw) => Ok(raw),
     }
@@ -855,6 +863,16 @@ fn encode_value(
                 Js::Json(Value::Number(n)) => {
                     big_number_json(&n).ok_or(format!("{field}: `{n}` is not a safe integer"))?
                 }
+                Js::Json(other @ (Value::Array(_) | Value::Object(_))) => {
+                    let read = big_number_object(&other)
+                        .ok_or(format!("{field}: `{other}` is not a number"))?;
+                    differences.push(format!(
+                        "{field} is `{other}`, which the app reads as the number {}{}",
+                        if read.0 { "-" } else { "" },
+                        read.1
+                    ));
+                    read
+                }
                 _ => return Err(format!("{field}: not a number")),
             };
             int_value(*signed, *bits, negative, magnitude)
@@ -979,15 +997,17 @@ fn arrayify(value: &Js, field: &str, differences: &mut Vec<String>) -> Result<Ve
             alloy_primitives::hex::decode(digits)
                 .map_err(|_| format!("{field}: `{text}` is not hex"))
         }
-        Js::Json(Value::Array(items)) => items
-            .iter()
-            .map(|item| {
-                item.as_f64()
-                    .filter(|f| f.fract() == 0.0 && (0.0..256.0).contains(f))
-                    .map(|f| f as u8)
-                    .ok_or(format!("{field}: `{item}` is not a byte (0 to 255)"))
-            })
-            .collect(),
+        Js::Json(list @ Value::Array(_)) => js_bytes(list).ok_or(format!(
+            "{field}: `{list}` is not a list of bytes (0 to 255)"
+        )),
+        Js::Json(object @ Value::Object(_)) => {
+            let bytes = js_bytes(object).ok_or(format!("{field}: `{object}` is not bytes"))?;
+            differences.push(format!(
+                "{field} is the object `{object}`, which the app reads as the bytes 0x{}",
+                alloy_primitives::hex::encode(&bytes)
+            ));
+            Ok(bytes)
+        }
         Js::Json(Value::Number(n)) => {
             let (_, magnitude) = big_number_json(n)
                 .filter(|(negative, _)| !negative)
@@ -1002,6 +1022,72 @@ fn arrayify(value: &Js, field: &str, differences: &mut Vec<String>) -> Result<Ve
         }
         _ => Err(format!("{field}: not a hex string")),
     }
+}
+
+/// ethers' `isBytes` on a JSON value: a list, or an object with a `length`,
+/// whose items `0 .. length` are all integers from 0 to 255.
+fn js_bytes(value: &Value) -> Option<Vec<u8>> {
+    let byte = |item: Option<&Value>| {
+        item.and_then(Value::as_f64)
+            .filter(|f| f.fract() == 0.0 && (0.0..256.0).contains(f))
+            .map(|f| f as u8)
+    };
+    match value {
+        Value::Array(items) => items.iter().map(|item| byte(Some(item))).collect(),
+        Value::Object(map) => {
+            let length = map
+                .get("length")?
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0)?;
+            // Stops at the first missing index, so a huge `length` costs
+            // no more than the object's own keys.
+            let mut bytes = Vec::new();
+            let mut index = 0usize;
+            while (index as f64) < length {
+                bytes.push(byte(map.get(&index.to_string()))?);
+                index = index.checked_add(1)?;
+            }
+            Some(bytes)
+        }
+        _ => None,
+    }
+}
+
+/// ethers' `BigNumber.from` on a JSON list or object: bytes read as a
+/// big-endian number, or a serialised BigNumber (`{"_hex": "0x…"}`, or
+/// `{"type": "BigNumber", "hex": "0x…"}`), the hex possibly negative.
+fn big_number_object(value: &Value) -> Option<(bool, U256)> {
+    if let Some(bytes) = js_bytes(value) {
+        // hexlify of no bytes is `0x`, which is no number.
+        if bytes.is_empty() {
+            return None;
+        }
+        let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+        let significant = bytes.get(start..).unwrap_or_default();
+        return U256::try_from_be_slice(significant).map(|n| (false, n));
+    }
+    let map = value.as_object()?;
+    // A truthy `toHexString` is called, and a JSON value is no function.
+    if map.get("toHexString").is_some_and(truthy) {
+        return None;
+    }
+    let hex = match map.get("_hex") {
+        Some(Value::Null) | None if map.get("type") == Some(&Value::String("BigNumber".into())) => {
+            map.get("hex")?
+        }
+        Some(hex) => hex,
+        None => return None,
+    };
+    let text = hex.as_str()?;
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let is_hex_string = |s: &str| {
+        s.strip_prefix("0x")
+            .is_some_and(|d| d.bytes().all(|b| b.is_ascii_hexdigit()))
+    };
+    if !is_hex_string(digits) {
+        return None;
+    }
+    big_number_text(text)
 }
 
 /// What a JSON value plainly means as a bool, if anything.
