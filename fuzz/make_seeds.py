@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes the seed corpora fuzz/corpus/<target>/ from the repository's
-fixtures and bundles and the published vectors in ../shared/reference.
+fixtures and bundles, the vendored reference files and the conformance
+vectors.
 
 Run from anywhere: python3 fuzz/make_seeds.py [--minimise]. It empties and
 rewrites fuzz/corpus/; the input formats are described in fuzz/harness.rs and
@@ -25,7 +26,6 @@ import sys
 
 FUZZ = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(FUZZ)
-SHARED = os.path.join(os.path.dirname(ROOT), "shared", "reference")
 CORPUS = os.path.join(FUZZ, "corpus")
 
 # Must match harness::CALL_TARGETS (index = bits 4..6 of the control byte).
@@ -226,11 +226,9 @@ def read(path):
 
 
 def rel(path):
-    """A file name for a seed taken from `path`: its path in the repository
-    (or under shared/reference), with `-` for `/`."""
+    """A file name for a seed taken from `path`: its path in the repository,
+    with `-` for `/`."""
     path = os.path.abspath(path)
-    if path.startswith(SHARED + os.sep):
-        return "shared-" + os.path.relpath(path, SHARED).replace(os.sep, "-")
     return os.path.relpath(path, ROOT).replace(os.sep, "-")
 
 
@@ -309,7 +307,7 @@ def main():
             for p in glob.glob(os.path.join(ROOT, "bundles", "*.json"))
             if not p.endswith(".safe.json") and not re.search(r"\.[2-9]\.json$", p)
         ]
-        + glob.glob(os.path.join(SHARED, "vectors", "txbuilder", "*.json"))
+        + glob.glob(os.path.join(ROOT, "conformance", "txbuilder-exports", "*.json"))
     )
     for path in batch_files:
         batches.add(rel(path), read(path))
@@ -385,7 +383,7 @@ def main():
     inputs.add("map-unnamed", bytes([13]) + json.dumps({"0": "42", "1": "[\"a\",\"b\"]"}).encode())
 
     # ---- calldata: the AGI Jobs vectors, MultiSend, hand-made wrappers ----
-    vectors = json.loads(read(os.path.join(SHARED, "agijobs", "calldata-vectors.json")))
+    vectors = json.loads(read(os.path.join(ROOT, "fixtures", "reference", "agijobs", "calldata-vectors.json")))
     for v in vectors["vectors"]:
         data = hexbytes(v["data"])
         calldata.add(f"agijobs-{v['name']}", bytes([0]) + data)
@@ -397,7 +395,7 @@ def main():
             calldata.add(f"agijobs-wrapped-{v['name']}", bytes([wrapper]) + data[4:])
 
     multisend_calls = []
-    with open(os.path.join(SHARED, "vectors", "multisend.jsonl")) as f:
+    with open(os.path.join(ROOT, "conformance", "published", "multisend.jsonl")) as f:
         for line in f:
             v = json.loads(line)
             multisend_calls.append((f"vector-{v['id']}", hexbytes(v["calldata"])))

@@ -109,18 +109,28 @@ fn embedded_list_is_exactly_the_abis_directory() {
     );
 }
 
+/// The AGI Jobs ABIs are the upstream compiler output, byte for byte: each
+/// file's keccak256 is the one abis/SOURCES records for it.
 #[test]
 fn agi_jobs_abis_are_unmodified_copies() {
-    let reference = common::reference_dir().join("agijobs/abis");
+    let sources = std::fs::read_to_string(abis_dir().join("SOURCES")).unwrap();
     let mut count = 0;
-    for entry in std::fs::read_dir(&reference).unwrap() {
-        let path = entry.unwrap().path();
-        let ours = abis_dir().join(path.file_name().unwrap());
+    for line in sources.lines() {
+        let mut columns = line.split_whitespace();
+        let (Some(file), Some(digest), None) = (columns.next(), columns.next(), columns.next())
+        else {
+            continue;
+        };
+        if !file.ends_with(".json") || !digest.starts_with("0x") {
+            continue;
+        }
+        let path = abis_dir().join(file);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(
-            std::fs::read(&ours).unwrap_or_else(|e| panic!("{}: {e}", ours.display())),
-            std::fs::read(&path).unwrap(),
-            "{} differs from the reference",
-            ours.display()
+            alloy_primitives::keccak256(&bytes).to_string(),
+            digest,
+            "{} differs from the upstream ABI recorded in abis/SOURCES",
+            path.display()
         );
         count += 1;
     }
@@ -160,8 +170,7 @@ fn every_abi_carries_mutability_and_internal_types() {
 #[test]
 fn every_agi_jobs_function_resolves_by_signature_and_selector() {
     let registry = registry();
-    let text =
-        std::fs::read_to_string(common::reference_dir().join("agijobs/functions.txt")).unwrap();
+    let text = std::fs::read_to_string(common::reference_fixture("agijobs/functions.txt")).unwrap();
     let mut checked = 0;
     for line in text.lines() {
         if line.starts_with('#') || line.trim().is_empty() {
@@ -223,7 +232,7 @@ fn split_signature(signature: &str) -> Option<(&str, Vec<(&str, &str)>)> {
 fn every_safe_table_selector_comes_out_of_the_safe_abis() {
     let registry = registry();
     let text =
-        std::fs::read_to_string(common::reference_dir().join("safe/safe-functions.md")).unwrap();
+        std::fs::read_to_string(common::reference_fixture("safe/safe-functions.md")).unwrap();
     let mut checked = 0;
     for line in text.lines().filter(|l| l.starts_with("| `0x")) {
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
@@ -273,7 +282,7 @@ fn every_prose_selector_of_a_shipped_contract_resolves() {
     ];
     let registry = registry();
     let text =
-        std::fs::read_to_string(common::reference_dir().join("safe/safe-functions.md")).unwrap();
+        std::fs::read_to_string(common::reference_fixture("safe/safe-functions.md")).unwrap();
     let prose = &text[text.find("Fallback-handler and library helpers").unwrap()..];
     let prose = &prose[..prose.find("Storage slots").unwrap()];
     let mut checked = BTreeSet::new();

@@ -13,7 +13,7 @@ use bundlec::decode::{CallSite, DecodeError, Decoded, Decoder, render};
 use bundlec::multisend::{self, MultiSendRecord};
 use bundlec::parse::{parse_address, parse_hex_bytes};
 use bundlec::safe::Operation;
-use common::reference_dir;
+use common::reference_fixture;
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -22,7 +22,7 @@ static REGISTRY: std::sync::LazyLock<AbiRegistry> =
     std::sync::LazyLock::new(|| AbiRegistry::embedded().unwrap());
 
 fn vectors() -> Vec<Value> {
-    let path = reference_dir().join("agijobs/calldata-vectors.json");
+    let path = reference_fixture("agijobs/calldata-vectors.json");
     let file: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     file["vectors"].as_array().unwrap().clone()
 }

@@ -1,12 +1,11 @@
 //! The generator of src/safe/deployments/table.rs.
 //!
-//! Inputs: the safe-deployments snapshot in ../shared/reference/safe/deployments.tsv
+//! Inputs: the safe-deployments snapshot in tools/deployments/deployments.tsv
 //! (per release and chain: the address types listed, first = default) and
 //! tools/deployments/extra-addresses.tsv (contracts that snapshot has no rows
-//! for). The test fails when the committed table differs from what the inputs
-//! give; run it with `BUNDLEC_REGENERATE=1` to rewrite the table. Without the
-//! snapshot (a checkout without ../shared) the check is skipped: the committed
-//! table is what the crate builds from.
+//! for); tools/deployments/SOURCES says where both come from. The test fails
+//! when the committed table differs from what the inputs give; run it with
+//! `BUNDLEC_REGENERATE=1` to rewrite the table.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -154,11 +153,8 @@ fn generate(snapshot: &str, extras: &str) -> String {
 
 #[test]
 fn deployments_table_is_generated_from_its_inputs() {
-    let snapshot_path = manifest_dir().join("../shared/reference/safe/deployments.tsv");
-    let Ok(snapshot) = std::fs::read_to_string(&snapshot_path) else {
-        eprintln!("skipped: {} is not here", snapshot_path.display());
-        return;
-    };
+    let snapshot =
+        std::fs::read_to_string(manifest_dir().join("tools/deployments/deployments.tsv")).unwrap();
     let extras =
         std::fs::read_to_string(manifest_dir().join("tools/deployments/extra-addresses.tsv"))
             .unwrap();

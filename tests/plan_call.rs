@@ -409,7 +409,7 @@ fn calls_after_a_rotation_of_their_target_are_refused() {
 /// deployment, rebuilt as a `call` intent from its signature and arguments.
 #[test]
 fn call_intents_reproduce_the_published_calldata_vectors() {
-    let path = reference_dir().join("agijobs/calldata-vectors.json");
+    let path = reference_fixture("agijobs/calldata-vectors.json");
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let mut checked = Vec::new();

@@ -1,8 +1,8 @@
 //! AGI Jobs v0 (its v2 contracts) as the planner sees it: the one place that says
 //! which contract is Governable, Ownable or Ownable2Step, which can pause,
 //! which eight SystemPause manages (in its slot order), and FeePool's separate
-//! withdrawal authority. Source: ../shared/reference/agijobs/governance.md
-//! (sections 2 to 5).
+//! withdrawal authority. Source: the contracts/v2 sources of AGI Jobs v0 at
+//! the commit abis/SOURCES names.
 
 use super::profile::{
     Access, ContractProfile, ExtraAuthority, FunctionGas, HubProfile, ProtocolProfile,
@@ -117,7 +117,7 @@ pub const PROFILE: ProtocolProfile = ProtocolProfile {
 
 // Execution gas bounds. The contracts' sources are not at hand, so each
 // figure counts what the function may touch from its description
-// (../shared/reference/agijobs/governance.md, functions.txt) and prices every
+// (the contracts' documentation, fixtures/reference/agijobs/functions.txt) and prices every
 // item at its worst: a storage read as cold (2,100), a write as a cold zero to
 // non-zero store (22,100), a call to another contract as a cold account
 // (2,600), an event at 3,000, and 10,000 for the rest of each contract's code.

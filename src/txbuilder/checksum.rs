@@ -5,7 +5,7 @@
 //! writes must carry the exact value the UI computes, and `bundlec verify` must
 //! reach the same verdict the UI would on any file.
 //!
-//! The algorithm (see `shared/reference/safe/txbuilder-format.md`, section 3):
+//! The algorithm (the app's `src/lib/checksum.ts`, safe-react-apps apps/tx-builder):
 //! take the parsed object, drop `meta.checksum`, set `meta.name` to null, run
 //! it through the serializer [`serialize_for_checksum`] (not JSON: keys are
 //! listed once as a sorted array, values follow with trailing commas) and

@@ -5,7 +5,8 @@
 //! The app (tx-builder 1.18.3, web3-eth-abi 1.8.1 over ethers v5) encodes
 //! `contractMethod` with `contractInputsValues` and, when anything throws,
 //! proposes `0x` to the target without a visible error. This module follows
-//! it, quirks included (reference: `shared/reference/safe/txbuilder-encoding.md`):
+//! it, quirks included (the app's own results are the vectors in
+//! `conformance/txbuilder-app/`):
 //!
 //! - no `contractMethod`, a falsy `name`, `receive`/`fallback`, `inputs`
 //!   missing or `null`, a non-string name: `0x`;

@@ -9,8 +9,8 @@
 //! warns that the batch "contains some changed properties" on a mismatch. The
 //! warning is the only tamper signal a signer gets, so both sides must match
 //! the UI exactly, down to how JavaScript prints numbers and orders keys
-//! ([`js`]). The format and algorithm are described in
-//! `shared/reference/safe/txbuilder-format.md`.
+//! ([`js`]). Real exports and the app's own checksum test object are in
+//! `conformance/txbuilder-exports/`.
 
 // Lengths and offsets here come from input: overflow must be an error, not a panic or a wrap.
 #![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]

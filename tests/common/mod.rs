@@ -9,9 +9,11 @@ pub fn conformance_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("conformance")
 }
 
-/// The reference material beside the checkout (still read by a few tests).
-pub fn reference_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/reference")
+/// A vendored reference file under fixtures/reference (see fixtures/SOURCES).
+pub fn reference_fixture(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/reference")
+        .join(path)
 }
 
 pub fn read_jsonl(path: &std::path::Path) -> Vec<serde_json::Value> {

@@ -1,6 +1,6 @@
 //! Helpers for the plan_* tests: intent files written as TOML text against the
-//! placeholder AGI Jobs address book (../shared/reference/agijobs/scripts.md
-//! section 6, lower-cased), planned, then read back by decoding the calldata.
+//! placeholder AGI Jobs address book (the CI placeholders of AGI Jobs v0's
+//! owner scripts, lower-cased), planned, then read back by decoding the calldata.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
@@ -292,13 +292,16 @@ fn value(v: &DynSolValue, book: &AddressBook) -> String {
     }
 }
 
-pub fn reference_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/reference")
+/// A vendored reference file under fixtures/reference (see fixtures/SOURCES).
+pub fn reference_fixture(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/reference")
+        .join(path)
 }
 
 /// `(to, data)` of a vector in calldata-vectors.json.
 pub fn vector(name: &str) -> (Address, Bytes) {
-    let path = reference_dir().join("agijobs/calldata-vectors.json");
+    let path = reference_fixture("agijobs/calldata-vectors.json");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     let v = json["vectors"]

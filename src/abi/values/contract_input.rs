@@ -2,8 +2,8 @@
 //!
 //! The app keeps one string per function input and, on import, turns each
 //! into a JavaScript value by the input's ABI type before web3 / ethers v5
-//! encode the call (reference: ../shared/reference/safe/txbuilder-format.md,
-//! section 2). The forms, by type:
+//! encode the call (the app's `parseInputValue`, safe-react-apps
+//! apps/tx-builder). The forms, by type:
 //!
 //! | type | written by bundlec | read by the app |
 //! |---|---|---|
