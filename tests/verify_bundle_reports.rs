@@ -195,7 +195,8 @@ fn the_ci_script_passes_on_bundles_and_writes_these_reports() {
 }
 
 /// What the script refuses: a batch no runbook builds, a part the runbook
-/// does not build, and a batch its edited intent no longer gives; every failure is shown in one run.
+/// does not build, a batch its edited intent no longer gives, and an
+/// acceptance that matches nothing; every failure is shown in one run.
 #[cfg(unix)]
 #[test]
 fn the_ci_script_fails_on_a_stray_or_stale_batch() {
@@ -208,6 +209,13 @@ fn the_ci_script_fails_on_a_stray_or_stale_batch() {
         .unwrap()
         .replace("cancel_expired = [95]", "cancel_expired = [96]");
     fs::write(dir.join("refund-jobs.toml"), stale).unwrap();
+    // An acceptance is passed as written, spaces included; one that matches
+    // no danger fails under --strict.
+    fs::write(
+        dir.join("pause.verify-accept"),
+        "# why: the test says so\nunlabelled-recipient@tx 3.0  # no such danger\n",
+    )
+    .unwrap();
     let output = std::process::Command::new("sh")
         .current_dir(work.path())
         .arg(root().join("docs/ci/check-bundles.sh"))
@@ -226,7 +234,9 @@ fn the_ci_script_fails_on_a_stray_or_stale_batch() {
         "FAILED  refund-jobs.json",
         "bundles/unpause.6.json: not a part of this runbook",
         "bundles/hand-made.json: no intent in bundles builds this batch",
-        "VERIFIED  pause.json",
+        "--strict --accept unlabelled-recipient@tx 3.0\n",
+        "NOTICE accept-unused [batch] --accept unlabelled-recipient@tx3.0",
+        "VERIFIED  rotate-signers.json",
     ] {
         assert!(all.contains(expected), "{expected}:\n{all}");
     }

@@ -9,7 +9,9 @@
 #    (NAME.json, or the parts NAME.1.json, NAME.2.json, ..., and
 #    NAME.accept.json) with `--intent NAME.toml --deployment ADDRESS_BOOK
 #    --strict`: each batch decodes to what the intent compiles to, against the
-#    address book you trust, with no danger or notice left.
+#    address book you trust, with no danger or notice left. A danger the
+#    runbook carries on purpose is accepted only when NAME.verify-accept lists
+#    it (one CODE@PATH a line, with a # comment saying why).
 # 3. Every batch in BUNDLES_DIR belongs to an intent (nothing is left unverified).
 #
 # With REPORTS_DIR, the text report of each verify (what signers read) is
@@ -65,9 +67,10 @@ record "$rc"
 claimed=" "
 for intent in "$dir"/*.toml; do
     name=$(basename "$intent" .toml)
-    # The batches this intent writes. bundlec refuses intent names ending in
-    # .<digits>, .accept or .safe, so these names belong to NAME.toml alone.
-    batches=""
+    # The command, built in "$@": verify, the batches this intent writes
+    # (bundlec refuses intent names ending in .<digits>, .accept or .safe, so
+    # these names belong to NAME.toml alone), then the flags.
+    set -- verify
     for batch in "$dir/$name".json "$dir/$name".*.json; do
         [ -f "$batch" ] || continue
         if [ "$batch" != "$dir/$name.json" ]; then
@@ -78,25 +81,33 @@ for intent in "$dir"/*.toml; do
                 '' | *[!0-9]*) continue ;;
             esac
         fi
-        batches="$batches $batch"
+        set -- "$@" "$batch"
         claimed="$claimed$batch "
     done
-    if [ -z "$batches" ]; then
+    if [ $# -eq 1 ]; then
         echo "error: $intent: no batch ($dir/$name.json or $dir/$name.N.json); run bundlec build $intent" >&2
         record 1
         continue
     fi
-    echo "== bundlec verify$batches --intent $intent --deployment $book --strict"
+    set -- "$@" --intent "$intent" --deployment "$book" --strict
+    # Dangers this runbook carries on purpose: NAME.verify-accept beside the
+    # intent, one CODE@PATH a line, each with a comment saying why (# ...).
+    if [ -f "$dir/$name.verify-accept" ]; then
+        while IFS= read -r line || [ -n "$line" ]; do
+            line=${line%%#*}
+            line=$(printf '%s' "$line" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
+            [ -n "$line" ] || continue
+            set -- "$@" --accept "$line"
+        done <"$dir/$name.verify-accept"
+    fi
+    echo "== bundlec $*"
     rc=0
-    # $batches is split on spaces on purpose: file names with spaces are not supported.
-    # shellcheck disable=SC2086
     if [ -n "$reports" ]; then
-        "$bundlec" verify $batches --intent "$intent" --deployment "$book" --strict \
-            >"$reports/$name.verify.txt" || rc=$?
+        "$bundlec" "$@" >"$reports/$name.verify.txt" || rc=$?
         # The verdict is the report's last line.
         tail -n 1 "$reports/$name.verify.txt"
     else
-        "$bundlec" verify $batches --intent "$intent" --deployment "$book" --strict || rc=$?
+        "$bundlec" "$@" || rc=$?
     fi
     record "$rc"
 done
