@@ -20,7 +20,7 @@ use super::{CliError, Outcome, args};
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// The Transaction Builder batch to check; several parts of one intent
-    /// (`refund.*.json`) are each checked at their own nonce
+    /// (`refund.1.json refund.2.json`) are each checked at their own nonce
     #[arg(value_name = "BATCH.json", required = true, num_args = 1..)]
     batches: Vec<PathBuf>,
     /// The intent file the batch should have been built from: it must recompile to the same calls
