@@ -195,6 +195,14 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
                 .collect(),
         };
         print_json(&output)?;
+    } else if super::quiet() {
+        // --quiet: the hash alone, a line per Safe transaction (the owner
+        // Safe's approveHash transaction second, with --nested-safe).
+        let mut out = format!("{}\n", view::hash(hashes.safe_tx_hash));
+        if let Some((_, _, _, approve_hashes)) = &nested {
+            let _ = writeln!(out, "{}", view::hash(approve_hashes.safe_tx_hash));
+        }
+        super::print_out(&out)?;
     } else {
         let mut out = String::new();
         write_tx(
@@ -219,7 +227,7 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
                 approve_hashes,
             );
         }
-        super::print_out(&out)?;
+        super::print_report(&out)?;
     }
     // Every finding here is a danger or a notice: both fail only under --strict.
     if args.strict && findings.iter().any(|f| f.blocks(true)) {
@@ -296,6 +304,8 @@ fn run_message(args: &HashArgs, message: &SafeMessage) -> Result<Outcome, CliErr
             safe_version: args.safe_version.to_string(),
             message: SafeMessageView::new(&message_bytes, &hashes),
         })?;
+    } else if super::quiet() {
+        super::print_out(&format!("{}\n", view::hash(hashes.safe_message_hash)))?;
     } else {
         let mut out = String::new();
         let _ = writeln!(out, "Safe message");
@@ -319,7 +329,7 @@ fn run_message(args: &HashArgs, message: &SafeMessage) -> Result<Outcome, CliErr
             "Safe message hash",
             hashes.safe_message_hash,
         ));
-        super::print_out(&out)?;
+        super::print_report(&out)?;
     }
     Ok(Outcome::Success)
 }
@@ -362,5 +372,6 @@ pub fn print_json<T: Serialize>(value: &T) -> Result<(), CliError> {
     // does, it is an error rather than a panic.
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| CliError(format!("cannot serialise output: {e}")))?;
-    outln!("{text}")
+    // Never styled: JSON is for programs.
+    super::print_out(&format!("{text}\n"))
 }

@@ -437,14 +437,22 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
             }
             json_parts.push(json);
         } else {
-            if let Some((k, n)) = part {
+            if let Some((k, n)) = part.filter(|_| !super::quiet()) {
                 text.push_str(&format!(
                     "{}== part {k} of {n}: {} ==\n",
                     if k > 1 { "\n" } else { "" },
                     bundlec::text::untrusted(name)
                 ));
             }
-            text.push_str(&verify::render::report_text(&report, &book, name));
+            if super::quiet() {
+                // --quiet: the verdict line only (the run's total for several parts).
+                if total == 1 {
+                    text.push_str(&verify::render::verdict_line(&report, name));
+                    text.push('\n');
+                }
+            } else {
+                text.push_str(&verify::render::report_text(&report, &book, name));
+            }
         }
     }
     if args.json {
@@ -458,7 +466,8 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
     } else {
         if total > 1 {
             text.push_str(&format!(
-                "\n{}: {total} parts{}\n",
+                "{}{}: {total} parts{}\n",
+                if super::quiet() { "" } else { "\n" },
                 if all_ok { "VERIFIED" } else { "FAILED" },
                 if all_ok {
                     ", each verified at its own nonce"
@@ -467,7 +476,7 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
                 }
             ));
         }
-        super::print_out(&text)?;
+        super::print_report(&text)?;
     }
     Ok(if all_ok {
         Outcome::Success
