@@ -161,6 +161,11 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
     let mut notes = Vec::new();
     // Per runbook: its summary lines and how many targets it has.
     let mut groups: Vec<(Vec<String>, usize)> = Vec::new();
+    if args.files.iter().any(|f| args::is_stdin(f)) {
+        return Err(CliError(
+            "a runbook is read from a file, not standard input (-): its address book and ABI paths are relative to it, and its outputs are named after it".into(),
+        ));
+    }
     for file in &args.files {
         let stem = file
             .file_stem()
@@ -495,6 +500,13 @@ impl CompiledIntent {
 
     /// What each call of `batch` is for, from the manifest this intent builds.
     pub fn summaries(&self, batch: &str) -> Option<Vec<String>> {
+        // The batch `batch_named` picks: by name, else the only one (a batch
+        // given under another name, or on standard input).
+        let batches: Vec<&OutputFile> = self.outputs.iter().filter(|o| o.batch.is_some()).collect();
+        let batch = match batches.as_slice() {
+            [only] if !batches.iter().any(|o| o.name == batch) => only.name.as_str(),
+            _ => batch,
+        };
         let manifest = self.outputs.iter().find(|o| o.batch.is_none())?;
         let value: serde_json::Value = serde_json::from_str(&manifest.contents).ok()?;
         manifest_summaries(&value, batch)

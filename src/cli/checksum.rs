@@ -16,7 +16,7 @@ use super::{CliError, Outcome, args};
 
 #[derive(Debug, Args)]
 pub struct ChecksumArgs {
-    /// Transaction Builder batch files (JSON)
+    /// Transaction Builder batch files (JSON); - reads one from standard input
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// Print a JSON array, one object per file

@@ -33,9 +33,9 @@ pub struct HashArgs {
     /// Wei sent with the call (decimal or 0x-hex)
     #[arg(long, value_name = "WEI", value_parser = args::uint256, default_value = "0")]
     value: U256,
-    /// Calldata as 0x-prefixed hex
-    #[arg(long, value_name = "HEX", value_parser = args::hex_bytes, default_value = "0x")]
-    data: Bytes,
+    /// Calldata as 0x-prefixed hex, or @FILE to read the hex from a file (@- from standard input)
+    #[arg(long, value_name = "HEX|@FILE", value_parser = args::hex_or_file)]
+    data: Option<args::HexSource>,
     /// 0 = CALL, 1 = DELEGATECALL
     #[arg(long, value_name = "0|1", default_value_t = 0)]
     operation: u8,
@@ -67,7 +67,7 @@ pub struct HashArgs {
     /// Hash a SafeMessage: this text (signed as its EIP-191 hash; CRLF read as LF)
     #[arg(long, value_name = "TEXT")]
     message: Option<String>,
-    /// Hash a SafeMessage: the text of this file
+    /// Hash a SafeMessage: the text of this file (- for standard input)
     #[arg(long, value_name = "FILE")]
     message_file: Option<PathBuf>,
     /// Hash a SafeMessage: these raw bytes (e.g. a 32-byte EIP-712 hash)
@@ -126,6 +126,13 @@ struct MessageOutput {
 }
 
 pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
+    let data_stdin = matches!(&args.data, Some(args::HexSource::File(p)) if args::is_stdin(p));
+    let message_stdin = args.message_file.as_deref().is_some_and(args::is_stdin);
+    if data_stdin && message_stdin {
+        return Err(CliError(
+            "standard input can be read once: only one argument may be `-`".into(),
+        ));
+    }
     if let Some(message) = message_input(&args)? {
         return run_message(&args, &message);
     }
@@ -134,10 +141,15 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
             "--to and --nonce are required to hash a transaction".into(),
         ));
     };
+    let data = match &args.data {
+        None => Bytes::new(),
+        Some(args::HexSource::Hex(bytes)) => bytes.clone(),
+        Some(args::HexSource::File(path)) => args::read_hex_file(path, "--data")?,
+    };
     let tx = SafeTx {
         to,
         value: args.value,
-        data: args.data.clone(),
+        data,
         operation: args.operation,
         safe_tx_gas: args.safe_tx_gas,
         base_gas: args.base_gas,

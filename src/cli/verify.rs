@@ -19,8 +19,8 @@ use super::{CliError, Outcome, args};
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The Transaction Builder batch to check; several parts of one intent
-    /// (`refund.*.json`) are each checked at their own nonce
+    /// The Transaction Builder batch to check (- reads it from standard input); several parts of
+    /// one intent (`refund.*.json`) are each checked at their own nonce
     #[arg(value_name = "BATCH.json", required = true, num_args = 1..)]
     batches: Vec<PathBuf>,
     /// The intent file the batch should have been built from: it must recompile to the same calls
@@ -345,6 +345,21 @@ fn book_disagreements(
 
 pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
     let registry_dir = args.abi_dir.as_deref();
+    let stdin_args = args.batches.iter().filter(|p| args::is_stdin(p)).count()
+        + [&args.deployment, &args.manifest, &args.safe_tx]
+            .iter()
+            .filter(|p| p.as_deref().is_some_and(args::is_stdin))
+            .count();
+    if stdin_args > 1 {
+        return Err(CliError(
+            "standard input can be read once: only one argument may be `-`".into(),
+        ));
+    }
+    if args.intent.as_deref().is_some_and(args::is_stdin) {
+        return Err(CliError(
+            "--intent is read from a file, not standard input (-): its address book path is relative to it".into(),
+        ));
+    }
     let compiled = match &args.intent {
         Some(intent) => Some(super::build::compile_for_verify(intent, registry_dir)?),
         None => None,
