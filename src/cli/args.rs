@@ -17,6 +17,12 @@ pub fn hex_bytes(s: &str) -> Result<Bytes, String> {
     parse::parse_hex_bytes(s).map_err(|e| e.to_string())
 }
 
+/// A chain id, or a chain name (`base`, `mainnet`, `gnosis`, …; see
+/// `bundlec::safe::chains`).
+pub fn chain(s: &str) -> Result<u64, String> {
+    bundlec::safe::chains::parse_chain(s).map_err(|e| e.to_string())
+}
+
 pub fn safe_version(s: &str) -> Result<SafeVersion, String> {
     s.parse::<SafeVersion>().map_err(|e| e.to_string())
 }

@@ -17,8 +17,8 @@ pub struct DecodeArgs {
     /// The address the calldata is sent to: names it and selects its ABI when known
     #[arg(long, value_name = "ADDRESS", value_parser = args::address)]
     to: Option<Address>,
-    /// Recognise Safe contracts by this chain's deployments (default: any chain)
-    #[arg(long, value_name = "N")]
+    /// Recognise Safe contracts by this chain's deployments, by chain id or name (default: any chain)
+    #[arg(long = "chain", visible_alias = "chain-id", value_name = "NAME|ID", value_parser = args::chain)]
     chain_id: Option<u64>,
     /// Add or override ABIs: one <Name>.json per contract
     #[arg(long, value_name = "DIR")]

@@ -16,8 +16,9 @@ use super::{CliError, Outcome, args};
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("message_input").args(["message", "message_file", "message_bytes"]))]
 pub struct HashArgs {
-    /// Chain id the Safe lives on (part of the domain from Safe 1.3.0)
-    #[arg(long, value_name = "N")]
+    /// The chain the Safe lives on, by chain id or name (`8453`, `base`; part of the domain from
+    /// Safe 1.3.0)
+    #[arg(long = "chain", visible_alias = "chain-id", value_name = "NAME|ID", value_parser = args::chain)]
     chain_id: u64,
     /// The Safe's address
     #[arg(long, value_name = "ADDRESS", value_parser = args::address)]

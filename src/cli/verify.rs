@@ -39,8 +39,8 @@ pub struct VerifyArgs {
     /// The Safe that signs (default: intent, manifest, then the batch's createdFromSafeAddress)
     #[arg(long, value_name = "ADDRESS", value_parser = args::address)]
     safe: Option<Address>,
-    /// Chain id (default: intent, manifest, then the batch's chainId)
-    #[arg(long, value_name = "N")]
+    /// The chain, by chain id or name (default: intent, manifest, then the batch's chainId)
+    #[arg(long = "chain", visible_alias = "chain-id", value_name = "NAME|ID", value_parser = args::chain)]
     chain_id: Option<u64>,
     /// The Safe's version (default: intent, then manifest; there is no guess)
     #[arg(long, value_name = "VERSION", value_parser = args::safe_version)]
