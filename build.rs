@@ -50,7 +50,10 @@ fn main() {
                     }
                 })
                 .unwrap_or_else(|| git_dir.to_path_buf());
-            println!("cargo:rerun-if-changed={}", common.join(&reference).display());
+            println!(
+                "cargo:rerun-if-changed={}",
+                common.join(&reference).display()
+            );
             println!(
                 "cargo:rerun-if-changed={}",
                 common.join("packed-refs").display()

@@ -54,7 +54,10 @@ fn every_alias_is_unique_lower_case_and_a_chain_of_the_deployments_table() {
     assert_eq!(names.len(), before, "an alias is listed twice");
     for (name, id) in ALIASES {
         assert_eq!(*name, name.to_ascii_lowercase());
-        assert!(knows_chain(*id), "{name} ({id}) is not in the deployments table");
+        assert!(
+            knows_chain(*id),
+            "{name} ({id}) is not in the deployments table"
+        );
         // An alias never shadows an alloy-chains name with another chain.
         if let Ok(named) = name.parse::<alloy_chains::NamedChain>() {
             assert_eq!(u64::from(named), *id, "{name}");
@@ -68,7 +71,10 @@ fn safe_hashes_and_cast_names_mean_their_chains() {
         assert_eq!(chain_id_of(name), Some(*id), "{name}");
         assert_eq!(parse_chain(&name.to_ascii_uppercase()), Ok(*id), "{name}");
         // Every one of them is a chain whose Safe deployments bundlec knows.
-        assert!(knows_chain(*id), "{name} ({id}) is not in the deployments table");
+        assert!(
+            knows_chain(*id),
+            "{name} ({id}) is not in the deployments table"
+        );
     }
 }
 
@@ -162,17 +168,31 @@ fn verify_and_decode_take_names() {
             .unwrap();
         (output.status.code(), output.stdout)
     };
-    assert_eq!(verify(&["--chain", "mainnet"]), verify(&["--chain-id", "1"]));
-    assert_eq!(verify(&["--chain", "ethereum"]), verify(&["--chain-id", "1"]));
+    assert_eq!(
+        verify(&["--chain", "mainnet"]),
+        verify(&["--chain-id", "1"])
+    );
+    assert_eq!(
+        verify(&["--chain", "ethereum"]),
+        verify(&["--chain-id", "1"])
+    );
 
     let decode = |chain: &[&str]| {
         stdout(
             bundlec()
-                .args(["decode", "0x8456cb59", "--to", "0x40A2aCCbd92BCA938b02010E17A5b8929b49130D"])
+                .args([
+                    "decode",
+                    "0x8456cb59",
+                    "--to",
+                    "0x40A2aCCbd92BCA938b02010E17A5b8929b49130D",
+                ])
                 .args(chain),
         )
     };
-    assert_eq!(decode(&["--chain", "polygon"]), decode(&["--chain-id", "137"]));
+    assert_eq!(
+        decode(&["--chain", "polygon"]),
+        decode(&["--chain-id", "137"])
+    );
 }
 
 #[test]
@@ -208,5 +228,8 @@ fn a_runbook_may_name_its_chain() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("unknown chain `mainet` (did you mean mainnet?)"), "{stderr}");
+    assert!(
+        stderr.contains("unknown chain `mainet` (did you mean mainnet?)"),
+        "{stderr}"
+    );
 }

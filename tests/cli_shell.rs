@@ -57,8 +57,7 @@ fn version_names_the_version_and_the_commit() {
         .take_while(|c| c.is_ascii_alphanumeric())
         .collect();
     assert!(
-        commit == "unknown"
-            || (commit.len() >= 7 && commit.chars().all(|c| c.is_ascii_hexdigit())),
+        commit == "unknown" || (commit.len() >= 7 && commit.chars().all(|c| c.is_ascii_hexdigit())),
         "{out}"
     );
     assert_eq!(out.lines().count(), 1, "{out}");
@@ -72,16 +71,16 @@ fn completions_for_every_shell() {
         assert!(out.contains("verify"), "{shell}");
         assert!(out.contains("checksum"), "{shell}");
     }
-    bundlec()
-        .args(["completions", "tcsh"])
-        .assert()
-        .code(2);
+    bundlec().args(["completions", "tcsh"]).assert().code(2);
 }
 
 #[test]
 fn man_page_is_roff() {
     let out = stdout_of(bundlec().arg("man"), 0);
-    assert!(out.contains("\n.TH bundlec 1") || out.starts_with(".TH"), "{out}");
+    assert!(
+        out.contains("\n.TH bundlec 1") || out.starts_with(".TH"),
+        "{out}"
+    );
     assert!(out.contains("verify"));
     assert!(out.contains("completions"));
 }
@@ -193,12 +192,22 @@ fn quiet_several_parts_print_the_total() {
 #[test]
 fn quiet_errors_still_say_error() {
     let output = bundlec()
-        .args(["-q", "verify", "no-such-file.json", "--safe-version", "1.4.1"])
+        .args([
+            "-q",
+            "verify",
+            "no-such-file.json",
+            "--safe-version",
+            "1.4.1",
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(output.stdout.is_empty());
-    assert!(String::from_utf8(output.stderr).unwrap().starts_with("error: "));
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .starts_with("error: ")
+    );
 }
 
 #[test]
@@ -207,12 +216,13 @@ fn quiet_checksum_names_only_failures() {
     let good = format!("{}/bundles/pause.json", root());
     let bad = dir.path().join("bad.json");
     let text = std::fs::read_to_string(&good).unwrap();
-    std::fs::write(&bad, text.replacen("\"value\": \"0\"", "\"value\": \"1\"", 1)).unwrap();
+    std::fs::write(
+        &bad,
+        text.replacen("\"value\": \"0\"", "\"value\": \"1\"", 1),
+    )
+    .unwrap();
     assert_eq!(stdout_of(bundlec().args(["checksum", "-q", &good]), 0), "");
-    let out = stdout_of(
-        bundlec().args(["checksum", "-q", &good]).arg(&bad),
-        1,
-    );
+    let out = stdout_of(bundlec().args(["checksum", "-q", &good]).arg(&bad), 1);
     assert_eq!(out, format!("MISMATCH  {}\n", bad.display()));
 }
 

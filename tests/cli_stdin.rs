@@ -29,21 +29,34 @@ const PAUSE: &str = "0x8456cb59";
 fn decode_reads_hex_from_stdin() {
     let (from_arg, _) = run(bundlec().args(["decode", PAUSE]), 0);
     let (from_stdin, _) = run(
-        bundlec().args(["decode", "-"]).write_stdin(format!("{PAUSE}\n")),
+        bundlec()
+            .args(["decode", "-"])
+            .write_stdin(format!("{PAUSE}\n")),
         0,
     );
     assert_eq!(from_stdin, from_arg);
     let (from_at, _) = run(bundlec().args(["decode", "@-"]).write_stdin(PAUSE), 0);
     assert_eq!(from_at, from_arg);
     let (_, err) = run(bundlec().args(["decode", "-"]).write_stdin("zz"), 2);
-    assert!(err.starts_with("error: calldata from standard input"), "{err}");
+    assert!(
+        err.starts_with("error: calldata from standard input"),
+        "{err}"
+    );
 }
 
 #[test]
 fn verify_reads_the_batch_from_stdin() {
-    let args = ["--intent", "bundles/pause.toml", "--deployment", "bundles/deployments/example.toml"];
+    let args = [
+        "--intent",
+        "bundles/pause.toml",
+        "--deployment",
+        "bundles/deployments/example.toml",
+    ];
     let (from_file, _) = run(
-        bundlec().current_dir(root()).args(["verify", "bundles/pause.json"]).args(args),
+        bundlec()
+            .current_dir(root())
+            .args(["verify", "bundles/pause.json"])
+            .args(args),
         0,
     );
     let (from_stdin, _) = run(
@@ -55,7 +68,10 @@ fn verify_reads_the_batch_from_stdin() {
         0,
     );
     // Only the batch's name differs: `-` for standard input.
-    assert_eq!(from_stdin.replace("VERIFIED  -:", "VERIFIED  pause.json:"), from_file);
+    assert_eq!(
+        from_stdin.replace("VERIFIED  -:", "VERIFIED  pause.json:"),
+        from_file
+    );
 }
 
 #[test]
@@ -86,7 +102,12 @@ const HASH: &[&str] = &[
 
 #[test]
 fn hash_data_from_a_file_or_stdin() {
-    let tx = ["--to", "0xF222222222222222222222222222222222222222", "--nonce", "7"];
+    let tx = [
+        "--to",
+        "0xF222222222222222222222222222222222222222",
+        "--nonce",
+        "7",
+    ];
     let (inline, _) = run(bundlec().args(HASH).args(tx).args(["--data", PAUSE]), 0);
     let (stdin, _) = run(
         bundlec()
@@ -137,7 +158,14 @@ fn only_one_argument_may_be_stdin() {
     let (_, err) = run(
         bundlec()
             .current_dir(root())
-            .args(["verify", "-", "--deployment", "-", "--safe-version", "1.4.1"])
+            .args([
+                "verify",
+                "-",
+                "--deployment",
+                "-",
+                "--safe-version",
+                "1.4.1",
+            ])
             .write_stdin(read("bundles/pause.json")),
         2,
     );
@@ -155,7 +183,10 @@ fn only_one_argument_may_be_stdin() {
 #[test]
 fn runbooks_are_never_read_from_stdin() {
     let (_, err) = run(bundlec().args(["build", "-"]).write_stdin("[bundle]"), 2);
-    assert!(err.starts_with("error: a runbook is read from a file"), "{err}");
+    assert!(
+        err.starts_with("error: a runbook is read from a file"),
+        "{err}"
+    );
     let (_, err) = run(
         bundlec()
             .args(["verify", "bundles/pause.json", "--intent", "-"])
@@ -163,7 +194,10 @@ fn runbooks_are_never_read_from_stdin() {
             .write_stdin("[bundle]"),
         2,
     );
-    assert!(err.starts_with("error: --intent is read from a file"), "{err}");
+    assert!(
+        err.starts_with("error: --intent is read from a file"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -184,5 +218,8 @@ fn stdin_respects_the_input_limit() {
             .write_stdin(PAUSE),
         2,
     );
-    assert!(err.contains("larger than the input limit of 4 bytes"), "{err}");
+    assert!(
+        err.contains("larger than the input limit of 4 bytes"),
+        "{err}"
+    );
 }

@@ -43,7 +43,9 @@ pub fn set_max_input_bytes(limit: u64) {
 #[derive(Debug)]
 pub enum ReadError {
     Io(std::io::Error),
-    TooLarge { limit: u64 },
+    TooLarge {
+        limit: u64,
+    },
     /// A second `-`: standard input can be read once per run.
     StdinTwice,
 }

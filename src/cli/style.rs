@@ -139,9 +139,10 @@ mod tests {
 
     fn strip(text: &str) -> String {
         let mut out = Vec::new();
-        let mut stream = anstream::StripStream::new(&mut out);
-        std::io::Write::write_all(&mut stream, text.as_bytes()).unwrap();
-        drop(stream);
+        {
+            let mut stream = anstream::StripStream::new(&mut out);
+            std::io::Write::write_all(&mut stream, text.as_bytes()).unwrap();
+        }
         String::from_utf8(out).unwrap()
     }
 

@@ -44,10 +44,7 @@ pub fn parse_chain(text: &str) -> Result<u64, UnknownChain> {
     }
     chain_id_of(text).ok_or_else(|| UnknownChain {
         name: text.to_owned(),
-        suggestion: crate::runbook::names::did_you_mean(
-            &text.to_ascii_lowercase(),
-            known_names(),
-        ),
+        suggestion: crate::runbook::names::did_you_mean(&text.to_ascii_lowercase(), known_names()),
     })
 }
 
