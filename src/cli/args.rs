@@ -23,6 +23,44 @@ pub fn chain(s: &str) -> Result<u64, String> {
     bundlec::safe::chains::parse_chain(s).map_err(|e| e.to_string())
 }
 
+/// `--chain NAME|ID`, and `--chain-id`, its older spelling: one of them,
+/// required (hash).
+#[derive(Debug, clap::Args)]
+#[group(required = true, multiple = false)]
+pub struct Chain {
+    /// The chain, by chain id or name (`8453`, `base`, `mainnet`, `gnosis`, …)
+    #[arg(long, value_name = "NAME|ID", value_parser = chain)]
+    chain: Option<u64>,
+    /// The same as --chain
+    #[arg(long, value_name = "ID", value_parser = chain)]
+    chain_id: Option<u64>,
+}
+
+impl Chain {
+    pub fn id(&self) -> u64 {
+        // clap requires one of the two.
+        self.chain.or(self.chain_id).unwrap_or_default()
+    }
+}
+
+/// [`Chain`] where the chain may be left out (verify, decode).
+#[derive(Debug, clap::Args)]
+#[group(required = false, multiple = false)]
+pub struct OptionalChain {
+    /// The chain, by chain id or name (`8453`, `base`, `mainnet`, `gnosis`, …)
+    #[arg(long, value_name = "NAME|ID", value_parser = chain)]
+    chain: Option<u64>,
+    /// The same as --chain
+    #[arg(long, value_name = "ID", value_parser = chain)]
+    chain_id: Option<u64>,
+}
+
+impl OptionalChain {
+    pub fn id(&self) -> Option<u64> {
+        self.chain.or(self.chain_id)
+    }
+}
+
 pub fn safe_version(s: &str) -> Result<SafeVersion, String> {
     s.parse::<SafeVersion>().map_err(|e| e.to_string())
 }

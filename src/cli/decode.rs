@@ -17,9 +17,9 @@ pub struct DecodeArgs {
     /// The address the calldata is sent to: names it and selects its ABI when known
     #[arg(long, value_name = "ADDRESS", value_parser = args::address)]
     to: Option<Address>,
-    /// Recognise Safe contracts by this chain's deployments, by chain id or name (default: any chain)
-    #[arg(long = "chain", visible_alias = "chain-id", value_name = "NAME|ID", value_parser = args::chain)]
-    chain_id: Option<u64>,
+    /// Recognise Safe contracts by this chain's deployments (default: any chain)
+    #[command(flatten)]
+    chain: args::OptionalChain,
     /// Add or override ABIs: one <Name>.json per contract
     #[arg(long, value_name = "DIR")]
     abi_dir: Option<std::path::PathBuf>,
@@ -41,7 +41,7 @@ pub fn run(args: DecodeArgs) -> Result<Outcome, CliError> {
         }
     };
     let registry = args::load_registry(args.abi_dir.as_deref())?;
-    let book = AddressBook::new(args.chain_id);
+    let book = AddressBook::new(args.chain.id());
     let decoder = Decoder::new(&registry, &book);
     let site = CallSite {
         to: args.to,

@@ -16,10 +16,9 @@ use super::{CliError, Outcome, args};
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("message_input").args(["message", "message_file", "message_bytes"]))]
 pub struct HashArgs {
-    /// The chain the Safe lives on, by chain id or name (`8453`, `base`; part of the domain from
-    /// Safe 1.3.0)
-    #[arg(long = "chain", visible_alias = "chain-id", value_name = "NAME|ID", value_parser = args::chain)]
-    chain_id: u64,
+    /// The chain the Safe lives on (part of the domain from Safe 1.3.0)
+    #[command(flatten)]
+    chain: args::Chain,
     /// The Safe's address
     #[arg(long, value_name = "ADDRESS", value_parser = args::address)]
     safe: Address,
@@ -166,12 +165,12 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
         };
         bundlec::safe::deployments::choose_multi_send_call_only(
             args.safe_version,
-            args.chain_id,
+            args.chain.id(),
             choice,
         )
         .map_err(|e| CliError(format!("--multi-send-call-only: {e}")))?;
     }
-    let hashes = safe::safe_tx_hashes(args.safe_version, args.chain_id, args.safe, &tx);
+    let hashes = safe::safe_tx_hashes(args.safe_version, args.chain.id(), args.safe, &tx);
     let findings = check_tx(&args, &tx, nonce);
 
     // clap requires --nested-nonce with --nested-safe.
@@ -179,7 +178,8 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
         Some((owner_safe, nonce)) => {
             let version = args.nested_safe_version.unwrap_or(args.safe_version);
             let approve = nested::approve_hash_tx(args.safe, hashes.safe_tx_hash, nonce);
-            let approve_hashes = safe::safe_tx_hashes(version, args.chain_id, owner_safe, &approve);
+            let approve_hashes =
+                safe::safe_tx_hashes(version, args.chain.id(), owner_safe, &approve);
             Some((owner_safe, version, approve, approve_hashes))
         }
         None => None,
@@ -187,7 +187,7 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
 
     if args.json {
         let output = TxOutput {
-            chain_id: args.chain_id.to_string(),
+            chain_id: args.chain.id().to_string(),
             safe: view::address(args.safe),
             safe_version: args.safe_version.to_string(),
             tx: SafeTxView::new(&tx, &hashes),
@@ -221,7 +221,7 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
         write_tx(
             &mut out,
             "Safe transaction",
-            args.chain_id,
+            args.chain.id(),
             args.safe,
             args.safe_version,
             &tx,
@@ -233,7 +233,7 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
             write_tx(
                 &mut out,
                 "Nested Safe: the owner Safe approves the hash above with approveHash",
-                args.chain_id,
+                args.chain.id(),
                 *owner,
                 *version,
                 approve,
@@ -254,7 +254,7 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
 /// operation and target, gas refund parameters and native value.
 fn check_tx(args: &HashArgs, tx: &SafeTx, nonce: U256) -> Vec<Finding> {
     let target = Target {
-        chain_id: args.chain_id,
+        chain_id: args.chain.id(),
         safe: args.safe,
         version: args.safe_version,
         nonce,
@@ -308,11 +308,11 @@ fn message_input(args: &HashArgs) -> Result<Option<SafeMessage>, CliError> {
 }
 
 fn run_message(args: &HashArgs, message: &SafeMessage) -> Result<Outcome, CliError> {
-    let hashes = safe::safe_message_hashes(args.safe_version, args.chain_id, args.safe, message);
+    let hashes = safe::safe_message_hashes(args.safe_version, args.chain.id(), args.safe, message);
     let message_bytes = message.message_bytes();
     if args.json {
         print_json(&MessageOutput {
-            chain_id: args.chain_id.to_string(),
+            chain_id: args.chain.id().to_string(),
             safe: view::address(args.safe),
             safe_version: args.safe_version.to_string(),
             message: SafeMessageView::new(&message_bytes, &hashes),
@@ -322,7 +322,7 @@ fn run_message(args: &HashArgs, message: &SafeMessage) -> Result<Outcome, CliErr
     } else {
         let mut out = String::new();
         let _ = writeln!(out, "Safe message");
-        let _ = writeln!(out, "  chain id        {}", args.chain_id);
+        let _ = writeln!(out, "  chain id        {}", args.chain.id());
         let _ = writeln!(
             out,
             "  Safe            {} (version {})",

@@ -39,9 +39,9 @@ pub struct VerifyArgs {
     /// The Safe that signs (default: intent, manifest, then the batch's createdFromSafeAddress)
     #[arg(long, value_name = "ADDRESS", value_parser = args::address)]
     safe: Option<Address>,
-    /// The chain, by chain id or name (default: intent, manifest, then the batch's chainId)
-    #[arg(long = "chain", visible_alias = "chain-id", value_name = "NAME|ID", value_parser = args::chain)]
-    chain_id: Option<u64>,
+    /// The chain (default: intent, manifest, then the batch's chainId)
+    #[command(flatten)]
+    chain: args::OptionalChain,
     /// The Safe's version (default: intent, then manifest; there is no guess)
     #[arg(long, value_name = "VERSION", value_parser = args::safe_version)]
     safe_version: Option<SafeVersion>,
@@ -531,7 +531,7 @@ fn verify_one(
     let batch = read_json(batch_path)?;
     refuse_manifest_as_batch(&batch, batch_path)?;
     let flags = Partial {
-        chain_id: args.chain_id,
+        chain_id: args.chain.id(),
         safe: args.safe,
         version: args.safe_version,
         nonce: args.nonce,
@@ -568,7 +568,7 @@ fn verify_one(
         let overrides: [(&str, Option<String>, Option<String>); 4] = [
             (
                 "chain id",
-                args.chain_id.map(|v| v.to_string()),
+                args.chain.id().map(|v| v.to_string()),
                 Some(target.chain_id.to_string()),
             ),
             (
