@@ -17,6 +17,50 @@ pub fn hex_bytes(s: &str) -> Result<Bytes, String> {
     parse::parse_hex_bytes(s).map_err(|e| e.to_string())
 }
 
+/// A chain id, or a chain name (`base`, `mainnet`, `gnosis`, …; see
+/// `bundlec::safe::chains`).
+pub fn chain(s: &str) -> Result<u64, String> {
+    bundlec::safe::chains::parse_chain(s).map_err(|e| e.to_string())
+}
+
+/// `--chain NAME|ID`, and `--chain-id`, its older spelling: one of them,
+/// required (hash).
+#[derive(Debug, clap::Args)]
+#[group(required = true, multiple = false)]
+pub struct Chain {
+    /// The chain, by chain id or name (`8453`, `base`, `mainnet`, `gnosis`, …)
+    #[arg(long, value_name = "NAME|ID", value_parser = chain)]
+    chain: Option<u64>,
+    /// The same as --chain
+    #[arg(long, value_name = "ID", value_parser = chain)]
+    chain_id: Option<u64>,
+}
+
+impl Chain {
+    pub fn id(&self) -> u64 {
+        // clap requires one of the two.
+        self.chain.or(self.chain_id).unwrap_or_default()
+    }
+}
+
+/// [`Chain`] where the chain may be left out (verify, decode).
+#[derive(Debug, clap::Args)]
+#[group(required = false, multiple = false)]
+pub struct OptionalChain {
+    /// The chain, by chain id or name (`8453`, `base`, `mainnet`, `gnosis`, …)
+    #[arg(long, value_name = "NAME|ID", value_parser = chain)]
+    chain: Option<u64>,
+    /// The same as --chain
+    #[arg(long, value_name = "ID", value_parser = chain)]
+    chain_id: Option<u64>,
+}
+
+impl OptionalChain {
+    pub fn id(&self) -> Option<u64> {
+        self.chain.or(self.chain_id)
+    }
+}
+
 pub fn safe_version(s: &str) -> Result<SafeVersion, String> {
     s.parse::<SafeVersion>().map_err(|e| e.to_string())
 }
@@ -37,8 +81,19 @@ pub fn set_max_input_bytes(limit: u64) {
 #[derive(Debug)]
 pub enum ReadError {
     Io(std::io::Error),
-    TooLarge { limit: u64 },
+    TooLarge {
+        limit: u64,
+    },
+    /// A second `-`: standard input can be read once per run.
+    StdinTwice,
 }
+
+/// Whether `path` is `-`, standard input.
+pub fn is_stdin(path: &std::path::Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+static STDIN_TAKEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -48,19 +103,34 @@ impl std::fmt::Display for ReadError {
                 f,
                 "larger than the input limit of {limit} bytes (raise it with --max-input-bytes)"
             ),
+            ReadError::StdinTwice => write!(
+                f,
+                "standard input was already read for another argument: only one argument may be `-`"
+            ),
         }
     }
 }
 
-/// Reads an input file, refusing it past the size limit.
+/// Reads an input file, refusing it past the size limit; `-` is standard
+/// input, which only one argument may name.
 pub fn read_input(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
+    if is_stdin(path) {
+        if STDIN_TAKEN.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return Err(ReadError::StdinTwice);
+        }
+        return read_bounded(std::io::stdin().lock());
+    }
+    read_bounded(std::fs::File::open(path).map_err(ReadError::Io)?)
+}
+
+fn read_bounded(reader: impl std::io::Read) -> Result<Vec<u8>, ReadError> {
     use std::io::Read as _;
     let limit = *MAX_INPUT_BYTES.get_or_init(|| DEFAULT_MAX_INPUT_BYTES);
-    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
     let mut bytes = Vec::new();
     // Read one byte past the limit rather than trusting metadata: pipes and
     // devices report no size.
-    file.take(limit.saturating_add(1))
+    reader
+        .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(ReadError::Io)?;
     if bytes.len() as u64 > limit {
@@ -71,7 +141,43 @@ pub fn read_input(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
 
 /// Reads a file for a command, naming it in the error.
 pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, super::CliError> {
-    read_input(path).map_err(|e| super::CliError(format!("cannot read {}: {e}", path.display())))
+    read_input(path).map_err(|e| {
+        if is_stdin(path) {
+            super::CliError(format!("cannot read standard input (-): {e}"))
+        } else {
+            super::CliError(format!("cannot read {}: {e}", path.display()))
+        }
+    })
+}
+
+/// Where `hash --data` comes from: hex on the command line, or `@FILE`
+/// (`@-`: standard input) holding the hex.
+#[derive(Debug, Clone)]
+pub enum HexSource {
+    Hex(Bytes),
+    File(std::path::PathBuf),
+}
+
+pub fn hex_or_file(s: &str) -> Result<HexSource, String> {
+    match s.strip_prefix('@') {
+        Some(path) if !path.is_empty() => Ok(HexSource::File(path.into())),
+        Some(_) => Err("@ needs a file name (@- for standard input)".into()),
+        None => hex_bytes(s).map(HexSource::Hex),
+    }
+}
+
+/// Hex text read from `path` (`-`: standard input), surrounding white space ignored.
+pub fn read_hex_file(path: &std::path::Path, what: &str) -> Result<Bytes, super::CliError> {
+    let shown = if is_stdin(path) {
+        "standard input".to_owned()
+    } else {
+        path.display().to_string()
+    };
+    let bytes = read_file(path)?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| super::CliError(format!("{shown}: not hex text")))?;
+    parse::parse_hex_bytes(text.trim())
+        .map_err(|e| super::CliError(format!("{what} from {shown}: {e}")))
 }
 
 /// The embedded ABIs, plus every `<Name>.json` in `dir` (added, or replacing

@@ -24,6 +24,7 @@ use bundlec::safe::view;
 use bundlec::verify::Target as VerifyTarget;
 use clap::Args;
 
+use super::style::Kind::{Note, Notice};
 use super::{CliError, Outcome, args};
 
 #[derive(Debug, Args)]
@@ -160,6 +161,11 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
     let mut notes = Vec::new();
     // Per runbook: its summary lines and how many targets it has.
     let mut groups: Vec<(Vec<String>, usize)> = Vec::new();
+    if args.files.iter().any(|f| args::is_stdin(f)) {
+        return Err(CliError(
+            "a runbook is read from a file, not standard input (-): its address book and ABI paths are relative to it, and its outputs are named after it".into(),
+        ));
+    }
     for file in &args.files {
         let stem = file
             .file_stem()
@@ -218,10 +224,14 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
     check_targets(&targets, &inputs_read)?;
     check_neighbours(&built)?;
     let (stale, unreadable) = stale_outputs(&built, &targets);
-    for path in &unreadable {
-        outln!(
-            "note: {} is not a manifest bundlec can read, so no batch it listed was removed",
-            path.display()
+    let quiet = super::quiet();
+    for path in unreadable.iter().filter(|_| !quiet) {
+        super::print_line(
+            Note,
+            &format!(
+                "note: {} is not a manifest bundlec can read, so no batch it listed was removed",
+                path.display()
+            ),
         )?;
     }
 
@@ -229,8 +239,9 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
         return check(&targets, &stale);
     }
     write_atomically(&targets)?;
-    let mut rest = targets.as_slice();
-    for (lines, count) in &groups {
+    // --quiet: nothing on success; the exit code says it.
+    let mut rest = if quiet { &[][..] } else { targets.as_slice() };
+    for (lines, count) in groups.iter().filter(|_| !quiet) {
         for line in lines {
             outln!("{line}")?;
         }
@@ -242,18 +253,20 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
     }
     // What the plan chose that the batches do not show by name: modules
     // skipped as absent, a hub call standing for modules.
-    for note in &notes {
-        outln!("note: {}: {}", note.at, note.value)?;
+    for note in notes.iter().filter(|_| !quiet) {
+        super::print_line(Note, &format!("note: {}: {}", note.at, note.value))?;
     }
     // A runbook that now builds fewer parts leaves old parts behind, with
     // valid checksums and the next nonces: nobody should import those.
     for path in &stale {
         fs::remove_file(path)
             .map_err(|e| CliError(format!("cannot remove the stale {}: {e}", path.display())))?;
-        outln!(
-            "removed {}: this build no longer produces it",
-            path.display()
-        )?;
+        if !quiet {
+            outln!(
+                "removed {}: this build no longer produces it",
+                path.display()
+            )?;
+        }
     }
     Ok(Outcome::Success)
 }
@@ -487,6 +500,13 @@ impl CompiledIntent {
 
     /// What each call of `batch` is for, from the manifest this intent builds.
     pub fn summaries(&self, batch: &str) -> Option<Vec<String>> {
+        // The batch `batch_named` picks: by name, else the only one (a batch
+        // given under another name, or on standard input).
+        let batches: Vec<&OutputFile> = self.outputs.iter().filter(|o| o.batch.is_some()).collect();
+        let batch = match batches.as_slice() {
+            [only] if !batches.iter().any(|o| o.name == batch) => only.name.as_str(),
+            _ => batch,
+        };
         let manifest = self.outputs.iter().find(|o| o.batch.is_none())?;
         let value: serde_json::Value = serde_json::from_str(&manifest.contents).ok()?;
         manifest_summaries(&value, batch)
@@ -751,14 +771,19 @@ fn check_targets(targets: &[Target], inputs: &[PathBuf]) -> Result<(), CliError>
     Ok(())
 }
 
-/// `--check`: every output must be on disk byte for byte.
+/// `--check`: every output must be on disk byte for byte. Under --quiet
+/// only the files that differ are named.
 fn check(targets: &[Target], leftovers: &[PathBuf]) -> Result<Outcome, CliError> {
+    let quiet = super::quiet();
     let mut stale = 0;
     for path in leftovers {
         stale += 1;
-        outln!(
-            "stale: {} (no longer built: `bundlec build` removes it)",
-            path.display()
+        super::print_line(
+            Notice,
+            &format!(
+                "stale: {} (no longer built: `bundlec build` removes it)",
+                path.display()
+            ),
         )?;
     }
     for target in targets {
@@ -766,17 +791,21 @@ fn check(targets: &[Target], leftovers: &[PathBuf]) -> Result<Outcome, CliError>
             Ok(bytes) if bytes == target.output.contents.as_bytes() => {}
             Ok(_) => {
                 stale += 1;
-                outln!("differs: {}", target.path.display())?;
+                super::print_line(Notice, &format!("differs: {}", target.path.display()))?;
             }
             Err(_) => {
                 stale += 1;
-                outln!("missing: {}", target.path.display())?;
+                super::print_line(Notice, &format!("missing: {}", target.path.display()))?;
             }
         }
     }
     if stale == 0 {
-        outln!("{} files up to date", targets.len())?;
+        if !quiet {
+            outln!("{} files up to date", targets.len())?;
+        }
         Ok(Outcome::Success)
+    } else if quiet {
+        Ok(Outcome::CheckFailed)
     } else {
         outln!(
             "{stale} of {} files differ from a fresh build: run `bundlec build` and review the changes",

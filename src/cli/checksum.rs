@@ -11,11 +11,12 @@ use bundlec::txbuilder::{self, ChecksumReport};
 use clap::Args;
 use serde::Serialize;
 
+use super::style::Kind;
 use super::{CliError, Outcome, args};
 
 #[derive(Debug, Args)]
 pub struct ChecksumArgs {
-    /// Transaction Builder batch files (JSON)
+    /// Transaction Builder batch files (JSON); - reads one from standard input
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// Print a JSON array, one object per file
@@ -58,9 +59,19 @@ pub fn run(args: ChecksumArgs) -> Result<Outcome, CliError> {
     if args.json {
         super::hash::print_json(&verdicts)?;
     } else {
-        for v in &verdicts {
-            let verdict = if v.valid { "OK" } else { "MISMATCH" };
-            outln!("{verdict}  {}", v.file)?;
+        // --quiet: one line per file that fails, nothing for valid ones (as
+        // `sha256sum --check --quiet`); the exit code says the rest.
+        let quiet = super::quiet();
+        for v in verdicts.iter().filter(|v| !(quiet && v.valid)) {
+            let (verdict, kind) = if v.valid {
+                ("OK", Kind::Passed)
+            } else {
+                ("MISMATCH", Kind::Failed)
+            };
+            super::print_line(kind, &format!("{verdict}  {}", v.file))?;
+            if quiet {
+                continue;
+            }
             let stored = match v.stored.as_deref() {
                 None => "(none)",
                 Some("") => "(empty)",

@@ -10,15 +10,16 @@ use super::{CliError, Outcome, args};
 
 #[derive(Debug, Args)]
 pub struct DecodeArgs {
-    /// Calldata as 0x-prefixed hex, or @FILE to read the hex from a file
-    #[arg(value_name = "HEX|@FILE")]
+    /// Calldata as 0x-prefixed hex, @FILE to read the hex from a file, or - (or @-) to read it
+    /// from standard input
+    #[arg(value_name = "HEX|@FILE|-")]
     data: String,
     /// The address the calldata is sent to: names it and selects its ABI when known
     #[arg(long, value_name = "ADDRESS", value_parser = args::address)]
     to: Option<Address>,
     /// Recognise Safe contracts by this chain's deployments (default: any chain)
-    #[arg(long, value_name = "N")]
-    chain_id: Option<u64>,
+    #[command(flatten)]
+    chain: args::OptionalChain,
     /// Add or override ABIs: one <Name>.json per contract
     #[arg(long, value_name = "DIR")]
     abi_dir: Option<std::path::PathBuf>,
@@ -28,16 +29,19 @@ pub struct DecodeArgs {
 }
 
 pub fn run(args: DecodeArgs) -> Result<Outcome, CliError> {
-    let text = match args.data.strip_prefix('@') {
-        Some(path) => {
-            let bytes = args::read_file(std::path::Path::new(path))?;
-            String::from_utf8(bytes).map_err(|_| CliError(format!("{path}: not hex text")))?
-        }
-        None => args.data.clone(),
+    let from_file = match args.data.strip_prefix('@') {
+        Some(path) => Some(path),
+        None if args.data == "-" => Some("-"),
+        None => None,
     };
-    let data = parse_hex_bytes(text.trim()).map_err(|e| CliError(format!("calldata: {e}")))?;
+    let data = match from_file {
+        Some(path) => args::read_hex_file(std::path::Path::new(path), "calldata")?,
+        None => {
+            parse_hex_bytes(args.data.trim()).map_err(|e| CliError(format!("calldata: {e}")))?
+        }
+    };
     let registry = args::load_registry(args.abi_dir.as_deref())?;
-    let book = AddressBook::new(args.chain_id);
+    let book = AddressBook::new(args.chain.id());
     let decoder = Decoder::new(&registry, &book);
     let site = CallSite {
         to: args.to,

@@ -16,9 +16,9 @@ use super::{CliError, Outcome, args};
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("message_input").args(["message", "message_file", "message_bytes"]))]
 pub struct HashArgs {
-    /// Chain id the Safe lives on (part of the domain from Safe 1.3.0)
-    #[arg(long, value_name = "N")]
-    chain_id: u64,
+    /// The chain the Safe lives on (part of the domain from Safe 1.3.0)
+    #[command(flatten)]
+    chain: args::Chain,
     /// The Safe's address
     #[arg(long, value_name = "ADDRESS", value_parser = args::address)]
     safe: Address,
@@ -33,9 +33,9 @@ pub struct HashArgs {
     /// Wei sent with the call (decimal or 0x-hex)
     #[arg(long, value_name = "WEI", value_parser = args::uint256, default_value = "0")]
     value: U256,
-    /// Calldata as 0x-prefixed hex
-    #[arg(long, value_name = "HEX", value_parser = args::hex_bytes, default_value = "0x")]
-    data: Bytes,
+    /// Calldata as 0x-prefixed hex, or @FILE to read the hex from a file (@- from standard input)
+    #[arg(long, value_name = "HEX|@FILE", value_parser = args::hex_or_file)]
+    data: Option<args::HexSource>,
     /// 0 = CALL, 1 = DELEGATECALL
     #[arg(long, value_name = "0|1", default_value_t = 0)]
     operation: u8,
@@ -67,7 +67,7 @@ pub struct HashArgs {
     /// Hash a SafeMessage: this text (signed as its EIP-191 hash; CRLF read as LF)
     #[arg(long, value_name = "TEXT")]
     message: Option<String>,
-    /// Hash a SafeMessage: the text of this file
+    /// Hash a SafeMessage: the text of this file (- for standard input)
     #[arg(long, value_name = "FILE")]
     message_file: Option<PathBuf>,
     /// Hash a SafeMessage: these raw bytes (e.g. a 32-byte EIP-712 hash)
@@ -126,6 +126,13 @@ struct MessageOutput {
 }
 
 pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
+    let data_stdin = matches!(&args.data, Some(args::HexSource::File(p)) if args::is_stdin(p));
+    let message_stdin = args.message_file.as_deref().is_some_and(args::is_stdin);
+    if data_stdin && message_stdin {
+        return Err(CliError(
+            "standard input can be read once: only one argument may be `-`".into(),
+        ));
+    }
     if let Some(message) = message_input(&args)? {
         return run_message(&args, &message);
     }
@@ -134,10 +141,15 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
             "--to and --nonce are required to hash a transaction".into(),
         ));
     };
+    let data = match &args.data {
+        None => Bytes::new(),
+        Some(args::HexSource::Hex(bytes)) => bytes.clone(),
+        Some(args::HexSource::File(path)) => args::read_hex_file(path, "--data")?,
+    };
     let tx = SafeTx {
         to,
         value: args.value,
-        data: args.data.clone(),
+        data,
         operation: args.operation,
         safe_tx_gas: args.safe_tx_gas,
         base_gas: args.base_gas,
@@ -153,12 +165,12 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
         };
         bundlec::safe::deployments::choose_multi_send_call_only(
             args.safe_version,
-            args.chain_id,
+            args.chain.id(),
             choice,
         )
         .map_err(|e| CliError(format!("--multi-send-call-only: {e}")))?;
     }
-    let hashes = safe::safe_tx_hashes(args.safe_version, args.chain_id, args.safe, &tx);
+    let hashes = safe::safe_tx_hashes(args.safe_version, args.chain.id(), args.safe, &tx);
     let findings = check_tx(&args, &tx, nonce);
 
     // clap requires --nested-nonce with --nested-safe.
@@ -166,7 +178,8 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
         Some((owner_safe, nonce)) => {
             let version = args.nested_safe_version.unwrap_or(args.safe_version);
             let approve = nested::approve_hash_tx(args.safe, hashes.safe_tx_hash, nonce);
-            let approve_hashes = safe::safe_tx_hashes(version, args.chain_id, owner_safe, &approve);
+            let approve_hashes =
+                safe::safe_tx_hashes(version, args.chain.id(), owner_safe, &approve);
             Some((owner_safe, version, approve, approve_hashes))
         }
         None => None,
@@ -174,7 +187,7 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
 
     if args.json {
         let output = TxOutput {
-            chain_id: args.chain_id.to_string(),
+            chain_id: args.chain.id().to_string(),
             safe: view::address(args.safe),
             safe_version: args.safe_version.to_string(),
             tx: SafeTxView::new(&tx, &hashes),
@@ -195,12 +208,20 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
                 .collect(),
         };
         print_json(&output)?;
+    } else if super::quiet() {
+        // --quiet: the hash alone, a line per Safe transaction (the owner
+        // Safe's approveHash transaction second, with --nested-safe).
+        let mut out = format!("{}\n", view::hash(hashes.safe_tx_hash));
+        if let Some((_, _, _, approve_hashes)) = &nested {
+            let _ = writeln!(out, "{}", view::hash(approve_hashes.safe_tx_hash));
+        }
+        super::print_out(&out)?;
     } else {
         let mut out = String::new();
         write_tx(
             &mut out,
             "Safe transaction",
-            args.chain_id,
+            args.chain.id(),
             args.safe,
             args.safe_version,
             &tx,
@@ -212,14 +233,14 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
             write_tx(
                 &mut out,
                 "Nested Safe: the owner Safe approves the hash above with approveHash",
-                args.chain_id,
+                args.chain.id(),
                 *owner,
                 *version,
                 approve,
                 approve_hashes,
             );
         }
-        super::print_out(&out)?;
+        super::print_report(&out)?;
     }
     // Every finding here is a danger or a notice: both fail only under --strict.
     if args.strict && findings.iter().any(|f| f.blocks(true)) {
@@ -233,7 +254,7 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
 /// operation and target, gas refund parameters and native value.
 fn check_tx(args: &HashArgs, tx: &SafeTx, nonce: U256) -> Vec<Finding> {
     let target = Target {
-        chain_id: args.chain_id,
+        chain_id: args.chain.id(),
         safe: args.safe,
         version: args.safe_version,
         nonce,
@@ -287,19 +308,21 @@ fn message_input(args: &HashArgs) -> Result<Option<SafeMessage>, CliError> {
 }
 
 fn run_message(args: &HashArgs, message: &SafeMessage) -> Result<Outcome, CliError> {
-    let hashes = safe::safe_message_hashes(args.safe_version, args.chain_id, args.safe, message);
+    let hashes = safe::safe_message_hashes(args.safe_version, args.chain.id(), args.safe, message);
     let message_bytes = message.message_bytes();
     if args.json {
         print_json(&MessageOutput {
-            chain_id: args.chain_id.to_string(),
+            chain_id: args.chain.id().to_string(),
             safe: view::address(args.safe),
             safe_version: args.safe_version.to_string(),
             message: SafeMessageView::new(&message_bytes, &hashes),
         })?;
+    } else if super::quiet() {
+        super::print_out(&format!("{}\n", view::hash(hashes.safe_message_hash)))?;
     } else {
         let mut out = String::new();
         let _ = writeln!(out, "Safe message");
-        let _ = writeln!(out, "  chain id        {}", args.chain_id);
+        let _ = writeln!(out, "  chain id        {}", args.chain.id());
         let _ = writeln!(
             out,
             "  Safe            {} (version {})",
@@ -319,7 +342,7 @@ fn run_message(args: &HashArgs, message: &SafeMessage) -> Result<Outcome, CliErr
             "Safe message hash",
             hashes.safe_message_hash,
         ));
-        super::print_out(&out)?;
+        super::print_report(&out)?;
     }
     Ok(Outcome::Success)
 }
@@ -362,5 +385,6 @@ pub fn print_json<T: Serialize>(value: &T) -> Result<(), CliError> {
     // does, it is an error rather than a panic.
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| CliError(format!("cannot serialise output: {e}")))?;
-    outln!("{text}")
+    // Never styled: JSON is for programs.
+    super::print_out(&format!("{text}\n"))
 }

@@ -19,8 +19,8 @@ use super::{CliError, Outcome, args};
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The Transaction Builder batch to check; several parts of one intent
-    /// (`refund.1.json refund.2.json`) are each checked at their own nonce
+    /// The Transaction Builder batch to check (- reads it from standard input); several parts of
+    /// one intent (`refund.1.json refund.2.json`) are each checked at their own nonce
     #[arg(value_name = "BATCH.json", required = true, num_args = 1..)]
     batches: Vec<PathBuf>,
     /// The intent file the batch should have been built from: it must recompile to the same calls
@@ -39,9 +39,9 @@ pub struct VerifyArgs {
     /// The Safe that signs (default: intent, manifest, then the batch's createdFromSafeAddress)
     #[arg(long, value_name = "ADDRESS", value_parser = args::address)]
     safe: Option<Address>,
-    /// Chain id (default: intent, manifest, then the batch's chainId)
-    #[arg(long, value_name = "N")]
-    chain_id: Option<u64>,
+    /// The chain (default: intent, manifest, then the batch's chainId)
+    #[command(flatten)]
+    chain: args::OptionalChain,
     /// The Safe's version (default: intent, then manifest; there is no guess)
     #[arg(long, value_name = "VERSION", value_parser = args::safe_version)]
     safe_version: Option<SafeVersion>,
@@ -345,6 +345,21 @@ fn book_disagreements(
 
 pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
     let registry_dir = args.abi_dir.as_deref();
+    let stdin_args = args.batches.iter().filter(|p| args::is_stdin(p)).count()
+        + [&args.deployment, &args.manifest, &args.safe_tx]
+            .iter()
+            .filter(|p| p.as_deref().is_some_and(args::is_stdin))
+            .count();
+    if stdin_args > 1 {
+        return Err(CliError(
+            "standard input can be read once: only one argument may be `-`".into(),
+        ));
+    }
+    if args.intent.as_deref().is_some_and(args::is_stdin) {
+        return Err(CliError(
+            "--intent is read from a file, not standard input (-): its address book path is relative to it".into(),
+        ));
+    }
     let compiled = match &args.intent {
         Some(intent) => Some(super::build::compile_for_verify(intent, registry_dir)?),
         None => None,
@@ -437,14 +452,22 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
             }
             json_parts.push(json);
         } else {
-            if let Some((k, n)) = part {
+            if let Some((k, n)) = part.filter(|_| !super::quiet()) {
                 text.push_str(&format!(
                     "{}== part {k} of {n}: {} ==\n",
                     if k > 1 { "\n" } else { "" },
                     bundlec::text::untrusted(name)
                 ));
             }
-            text.push_str(&verify::render::report_text(&report, &book, name));
+            if super::quiet() {
+                // --quiet: the verdict line only (the run's total for several parts).
+                if total == 1 {
+                    text.push_str(&verify::render::verdict_line(&report, name));
+                    text.push('\n');
+                }
+            } else {
+                text.push_str(&verify::render::report_text(&report, &book, name));
+            }
         }
     }
     if args.json {
@@ -458,7 +481,8 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
     } else {
         if total > 1 {
             text.push_str(&format!(
-                "\n{}: {total} parts{}\n",
+                "{}{}: {total} parts{}\n",
+                if super::quiet() { "" } else { "\n" },
                 if all_ok { "VERIFIED" } else { "FAILED" },
                 if all_ok {
                     ", each verified at its own nonce"
@@ -467,7 +491,7 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
                 }
             ));
         }
-        super::print_out(&text)?;
+        super::print_report(&text)?;
     }
     Ok(if all_ok {
         Outcome::Success
@@ -507,7 +531,7 @@ fn verify_one(
     let batch = read_json(batch_path)?;
     refuse_manifest_as_batch(&batch, batch_path)?;
     let flags = Partial {
-        chain_id: args.chain_id,
+        chain_id: args.chain.id(),
         safe: args.safe,
         version: args.safe_version,
         nonce: args.nonce,
@@ -544,7 +568,7 @@ fn verify_one(
         let overrides: [(&str, Option<String>, Option<String>); 4] = [
             (
                 "chain id",
-                args.chain_id.map(|v| v.to_string()),
+                args.chain.id().map(|v| v.to_string()),
                 Some(target.chain_id.to_string()),
             ),
             (

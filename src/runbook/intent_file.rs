@@ -344,7 +344,15 @@ pub fn parse_runbook(source: &Source) -> Result<Runbook, InputError> {
     };
 
     let safe_raw = raw.safe.get_ref();
-    let chain_id = cx.non_negative(&safe_raw.chain_id, "chain_id")?;
+    // A chain by name (`chain_id = "base"`), as `--chain` takes it; a number
+    // in quotes stays the slip `integer` explains.
+    let chain_id = match safe_raw.chain_id.get_ref() {
+        toml::Value::String(name) if parse_uint256(name.trim()).is_err() => {
+            crate::safe::chains::parse_chain(name)
+                .or_else(|e| cx.err(&safe_raw.chain_id, format!("chain_id: {e}")))?
+        }
+        _ => cx.non_negative(&safe_raw.chain_id, "chain_id")?,
+    };
     if chain_id == 0 {
         return cx.err(&safe_raw.chain_id, "chain_id must be positive");
     }

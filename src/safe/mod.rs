@@ -2,6 +2,7 @@
 //! how Safe{Wallet} turns a list of calls into one Safe transaction.
 
 pub mod batching;
+pub mod chains;
 pub mod deployments;
 pub mod hash;
 pub mod nested;

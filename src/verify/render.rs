@@ -118,8 +118,8 @@ fn with_role(
     value
 }
 
-/// The verdict line, printed first and last.
-fn verdict_line(report: &Report, batch_name: &str) -> String {
+/// The verdict line, printed first and last (and alone under `--quiet`).
+pub fn verdict_line(report: &Report, batch_name: &str) -> String {
     let count = |severity: Severity| {
         report
             .findings

@@ -125,6 +125,11 @@ fn address_of(release: Release, contract: Contract, address_type: AddressType) -
         .map(|(_, _, _, address)| *address)
 }
 
+/// Whether the table lists `chain_id` for any release.
+pub fn knows_chain(chain_id: u64) -> bool {
+    table::NETWORKS.iter().any(|(_, c, _)| *c == chain_id)
+}
+
 /// The address Safe{Wallet} uses for `contract` of `release` on `chain_id`.
 pub fn default_address(release: Release, contract: Contract, chain_id: u64) -> Option<Address> {
     address_types(release, chain_id)?
