@@ -178,7 +178,7 @@ pub fn post_incident_review(manifest: &Manifest, intent: &str) -> String {
     let _ = writeln!(out, "# Post-incident review: {name}\n");
     let _ = writeln!(
         out,
-        "<!-- Written by `bundlec archive` as a skeleton: fill in every blank line and replace the prompts. -->\n"
+        "<!-- Written by `bundlec archive` as a skeleton: fill in every blank (____) and replace the prompts. -->\n"
     );
     let _ = writeln!(
         out,
@@ -200,14 +200,20 @@ pub fn post_incident_review(manifest: &Manifest, intent: &str) -> String {
     let _ = writeln!(out, "- **Review completed at (UTC):** {blank}\n");
 
     let _ = writeln!(out, "## 1. Summary\n");
-    let _ = writeln!(out, "What happened, how it was found, who was affected: {blank}\n");
+    let _ = writeln!(
+        out,
+        "What happened, how it was found, who was affected: {blank}\n"
+    );
     let _ = writeln!(out, "### Timeline\n");
     let _ = writeln!(
         out,
         "What was built and signed comes from the manifest; the rest is for you to fill in.\n"
     );
     let _ = writeln!(out, "| when (UTC) | what |\n|---|---|");
-    let _ = writeln!(out, "| {blank} | alert received and confirmed; severity declared |");
+    let _ = writeln!(
+        out,
+        "| {blank} | alert received and confirmed; severity declared |"
+    );
     let _ = writeln!(
         out,
         "| {created} | runbook {} written (`created_at` {}): {} Safe transaction(s) built |",
@@ -226,7 +232,10 @@ pub fn post_incident_review(manifest: &Manifest, intent: &str) -> String {
             markdown::code(&batch.safe_tx.safe_tx_hash)
         );
     }
-    let _ = writeln!(out, "| {blank} | mitigation confirmed (events seen, monitoring clean) |");
+    let _ = writeln!(
+        out,
+        "| {blank} | mitigation confirmed (events seen, monitoring clean) |"
+    );
     let _ = writeln!(out, "| {blank} | resolved; sign-off by every responder |\n");
 
     let _ = writeln!(out, "## 2. Root Cause\n");
@@ -277,14 +286,20 @@ mod tests {
             let next_day = (y, m, d) == (ly, lm, ld + 1);
             let next_month = (y, m, d) == (ly, lm + 1, 1);
             let next_year = (y, m, d) == (ly + 1, 1, 1);
-            assert!(next_day || next_month || next_year, "{last:?} -> {y}-{m}-{d}");
+            assert!(
+                next_day || next_month || next_year,
+                "{last:?} -> {y}-{m}-{d}"
+            );
             last = (y, m, d);
         }
     }
 
     #[test]
     fn slugs_are_lower_case_ascii_with_dashes() {
-        assert_eq!(slug("tabletop-feepool-drain").as_deref(), Some("tabletop-feepool-drain"));
+        assert_eq!(
+            slug("tabletop-feepool-drain").as_deref(),
+            Some("tabletop-feepool-drain")
+        );
         assert_eq!(slug("SEV0 Pause__now").as_deref(), Some("sev0-pause-now"));
         assert_eq!(slug("--é--x--").as_deref(), Some("x"));
         assert_eq!(slug("ééé"), None);
@@ -297,7 +312,16 @@ mod tests {
     #[test]
     fn paths_stay_inside() {
         assert!(is_inside("deployments/example.toml"));
-        for bad in ["", "/etc/passwd", "../x", "a/../b", "a//b", "./a", "C:x", "a\\b"] {
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../b",
+            "a//b",
+            "./a",
+            "C:x",
+            "a\\b",
+        ] {
             assert!(!is_inside(bad), "{bad}");
         }
     }

@@ -118,7 +118,10 @@ pub fn review(
             .and_then(|o| o.batch.as_ref())
             .is_some_and(|b| b.kind == BatchKind::Main);
         let signers = if main && !runbook.safe.owners.is_empty() {
-            Signers::Owners(runbook.safe.owners.iter().map(|o| o.value).collect())
+            Signers::Owners {
+                owners: runbook.safe.owners.iter().map(|o| o.value).collect(),
+                threshold: runbook.safe.threshold.as_ref().map(|t| t.value),
+            }
         } else {
             Signers::Unknown(BLANK_SIGNERS)
         };
@@ -164,9 +167,9 @@ pub fn report_differences(lines: &[String], bundle: &Path) -> Result<(), CliErro
     }
     if !super::quiet() {
         outln!(
-            "{} of the files {} builds differ from a fresh build: nothing is reviewed until `bundlec build {}` is run and its changes reviewed",
-            lines.len(),
+            "{}: the files on disk are not what it builds ({} differ): nothing is reviewed until `bundlec build {}` is run and its changes reviewed",
             bundle.display(),
+            lines.len(),
             bundle.display()
         )?;
     }

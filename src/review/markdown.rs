@@ -85,7 +85,10 @@ mod tests {
 
     #[test]
     fn prose_keeps_its_text_and_loses_its_structure() {
-        assert_eq!(text("pause FeePool via SystemPause"), "pause FeePool via SystemPause");
+        assert_eq!(
+            text("pause FeePool via SystemPause"),
+            "pause FeePool via SystemPause"
+        );
         assert_eq!(
             text("FeePool.setGovernance(backup-safe)"),
             "FeePool.setGovernance(backup-safe)"
@@ -93,7 +96,10 @@ mod tests {
         assert_eq!(text("# heading"), "\\# heading");
         assert_eq!(text("- item"), "\\- item");
         assert_eq!(text("12. item"), "12\\. item");
-        assert_eq!(text("a | b `c` [d](e) <b>"), "a \\| b \\`c\\` \\[d\\](e) \\<b\\>");
+        assert_eq!(
+            text("a | b `c` [d](e) <b>"),
+            "a \\| b \\`c\\` \\[d\\](e) \\<b\\>"
+        );
         assert_eq!(text("line\nbreak"), "line\\\\u000abreak");
         assert_eq!(text("signer_bob"), "signer\\_bob");
     }

@@ -28,8 +28,12 @@ use crate::verify::{Report, Verdict, render};
 /// Who signs one Safe transaction, for the checklist.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Signers {
-    /// The Safe's owners, as the intent lists them (`[safe] owners`).
-    Owners(Vec<Address>),
+    /// The Safe's owners, as the intent lists them (`[safe] owners`), and
+    /// how many of them must sign (`[safe] threshold`), when known.
+    Owners {
+        owners: Vec<Address>,
+        threshold: Option<u64>,
+    },
     /// Not known (no owners listed, or another Safe's batch): this many
     /// blank entries to fill in by hand.
     Unknown(usize),
@@ -84,11 +88,7 @@ fn created(created_at: &str) -> String {
 pub fn markdown(review: &Review) -> String {
     let manifest = review.manifest;
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "# Review: {}\n",
-        markdown::text(&manifest.bundle.name)
-    );
+    let _ = writeln!(out, "# Review: {}\n", markdown::text(&manifest.bundle.name));
     let _ = writeln!(
         out,
         "<!-- Written by `bundlec review` from the intent and the files built from it. Do not edit: run it again. -->\n"
@@ -114,7 +114,11 @@ pub fn markdown(review: &Review) -> String {
         "- **What it is for:** {}",
         markdown::text(&manifest.bundle.description)
     );
-    let _ = writeln!(out, "- **Created:** {}", created(&manifest.bundle.created_at));
+    let _ = writeln!(
+        out,
+        "- **Created:** {}",
+        created(&manifest.bundle.created_at)
+    );
     if let Some(origin) = review
         .transactions
         .first()
@@ -161,7 +165,11 @@ pub fn markdown(review: &Review) -> String {
     let _ = writeln!(out, "| role | file | keccak256 |\n|---|---|---|");
     for input in &manifest.inputs {
         let name = match &input.contract {
-            Some(contract) => format!("{} ({})", markdown::code(&input.name), markdown::text(contract)),
+            Some(contract) => format!(
+                "{} ({})",
+                markdown::code(&input.name),
+                markdown::text(contract)
+            ),
             None => markdown::code(&input.name),
         };
         let _ = writeln!(
@@ -178,7 +186,12 @@ pub fn markdown(review: &Review) -> String {
 /// does, the effects and findings verify reported, the fields and hashes the
 /// device shows, and each signer's checklist. Called once per Safe
 /// transaction (per batch; per nonce, when a batch is signed at several).
-pub fn safe_transaction_section(out: &mut String, index: usize, count: usize, tx: &SafeTransaction) {
+pub fn safe_transaction_section(
+    out: &mut String,
+    index: usize,
+    count: usize,
+    tx: &SafeTransaction,
+) {
     let report = tx.report;
     let target = &report.target;
     let _ = writeln!(
@@ -224,7 +237,7 @@ pub fn safe_transaction_section(out: &mut String, index: usize, count: usize, tx
         let _ = writeln!(out, "none");
     }
     for line in &effects {
-        let _ = writeln!(out, "- {}", markdown::text(&collapse_spaces(line)));
+        let _ = writeln!(out, "- {}", labelled(line));
     }
     let _ = writeln!(out);
 
@@ -234,7 +247,7 @@ pub fn safe_transaction_section(out: &mut String, index: usize, count: usize, tx
         let _ = writeln!(out, "none");
     }
     for line in &findings {
-        let _ = writeln!(out, "- {}", markdown::text(&collapse_spaces(line)));
+        let _ = writeln!(out, "- {}", labelled(line));
     }
     let _ = writeln!(out);
 
@@ -271,7 +284,7 @@ pub fn safe_transaction_section(out: &mut String, index: usize, count: usize, tx
     let _ = writeln!(out, "### Signers\n");
     let hashes = &report.hashes;
     let entries: Vec<String> = match &tx.signers {
-        Signers::Owners(owners) => owners
+        Signers::Owners { owners, .. } => owners
             .iter()
             .map(|owner| markdown::text(&render::show(tx.book, *owner)))
             .collect(),
@@ -279,7 +292,16 @@ pub fn safe_transaction_section(out: &mut String, index: usize, count: usize, tx
             .map(|i| format!("Signer {i}: name \\_\\_\\_\\_, address \\_\\_\\_\\_"))
             .collect(),
     };
-    if matches!(tx.signers, Signers::Unknown(_)) {
+    if let Signers::Owners { owners, threshold } = &tx.signers {
+        let _ = writeln!(
+            out,
+            "The owners of this Safe, as the intent lists them{}. An owner whose key may be compromised does not sign.\n",
+            match threshold {
+                Some(t) => format!(": any {t} of the {} sign", owners.len()),
+                None => String::new(),
+            }
+        );
+    } else {
         let _ = writeln!(
             out,
             "The owners of this Safe are not listed in the intent: write each signer's name and address.\n"
@@ -308,6 +330,16 @@ pub fn safe_transaction_section(out: &mut String, index: usize, count: usize, tx
             target.nonce
         );
         let _ = writeln!(out, "- [ ] Signed on: \\_\\_\\_\\_\n");
+    }
+}
+
+/// A line of verify's effects or findings (`KIND rest`, the first word a
+/// label bundlec wrote) as `**KIND** rest`, escaped.
+fn labelled(line: &str) -> String {
+    let line = collapse_spaces(line.trim());
+    match line.split_once(' ') {
+        Some((label, rest)) => format!("**{}** {}", markdown::text(label), markdown::text(rest)),
+        None => markdown::text(&line),
     }
 }
 
