@@ -407,3 +407,30 @@ fn the_committed_tabletop_archive_is_what_archive_writes() {
         "{EXAMPLE_FOLDER} holds other files than the archive"
     );
 }
+
+/// An archive keeps inputs at the paths the runbook names them by: an
+/// address book outside the runbook's folder cannot be, so it is refused
+/// (exit 2) and nothing is written.
+#[test]
+fn an_input_outside_the_runbooks_folder_is_refused() {
+    let (_work, dir) = scratch();
+    fs::create_dir(dir.join("bundles/sub")).unwrap();
+    let intent = fs::read_to_string(dir.join(EXAMPLE))
+        .unwrap()
+        .replace("deployments/example.toml", "../deployments/example.toml");
+    fs::write(dir.join("bundles/sub/drain.toml"), intent).unwrap();
+    let (code, _, stderr) = run(&dir, &["build", "bundles/sub/drain.toml"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = run(&dir, &["archive", "bundles/sub/drain.toml", "--out", "a"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(
+            "../deployments/example.toml is not a relative path inside the runbook's folder"
+        ),
+        "{stderr}"
+    );
+    assert!(!dir.join("a").exists());
+    // Its review is fine: nothing is copied.
+    let (code, _, stderr) = run(&dir, &["review", "bundles/sub/drain.toml"]);
+    assert_eq!(code, 0, "{stderr}");
+}
