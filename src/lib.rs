@@ -24,11 +24,13 @@
 
 pub mod abi;
 pub mod address_book;
+pub mod archive;
 pub mod build;
 pub mod decode;
 pub mod multisend;
 pub mod parse;
 pub mod plan;
+pub mod review;
 pub mod runbook;
 pub mod safe;
 pub mod text;

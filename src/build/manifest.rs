@@ -41,12 +41,12 @@
 //! MultiSendCallOnly with DELEGATECALL; its hashes are what `bundlec hash`
 //! prints for it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::safe::view::SafeTxView;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     pub bundlec_version: String,
     pub bundle: BundleView,
@@ -59,14 +59,14 @@ pub struct Manifest {
     pub signers_after: Option<SignersView>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BundleView {
     pub name: String,
     pub description: String,
     pub created_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputView {
     /// `intent`, `deployment`, `abi`, `abi-dir` or `embedded-abi`.
     pub role: String,
@@ -77,7 +77,7 @@ pub struct InputView {
     pub keccak256: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatchView {
     pub file: String,
     pub kind: String,
@@ -90,7 +90,7 @@ pub struct BatchView {
     pub safe_tx: SafeTxView,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallView {
     /// The planner's one-line account of the call.
     pub summary: String,
@@ -101,7 +101,7 @@ pub struct CallView {
     pub decoded: Value,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignersView {
     pub owners: Vec<String>,
     pub threshold: String,
@@ -117,5 +117,11 @@ impl Manifest {
         let mut text = serde_json::to_string_pretty(self)?;
         text.push('\n');
         Ok(text)
+    }
+
+    /// A manifest as [`Manifest::to_json_string`] wrote it (for `bundlec
+    /// review` and `archive`, which read the one the build makes in memory).
+    pub fn from_json_str(text: &str) -> Result<Manifest, serde_json::Error> {
+        serde_json::from_str(text)
     }
 }

@@ -44,7 +44,7 @@ impl Chain {
 }
 
 /// [`Chain`] where the chain may be left out (verify, decode).
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 #[group(required = false, multiple = false)]
 pub struct OptionalChain {
     /// The chain, by chain id or name (`8453`, `base`, `mainnet`, `gnosis`, …)

@@ -321,7 +321,7 @@ fn stale_outputs(built: &[Built], targets: &[Target]) -> (Vec<PathBuf>, Vec<Path
 /// spellings: absolute, every symlink followed, `.` and `..` applied. The part
 /// that does not exist yet (an output, a directory `--out-dir` creates) is
 /// taken as written after its longest existing ancestor, resolved.
-fn resolved(path: &Path) -> PathBuf {
+pub fn resolved(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut real = PathBuf::new();
     let mut exists = true;
@@ -488,6 +488,15 @@ impl CompiledIntent {
                 trusted_multi_send_call_only: None,
             },
         ))
+    }
+
+    /// Every file the build makes (batches, then the manifest), in memory.
+    pub fn outputs(&self) -> &[OutputFile] {
+        &self.outputs
+    }
+
+    pub fn runbook(&self) -> &Runbook {
+        &self.runbook
     }
 
     pub fn batch_names(&self) -> Vec<String> {
@@ -721,7 +730,7 @@ fn read_deployment(
 }
 
 /// The directory of a path as given (`.` for a bare file name).
-fn parent_dir(path: &Path) -> PathBuf {
+pub fn parent_dir(path: &Path) -> PathBuf {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => PathBuf::from("."),

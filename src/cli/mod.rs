@@ -13,11 +13,13 @@ macro_rules! outln {
     };
 }
 
+mod archive;
 mod args;
 mod build;
 mod checksum;
 mod decode;
 mod hash;
+mod review;
 mod style;
 mod verify;
 
@@ -91,6 +93,14 @@ enum Command {
     /// Verify a batch offline: recompute, decode, compare with the intent, manifest or proposed Safe transaction
     #[command(after_help = EXIT_CODES)]
     Verify(Box<verify::VerifyArgs>),
+    /// Write a Markdown review of a built runbook: each Safe transaction, its effects, findings,
+    /// the hashes the device shows, and a checklist per signer
+    #[command(after_help = EXIT_CODES)]
+    Review(review::ReviewArgs),
+    /// Archive a built runbook for the incident record: DIR/<YYYY-MM-DD>-<name>/ with the inputs,
+    /// batches, manifest, review and a post-incident review to complete
+    #[command(after_help = EXIT_CODES)]
+    Archive(archive::ArchiveArgs),
     /// Print a shell completion script to standard output
     Completions {
         /// The shell to complete for
@@ -245,6 +255,8 @@ pub fn main() -> ExitCode {
         Command::Checksum(args) => checksum::run(args),
         Command::Decode(args) => decode::run(args),
         Command::Verify(args) => verify::run(*args),
+        Command::Review(args) => review::run(args),
+        Command::Archive(args) => archive::run(args),
         what @ (Command::Completions { .. } | Command::Man) => generated(&mut command, &what),
     };
     match result {

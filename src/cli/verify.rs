@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use super::{CliError, Outcome, args};
 
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct VerifyArgs {
     /// The Transaction Builder batch to check (- reads it from standard input); several parts of
     /// one intent (`refund.1.json refund.2.json`) are each checked at their own nonce
@@ -364,85 +364,19 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
         Some(intent) => Some(super::build::compile_for_verify(intent, registry_dir)?),
         None => None,
     };
-    let signers_book = match &args.deployment {
-        Some(path) => Some(read_signers_book(path)?),
-        None => None,
-    };
-    let registry = match &compiled {
-        Some(compiled) => compiled.registry.clone(),
-        None => args::load_registry(registry_dir)?,
-    };
-
-    // Several files are parts of one intent (or manifest): each is checked at
-    // its own nonce, and a part the intent builds but nobody gave is an error.
-    let mut parts: Vec<(PathBuf, String)> = args
-        .batches
-        .iter()
-        .map(|p| (p.clone(), file_name(p)))
-        .collect();
-    let mut missing = Vec::new();
-    if parts.len() > 1 {
-        let expected: Vec<String> = match (&compiled, &args.manifest) {
-            (Some(compiled), _) => compiled.batch_names(),
-            (None, Some(path)) => manifest_files(&read_json(path)?, path)?,
-            (None, None) => {
-                return Err(CliError(
-                    "several batches are verified as parts of one runbook: give --intent (or --manifest)"
-                        .into(),
-                ));
-            }
-        };
-        for (path, name) in &parts {
-            if !expected.contains(name) {
-                return Err(CliError(format!(
-                    "{}: not a part of this runbook (it builds {})",
-                    path.display(),
-                    expected.join(", ")
-                )));
-            }
-        }
-        let mut names: Vec<&String> = parts.iter().map(|(_, n)| n).collect();
-        names.sort();
-        if names.windows(2).any(|w| w.first() == w.get(1)) {
-            return Err(CliError("the same part is given twice".into()));
-        }
-        // Parts in the order the runbook builds them.
-        parts.sort_by_key(|(_, name)| expected.iter().position(|e| e == name));
-        missing = expected
-            .iter()
-            .filter(|e| !parts.iter().any(|(_, n)| n == *e))
-            .cloned()
-            .collect();
-    }
-
-    let total = parts.len();
+    let checked = check_parts(&args, compiled.as_ref())?;
+    let total = checked.len();
     let mut all_ok = true;
     let mut json_parts = Vec::new();
     let mut text = String::new();
-    for (k, (path, name)) in parts.iter().enumerate() {
-        let part = (total > 1).then(|| (k.saturating_add(1), total));
-        let mut preliminary = Vec::new();
-        if k == 0 {
-            for m in &missing {
-                preliminary.push(Preliminary {
-                    code: Code::PartMismatch,
-                    path: "batch".into(),
-                    message: format!(
-                        "the runbook builds {}, which was not given: every part must be verified before any is signed",
-                        bundlec::text::untrusted(m)
-                    ),
-                });
-            }
-        }
-        let (report, book) = verify_one(
-            &args,
-            path,
-            name,
-            compiled.as_ref(),
-            signers_book.as_ref(),
-            &registry,
-            preliminary,
-        )?;
+    for Checked {
+        name,
+        part,
+        report,
+        book,
+    } in checked
+    {
+        let name = &name;
         all_ok &= report.ok;
         if args.json {
             let mut json = verify::render::report_json(&report, &book);
@@ -498,6 +432,127 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
     } else {
         Outcome::CheckFailed
     })
+}
+
+/// One batch file checked: its name, its place among the parts, the report
+/// and the address book that named its addresses.
+pub struct Checked {
+    pub name: String,
+    /// `(k, n)`: part k of n, when several batches were checked together.
+    pub part: Option<(usize, usize)>,
+    pub report: Report,
+    pub book: AddressBook,
+}
+
+/// `bundlec verify BATCHES --intent INTENT [--deployment BOOK]`, for a
+/// runbook already compiled: what `bundlec review` reads. One report per
+/// batch, in the runbook's order, judged exactly as verify judges them.
+pub fn verify_built(
+    intent: &Path,
+    compiled: &super::build::CompiledIntent,
+    batches: Vec<PathBuf>,
+    deployment: Option<PathBuf>,
+) -> Result<Vec<Checked>, CliError> {
+    let args = VerifyArgs {
+        batches,
+        intent: Some(intent.to_path_buf()),
+        deployment,
+        ..VerifyArgs::default()
+    };
+    check_parts(&args, Some(compiled))
+}
+
+/// Every batch of `args` checked, in the runbook's order when several.
+fn check_parts(
+    args: &VerifyArgs,
+    compiled: Option<&super::build::CompiledIntent>,
+) -> Result<Vec<Checked>, CliError> {
+    let registry_dir = args.abi_dir.as_deref();
+    let signers_book = match &args.deployment {
+        Some(path) => Some(read_signers_book(path)?),
+        None => None,
+    };
+    let registry = match &compiled {
+        Some(compiled) => compiled.registry.clone(),
+        None => args::load_registry(registry_dir)?,
+    };
+
+    // Several files are parts of one intent (or manifest): each is checked at
+    // its own nonce, and a part the intent builds but nobody gave is an error.
+    let mut parts: Vec<(PathBuf, String)> = args
+        .batches
+        .iter()
+        .map(|p| (p.clone(), file_name(p)))
+        .collect();
+    let mut missing = Vec::new();
+    if parts.len() > 1 {
+        let expected: Vec<String> = match (compiled, &args.manifest) {
+            (Some(compiled), _) => compiled.batch_names(),
+            (None, Some(path)) => manifest_files(&read_json(path)?, path)?,
+            (None, None) => {
+                return Err(CliError(
+                    "several batches are verified as parts of one runbook: give --intent (or --manifest)"
+                        .into(),
+                ));
+            }
+        };
+        for (path, name) in &parts {
+            if !expected.contains(name) {
+                return Err(CliError(format!(
+                    "{}: not a part of this runbook (it builds {})",
+                    path.display(),
+                    expected.join(", ")
+                )));
+            }
+        }
+        let mut names: Vec<&String> = parts.iter().map(|(_, n)| n).collect();
+        names.sort();
+        if names.windows(2).any(|w| w.first() == w.get(1)) {
+            return Err(CliError("the same part is given twice".into()));
+        }
+        // Parts in the order the runbook builds them.
+        parts.sort_by_key(|(_, name)| expected.iter().position(|e| e == name));
+        missing = expected
+            .iter()
+            .filter(|e| !parts.iter().any(|(_, n)| n == *e))
+            .cloned()
+            .collect();
+    }
+
+    let total = parts.len();
+    let mut checked = Vec::with_capacity(total);
+    for (k, (path, name)) in parts.iter().enumerate() {
+        let part = (total > 1).then(|| (k.saturating_add(1), total));
+        let mut preliminary = Vec::new();
+        if k == 0 {
+            for m in &missing {
+                preliminary.push(Preliminary {
+                    code: Code::PartMismatch,
+                    path: "batch".into(),
+                    message: format!(
+                        "the runbook builds {}, which was not given: every part must be verified before any is signed",
+                        bundlec::text::untrusted(m)
+                    ),
+                });
+            }
+        }
+        let (report, book) = verify_one(
+            args,
+            path,
+            name,
+            compiled,
+            signers_book.as_ref(),
+            &registry,
+            preliminary,
+        )?;
+        checked.push(Checked {
+            name: name.clone(),
+            part,
+            report,
+            book,
+        });
+    }
+    Ok(checked)
 }
 
 /// The batch files a manifest records, in order.

@@ -217,33 +217,13 @@ pub fn report_text(report: &Report, book: &AddressBook, batch_name: &str) -> Str
 
     write_effects(&mut out, report, book);
 
-    let groups = findings::group(&report.findings);
     let _ = writeln!(out, "\nFindings ({})", report.findings.len());
-    if groups.is_empty() {
+    let lines = finding_lines(report);
+    if lines.is_empty() {
         let _ = writeln!(out, "  none");
     }
-    for group in &groups {
-        let f = group.first;
-        let label = match (f.severity, f.status) {
-            (Severity::Error, _) => "ERROR ",
-            (Severity::Danger, Status::Open) => "DANGER",
-            (Severity::Danger, Status::Intended) => "intended",
-            (Severity::Danger, Status::Accepted) => "accepted",
-            (Severity::Notice, _) if report.strict => "NOTICE",
-            (Severity::Notice, _) => "notice",
-        };
-        let paths = if group.paths.len() > 1 {
-            format!("{} times: {}", group.paths.len(), abbreviate(&group.paths))
-        } else {
-            group.paths.join(", ")
-        };
-        let _ = writeln!(
-            out,
-            "  {label} {} [{}] {}",
-            f.code.as_str(),
-            untrusted(&paths),
-            untrusted(&f.message)
-        );
+    for line in lines {
+        let _ = writeln!(out, "  {line}");
     }
 
     if report.verdict == Verdict::Failed {
@@ -296,14 +276,24 @@ pub fn report_text(report: &Report, book: &AddressBook, batch_name: &str) -> Str
 
 /// The effects of the calls, one line per cause.
 fn write_effects(out: &mut String, report: &Report, book: &AddressBook) {
-    let listed: Vec<_> = report
-        .effects
-        .iter()
-        .filter(|e| e.effect.kind != super::EffectKind::Forward)
-        .collect();
-    if listed.is_empty() {
+    let lines = effect_lines(report, book);
+    if lines.is_empty() {
         return;
     }
+    let _ = writeln!(out, "\nEffects ({})", lines.len());
+    for line in lines {
+        let _ = writeln!(out, "  {line}");
+    }
+}
+
+/// The effects of the calls (forwarding aside), one line per cause with the
+/// paths it was found at: `pause       pause() pauses 0x… (FeePool)  (intended)  [tx 0.0]`.
+/// Every input string is escaped.
+pub fn effect_lines(report: &Report, book: &AddressBook) -> Vec<String> {
+    let listed = report
+        .effects
+        .iter()
+        .filter(|e| e.effect.kind != super::EffectKind::Forward);
     let mut lines: Vec<(String, Vec<&str>)> = Vec::new();
     let mut index = std::collections::BTreeMap::<String, usize>::new();
     for e in listed {
@@ -334,10 +324,40 @@ fn write_effects(out: &mut String, report: &Report, book: &AddressBook) {
             }
         }
     }
-    let _ = writeln!(out, "\nEffects ({})", lines.len());
-    for (text, paths) in lines {
-        let _ = writeln!(out, "  {text}  [{}]", untrusted(&abbreviate(&paths)));
-    }
+    lines
+        .into_iter()
+        .map(|(text, paths)| format!("{text}  [{}]", untrusted(&abbreviate(&paths))))
+        .collect()
+}
+
+/// One line per group of findings with one cause, as the text report lists
+/// them: `DANGER code [paths] message`, every input string escaped.
+pub fn finding_lines(report: &Report) -> Vec<String> {
+    findings::group(&report.findings)
+        .iter()
+        .map(|group| {
+            let f = group.first;
+            let label = match (f.severity, f.status) {
+                (Severity::Error, _) => "ERROR ",
+                (Severity::Danger, Status::Open) => "DANGER",
+                (Severity::Danger, Status::Intended) => "intended",
+                (Severity::Danger, Status::Accepted) => "accepted",
+                (Severity::Notice, _) if report.strict => "NOTICE",
+                (Severity::Notice, _) => "notice",
+            };
+            let paths = if group.paths.len() > 1 {
+                format!("{} times: {}", group.paths.len(), abbreviate(&group.paths))
+            } else {
+                group.paths.join(", ")
+            };
+            format!(
+                "{label} {} [{}] {}",
+                f.code.as_str(),
+                untrusted(&paths),
+                untrusted(&f.message)
+            )
+        })
+        .collect()
 }
 
 /// At most eight paths, then how many more.
@@ -355,7 +375,7 @@ fn abbreviate(paths: &[&str]) -> String {
     text
 }
 
-fn show(book: &AddressBook, address: alloy_primitives::Address) -> String {
+pub fn show(book: &AddressBook, address: alloy_primitives::Address) -> String {
     match book.name_of(address) {
         Some(name) => format!("{} ({})", view::address(address), untrusted(&name)),
         None => view::address(address),
