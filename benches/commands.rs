@@ -101,7 +101,11 @@ fn verify_text(
 fn sizes() -> Vec<u64> {
     std::env::var("BUNDLEC_BENCH_SIZES")
         .ok()
-        .map(|s| s.split(',').map(|n| n.trim().parse().expect("size")).collect())
+        .map(|s| {
+            s.split(',')
+                .map(|n| n.trim().parse().expect("size"))
+                .collect()
+        })
         .unwrap_or_else(|| vec![100, 10_000, 100_000])
 }
 
@@ -112,7 +116,11 @@ fn benches(c: &mut Criterion) {
     for n in sizes() {
         let intent = input::refund_runbook(n);
         let built = outputs(&intent, &registry);
-        let batch = &built.iter().find(|o| o.batch.is_some()).expect("batch").contents;
+        let batch = &built
+            .iter()
+            .find(|o| o.batch.is_some())
+            .expect("batch")
+            .contents;
 
         let mut group = c.benchmark_group(format!("{n} calls"));
         if n >= 10_000 {
