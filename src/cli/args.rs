@@ -68,7 +68,7 @@ pub fn safe_version(s: &str) -> Result<SafeVersion, String> {
 /// Files larger than this are refused unread (`--max-input-bytes`): large
 /// enough for the manifest of the largest batch bundlec writes (100,000
 /// calls, the most one MultiSend may carry: a refund of 100,000 jobs writes
-/// a ~345 MB manifest beside a ~100 MB batch), small enough that a hostile or
+/// a ~341 MB manifest beside a ~100 MB batch), small enough that a hostile or
 /// mistaken input (a device, a disk image) cannot exhaust memory.
 pub const DEFAULT_MAX_INPUT_BYTES: u64 = 1024 * 1024 * 1024;
 
