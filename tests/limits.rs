@@ -13,8 +13,8 @@ use bundlec::txbuilder::{BatchFile, BatchMeta, BatchTransaction, ContractMethod}
 use common::bundlec;
 use serde_json::{Value, json};
 
-/// The default input limit (`--max-input-bytes`), 256 MiB.
-const DEFAULT_LIMIT: usize = 256 * 1024 * 1024;
+/// The default input limit (`--max-input-bytes`), 1 GiB.
+const DEFAULT_LIMIT: usize = 1024 * 1024 * 1024;
 
 fn assert_refused(args: &[String], needle: &str) {
     let output = bundlec().args(args).output().unwrap();

@@ -264,10 +264,20 @@ impl AbiRegistry {
     }
 
     /// A registry holding every ABI in [`EMBEDDED_ABIS`].
+    ///
+    /// Every command that reads calldata starts here, so this does only what
+    /// the embedded files need: parse each once and index each selector
+    /// once. The checks [`add_or_override`](Self::add_or_override) makes on
+    /// a user's file (contract names, canonical types, no selector clashes)
+    /// hold for the embedded files by construction and are made on them by
+    /// the test `embedded_abis_pass_the_checks_user_files_get`, not at every
+    /// start.
     pub fn embedded() -> Result<Self, AbiError> {
         let mut registry = Self::new();
         for (name, text) in EMBEDDED_ABIS {
-            registry.add_or_override(name, text)?;
+            let abi = parse_abi_text(name, text)?;
+            registry.index(name, &abi);
+            registry.contracts.insert((*name).to_owned(), abi);
         }
         Ok(registry)
     }
@@ -504,9 +514,13 @@ impl AbiRegistry {
         }
     }
 
+    /// Adds the functions of `contract` to the selector index, computing
+    /// each signature and its Keccak-256 once.
     fn index(&mut self, contract: &str, abi: &JsonAbi) {
         for function in abi.functions() {
-            let entry = self.by_selector.entry(function.selector().0).or_default();
+            let signature = function.signature();
+            let selector = selector_of(&signature);
+            let entry = self.by_selector.entry(selector).or_default();
             let at = entry
                 .matches
                 .partition_point(|m| m.contract.as_str() < contract);
@@ -517,9 +531,18 @@ impl AbiRegistry {
                     function: function.clone(),
                 },
             );
-            entry.refresh_signatures();
+            // Kept sorted and distinct, as `refresh_signatures` would leave it.
+            if let Err(at) = entry.signatures.binary_search(&signature) {
+                entry.signatures.insert(at, signature);
+            }
         }
     }
+}
+
+/// The 4-byte selector of a canonical signature.
+fn selector_of(signature: &str) -> [u8; 4] {
+    let hash = alloy_primitives::keccak256(signature.as_bytes());
+    hash.0.first_chunk::<4>().copied().unwrap_or_default()
 }
 
 /// The canonical form `name(type1,type2)` of a signature written by a person:
@@ -1212,6 +1235,27 @@ mod tests {
             "selector 0x42966c68 belongs to 2 different functions: burn(uint256), \
              collate_propagate_storage(bytes16)"
         );
+    }
+
+    #[test]
+    fn embedded_abis_pass_the_checks_user_files_get() {
+        // `embedded` skips these at run time because they hold here.
+        let checked = {
+            let mut registry = AbiRegistry::new();
+            for (name, text) in EMBEDDED_ABIS {
+                registry.add_or_override(name, text).unwrap();
+            }
+            registry
+        };
+        let embedded = AbiRegistry::embedded().unwrap();
+        assert_eq!(embedded.contracts, checked.contracts);
+        assert_eq!(
+            format!("{:?}", embedded.by_selector),
+            format!("{:?}", checked.by_selector)
+        );
+        for function in embedded.contracts.values().flat_map(JsonAbi::functions) {
+            assert_eq!(selector_of(&function.signature()), function.selector().0);
+        }
     }
 
     #[test]

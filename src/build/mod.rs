@@ -673,8 +673,10 @@ fn write_batch(
         file: batch.file.clone(),
         message: e.to_string(),
     };
-    let checksum = file.checksum().map_err(serialize_error)?;
-    let contents = file.to_json_string().map_err(serialize_error)?;
+    // One pass: the checksum the file carries is the one the manifest records.
+    let (contents, checksum) = file
+        .to_json_string_with_checksum()
+        .map_err(serialize_error)?;
     let view = manifest::BatchView {
         file: batch.file.clone(),
         kind: batch.kind.name().to_string(),

@@ -66,9 +66,11 @@ pub fn safe_version(s: &str) -> Result<SafeVersion, String> {
 }
 
 /// Files larger than this are refused unread (`--max-input-bytes`): large
-/// enough for a batch of 100,000 calls, small enough that a hostile or
+/// enough for the manifest of the largest batch bundlec writes (100,000
+/// calls, the most one MultiSend may carry: a refund of 100,000 jobs writes
+/// a ~341 MB manifest beside a ~100 MB batch), small enough that a hostile or
 /// mistaken input (a device, a disk image) cannot exhaust memory.
-pub const DEFAULT_MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+pub const DEFAULT_MAX_INPUT_BYTES: u64 = 1024 * 1024 * 1024;
 
 static MAX_INPUT_BYTES: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
 
@@ -118,15 +120,20 @@ pub fn read_input(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
         if STDIN_TAKEN.swap(true, std::sync::atomic::Ordering::SeqCst) {
             return Err(ReadError::StdinTwice);
         }
-        return read_bounded(std::io::stdin().lock());
+        return read_bounded(std::io::stdin().lock(), 0);
     }
-    read_bounded(std::fs::File::open(path).map_err(ReadError::Io)?)
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    // A size hint only, to allocate once: the limit is still enforced on
+    // what is read.
+    let size = file.metadata().map_or(0, |m| m.len());
+    read_bounded(file, size)
 }
 
-fn read_bounded(reader: impl std::io::Read) -> Result<Vec<u8>, ReadError> {
+fn read_bounded(reader: impl std::io::Read, size_hint: u64) -> Result<Vec<u8>, ReadError> {
     use std::io::Read as _;
     let limit = *MAX_INPUT_BYTES.get_or_init(|| DEFAULT_MAX_INPUT_BYTES);
-    let mut bytes = Vec::new();
+    let capacity = usize::try_from(size_hint.min(limit).saturating_add(1)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(capacity);
     // Read one byte past the limit rather than trusting metadata: pipes and
     // devices report no size.
     reader

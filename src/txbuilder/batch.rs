@@ -6,13 +6,18 @@
 //! pretty-printed (two-space indentation, trailing newline) so that reviews of
 //! committed bundles diff line by line; whitespace does not enter the checksum.
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+
 use alloy_primitives::{Address, B256, Bytes, U256, hex};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::Value;
 
 use super::WriteError;
-use super::checksum::{compute_checksum, format_checksum};
+use super::checksum::{Part, format_checksum, hash_with, write_object, write_value};
+use super::js;
 
 /// The Safe Transaction Builder release whose batch format bundlec writes,
 /// stored in `meta.txBuilderVersion` as the UI stores its own version there.
@@ -126,30 +131,90 @@ impl BatchFile {
 
     /// The `meta.checksum` the UI computes for this batch.
     pub fn checksum(&self) -> Result<B256, WriteError> {
-        let unsigned = serde_json::to_value(self.wire(None))?;
-        Ok(compute_checksum(&unsigned)?)
+        let names = self.checksummed_addresses();
+        Ok(self.wire(&names).checksum())
     }
 
     /// The complete file content (checksum included) as a JSON value. Use
     /// [`Self::to_json_string`] for the bytes to write: this value's maps do
     /// not keep the UI's key order.
     pub fn to_json_value(&self) -> Result<Value, WriteError> {
-        Ok(serde_json::to_value(self.signed_wire()?)?)
+        let names = self.checksummed_addresses();
+        let wire = self.wire(&names).signed();
+        Ok(serde_json::to_value(&wire)?)
     }
 
     /// The file content: pretty-printed JSON in the UI's key order, with
     /// `meta.checksum`, ending in a newline. Deterministic for a given batch.
     pub fn to_json_string(&self) -> Result<String, WriteError> {
-        let mut text = serde_json::to_string_pretty(&self.signed_wire()?)?;
-        text.push('\n');
-        Ok(text)
+        Ok(self.to_json_string_with_checksum()?.0)
     }
 
-    fn signed_wire(&self) -> Result<WireBatch<'_>, WriteError> {
-        Ok(self.wire(Some(format_checksum(&self.checksum()?))))
+    /// The file content and the checksum it carries, computed once: for
+    /// writers that also record the checksum (the manifest).
+    pub fn to_json_string_with_checksum(&self) -> Result<(String, B256), WriteError> {
+        let names = self.checksummed_addresses();
+        let wire = self.wire(&names);
+        let checksum = wire.checksum();
+        let wire = wire.signed_with(&checksum);
+        let mut bytes = Vec::with_capacity(self.size_hint());
+        let mut serializer = serde_json::Serializer::with_formatter(
+            &mut bytes,
+            serde_json::ser::PrettyFormatter::new(),
+        );
+        wire.serialize(&mut serializer)?;
+        bytes.push(b'\n');
+        let text = String::from_utf8(bytes).map_err(|e| WriteError(e.to_string()))?;
+        Ok((text, checksum))
     }
 
-    fn wire(&self, checksum: Option<String>) -> WireBatch<'_> {
+    /// About how many bytes the pretty-printed file takes, so its buffer is
+    /// allocated once: two hex digits per byte of data plus what the keys,
+    /// indentation, method and values usually take.
+    fn size_hint(&self) -> usize {
+        self.transactions.iter().fold(1024usize, |total, tx| {
+            let data = tx.data.as_ref().map_or(0, |d| d.len().saturating_mul(2));
+            let method = tx
+                .contract_method
+                .as_ref()
+                .map_or(0, |m| m.inputs.len().saturating_mul(160).saturating_add(96));
+            let values = tx.contract_inputs_values.as_ref().map_or(0, |values| {
+                values.iter().fold(0usize, |sum, (k, v)| {
+                    sum.saturating_add(k.len())
+                        .saturating_add(v.len())
+                        .saturating_add(16)
+                })
+            });
+            total
+                .saturating_add(256)
+                .saturating_add(data)
+                .saturating_add(method)
+                .saturating_add(values)
+        })
+    }
+
+    /// The EIP-55 form of every address the file holds, computed once per
+    /// distinct address (a refund batch sends thousands of calls to one
+    /// contract).
+    fn checksummed_addresses(&self) -> BTreeMap<Address, String> {
+        let mut names = BTreeMap::new();
+        let addresses = std::iter::once(self.meta.created_from_safe_address)
+            .chain(self.transactions.iter().map(|tx| tx.to));
+        for address in addresses {
+            names
+                .entry(address)
+                .or_insert_with(|| address.to_checksum(None));
+        }
+        names
+    }
+
+    fn wire<'a>(&'a self, names: &'a BTreeMap<Address, String>) -> WireBatch<'a> {
+        let eip55 = |address: &Address| -> Cow<'a, str> {
+            names.get(address).map_or_else(
+                || Cow::Owned(address.to_checksum(None)),
+                |name| Cow::Borrowed(name.as_str()),
+            )
+        };
         let meta = &self.meta;
         WireBatch {
             version: &self.version,
@@ -159,17 +224,17 @@ impl BatchFile {
                 name: &meta.name,
                 description: &meta.description,
                 tx_builder_version: &meta.tx_builder_version,
-                created_from_safe_address: meta.created_from_safe_address.to_checksum(None),
+                created_from_safe_address: eip55(&meta.created_from_safe_address),
                 created_from_owner_address: &meta.created_from_owner_address,
-                checksum,
+                checksum: None,
             },
             transactions: self
                 .transactions
                 .iter()
                 .map(|tx| WireTransaction {
-                    to: tx.to.to_checksum(None),
-                    value: tx.value.to_string(),
-                    data: tx.data.as_ref().map(hex::encode_prefixed),
+                    to: eip55(&tx.to),
+                    value: Decimal(&tx.value),
+                    data: tx.data.as_ref().map(HexData),
                     contract_method: tx.contract_method.as_ref(),
                     contract_inputs_values: tx
                         .contract_inputs_values
@@ -202,7 +267,7 @@ struct WireMeta<'a> {
     #[serde(rename = "txBuilderVersion")]
     tx_builder_version: &'a str,
     #[serde(rename = "createdFromSafeAddress")]
-    created_from_safe_address: String,
+    created_from_safe_address: Cow<'a, str>,
     #[serde(rename = "createdFromOwnerAddress")]
     created_from_owner_address: &'a str,
     // Absent (not null) while hashing: the UI computes the checksum before
@@ -213,13 +278,173 @@ struct WireMeta<'a> {
 
 #[derive(Serialize)]
 struct WireTransaction<'a> {
-    to: String,
-    value: String,
-    data: Option<String>,
+    to: Cow<'a, str>,
+    value: Decimal<'a>,
+    data: Option<HexData<'a>>,
     #[serde(rename = "contractMethod")]
     contract_method: Option<&'a ContractMethod>,
     #[serde(rename = "contractInputsValues")]
     contract_inputs_values: Option<OrderedStrings<'a>>,
+}
+
+impl WireBatch<'_> {
+    /// The checksum of this (unsigned) batch, as the UI computes it on import.
+    ///
+    /// The checksum form of what this struct serializes to, streamed into the
+    /// hasher field by field: the same text `serialize_for_checksum` gives
+    /// for `serde_json::to_value(self)` with `meta.name` null and no
+    /// `meta.checksum`, without building that value or that text.
+    fn checksum(&self) -> B256 {
+        hash_with(|out| self.write_checksum_form(out))
+    }
+
+    fn signed(self) -> Self {
+        let checksum = self.checksum();
+        self.signed_with(&checksum)
+    }
+
+    fn signed_with(mut self, checksum: &B256) -> Self {
+        self.meta.checksum = Some(format_checksum(checksum));
+        self
+    }
+
+    fn write_checksum_form(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+        let meta = &self.meta;
+        let write_meta = |out: &mut dyn fmt::Write| {
+            write_object(
+                &mut [
+                    // The UI hashes with `meta.name` set to null.
+                    ("name", Part::Null),
+                    ("description", Part::Str(meta.description)),
+                    ("txBuilderVersion", Part::Str(meta.tx_builder_version)),
+                    (
+                        "createdFromSafeAddress",
+                        Part::Str(&meta.created_from_safe_address),
+                    ),
+                    (
+                        "createdFromOwnerAddress",
+                        Part::Str(meta.created_from_owner_address),
+                    ),
+                ],
+                out,
+            )
+        };
+        let write_transactions = |out: &mut dyn fmt::Write| {
+            out.write_char('[')?;
+            for (i, tx) in self.transactions.iter().enumerate() {
+                if i > 0 {
+                    out.write_char(',')?;
+                }
+                tx.write_checksum_form(out)?;
+            }
+            out.write_char(']')
+        };
+        let created_at = |out: &mut dyn fmt::Write| {
+            // JavaScript holds every number as a double.
+            out.write_str(&js::number_to_string(self.created_at as f64))
+        };
+        write_object(
+            &mut [
+                ("version", Part::Str(self.version)),
+                ("chainId", Part::Str(&self.chain_id)),
+                ("createdAt", Part::With(&created_at)),
+                ("meta", Part::With(&write_meta)),
+                ("transactions", Part::With(&write_transactions)),
+            ],
+            out,
+        )
+    }
+}
+
+impl WireTransaction<'_> {
+    fn write_checksum_form(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+        let value = |out: &mut dyn fmt::Write| write!(out, "\"{}\"", self.value.0);
+        let data = |out: &mut dyn fmt::Write| match &self.data {
+            Some(HexData(bytes)) => write_hex(bytes, out),
+            None => out.write_str("null"),
+        };
+        let method = |out: &mut dyn fmt::Write| match self.contract_method {
+            Some(method) => method.write_checksum_form(out),
+            None => out.write_str("null"),
+        };
+        let values = |out: &mut dyn fmt::Write| match &self.contract_inputs_values {
+            Some(OrderedStrings(values)) => {
+                let mut fields: Vec<(&str, Part<'_>)> = values
+                    .iter()
+                    .map(|(key, value)| (key.as_str(), Part::Str(value)))
+                    .collect();
+                write_object(&mut fields, out)
+            }
+            None => out.write_str("null"),
+        };
+        write_object(
+            &mut [
+                ("to", Part::Str(&self.to)),
+                ("value", Part::With(&value)),
+                ("data", Part::With(&data)),
+                ("contractMethod", Part::With(&method)),
+                ("contractInputsValues", Part::With(&values)),
+            ],
+            out,
+        )
+    }
+}
+
+impl ContractMethod {
+    fn write_checksum_form(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+        let inputs = |out: &mut dyn fmt::Write| {
+            out.write_char('[')?;
+            for (i, input) in self.inputs.iter().enumerate() {
+                if i > 0 {
+                    out.write_char(',')?;
+                }
+                write_value(input, out)?;
+            }
+            out.write_char(']')
+        };
+        let payable =
+            |out: &mut dyn fmt::Write| out.write_str(if self.payable { "true" } else { "false" });
+        write_object(
+            &mut [
+                ("inputs", Part::With(&inputs)),
+                ("name", Part::Str(&self.name)),
+                ("payable", Part::With(&payable)),
+            ],
+            out,
+        )
+    }
+}
+
+/// `"0x…"` in lowercase hex, without an intermediate string.
+fn write_hex(bytes: &[u8], out: &mut dyn fmt::Write) -> fmt::Result {
+    out.write_str("\"0x")?;
+    let mut digits = [0u8; 128];
+    for chunk in bytes.chunks(64) {
+        let digits = digits
+            .get_mut(..chunk.len().saturating_mul(2))
+            .ok_or(fmt::Error)?;
+        hex::encode_to_slice(chunk, digits).map_err(|_| fmt::Error)?;
+        out.write_str(std::str::from_utf8(digits).map_err(|_| fmt::Error)?)?;
+    }
+    out.write_char('"')
+}
+
+/// A uint written as a decimal string, as the importer requires.
+struct Decimal<'a>(&'a U256);
+
+impl Serialize for Decimal<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self.0)
+    }
+}
+
+/// Calldata written as `0x` + lowercase hex.
+struct HexData<'a>(&'a Bytes);
+
+impl Serialize for HexData<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&hex::encode_prefixed(self.0))
+    }
 }
 
 /// A JSON object whose keys keep the given order.
@@ -375,6 +600,32 @@ mod tests {
         let mut described = sample();
         described.meta.description = "why".to_string();
         assert_ne!(described.checksum().unwrap(), base.checksum().unwrap());
+    }
+
+    #[test]
+    fn streamed_checksum_agrees_with_the_parsed_file_on_odd_text() {
+        // The writer hashes its own structs; the import path hashes the
+        // parsed file. Escapes, astral characters, UTF-16 key order and a
+        // duplicate key (the last one counts) must not tell them apart.
+        let mut batch = sample();
+        batch.meta.description = "tab\there \"quoted\" \\ \u{1}\u{1F600}\u{ff61}".to_string();
+        batch.transactions[1].contract_inputs_values = Some(vec![
+            ("\u{ff61}".to_string(), "a\nb".to_string()),
+            ("\u{1F600}".to_string(), "2".to_string()),
+            ("owner".to_string(), "first".to_string()),
+            ("10".to_string(), "ten".to_string()),
+            ("owner".to_string(), "last".to_string()),
+        ]);
+        batch.transactions[0].data = Some(Bytes::from(vec![0x5a; 200]));
+        let (text, checksum) = batch.to_json_string_with_checksum().unwrap();
+        let parsed = crate::txbuilder::checksum::parse_json(&text).unwrap();
+        assert_eq!(
+            crate::txbuilder::compute_checksum(&parsed).unwrap(),
+            checksum
+        );
+        assert!(check(&parsed).unwrap().valid);
+        assert_eq!(batch.checksum().unwrap(), checksum);
+        assert_eq!(text, batch.to_json_string().unwrap());
     }
 
     #[test]

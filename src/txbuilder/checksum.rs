@@ -11,8 +11,10 @@
 //! listed once as a sorted array, values follow with trailing commas) and
 //! hash the UTF-8 bytes with Keccak-256.
 
-use alloy_primitives::{B256, hex, keccak256};
-use serde_json::{Map, Value};
+use std::{fmt, io};
+
+use alloy_primitives::{B256, Keccak256, hex};
+use serde_json::Value;
 
 use super::ChecksumError;
 use super::js;
@@ -22,43 +24,170 @@ use super::js;
 /// Arrays: `[` + elements joined by `,` + `]`. Objects: `{` + the JSON array
 /// of keys sorted by UTF-16 code units + each value followed by `,` + `}`
 /// (so `{}` becomes `{[]}`). Scalars: `JSON.stringify` with JS semantics.
+///
+/// The checksum itself never builds this string: [`write_value`] streams the
+/// same text into the hasher ([`KeccakWriter`]).
 pub fn serialize_for_checksum(v: &Value) -> String {
     let mut out = String::new();
-    write_value(v, &mut out);
+    // Writing to a String cannot fail.
+    let _ = write_value(v, &mut out);
     out
 }
 
-fn write_value(v: &Value, out: &mut String) {
+/// Writes the checksum form of `v` (see [`serialize_for_checksum`]) to any
+/// sink.
+pub fn write_value(v: &Value, out: &mut dyn fmt::Write) -> fmt::Result {
     match v {
         Value::Array(items) => {
-            out.push('[');
+            out.write_char('[')?;
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.write_char(',')?;
                 }
-                write_value(item, out);
+                write_value(item, out)?;
             }
-            out.push(']');
+            out.write_char(']')
         }
         Value::Object(map) => {
-            let entries = js::sorted_entries(map);
-            out.push('{');
-            out.push('[');
-            for (i, (key, _)) in entries.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                js::quote_json_string_into(key, out);
-            }
-            out.push(']');
-            for (_, value) in entries {
-                write_value(value, out);
-                out.push(',');
-            }
-            out.push('}');
+            let mut fields: Vec<(&str, Part<'_>)> = map
+                .iter()
+                .map(|(key, value)| (key.as_str(), Part::Json(value)))
+                .collect();
+            write_object(&mut fields, out)
         }
-        scalar => js::stringify_into(scalar, out),
+        Value::Null => out.write_str("null"),
+        Value::Bool(true) => out.write_str("true"),
+        Value::Bool(false) => out.write_str("false"),
+        Value::Number(n) => js::write_number(n, out),
+        Value::String(s) => js::write_quoted(s, out),
     }
+}
+
+/// How to write one value of an object in the checksum form: a parsed JSON
+/// value, a string, `null`, or anything else a writer knows how to put.
+pub enum Part<'a> {
+    Null,
+    Str(&'a str),
+    Json(&'a Value),
+    With(&'a dyn Fn(&mut dyn fmt::Write) -> fmt::Result),
+}
+
+impl Part<'_> {
+    fn write(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+        match self {
+            Part::Null => out.write_str("null"),
+            Part::Str(s) => js::write_quoted(s, out),
+            Part::Json(v) => write_value(v, out),
+            Part::With(write) => write(out),
+        }
+    }
+}
+
+/// Writes an object in the checksum form from its fields in any order: keys
+/// sorted by UTF-16 code units, each key once with the last of its values
+/// (as `JSON.parse` keeps the last of duplicate keys). Sorts `fields`.
+pub fn write_object(fields: &mut [(&str, Part<'_>)], out: &mut dyn fmt::Write) -> fmt::Result {
+    // Stable, so equal keys stay in their order and the last one is kept.
+    fields.sort_by(|(a, _), (b, _)| js::compare_utf16(a, b));
+    out.write_str("{[")?;
+    for (i, (key, _)) in kept(fields).enumerate() {
+        if i > 0 {
+            out.write_char(',')?;
+        }
+        js::write_quoted(key, out)?;
+    }
+    out.write_char(']')?;
+    for (_, part) in kept(fields) {
+        part.write(out)?;
+        out.write_char(',')?;
+    }
+    out.write_char('}')
+}
+
+/// The fields of a sorted slice, the last of each run of equal keys.
+fn kept<'f, 'a>(
+    fields: &'f [(&'a str, Part<'a>)],
+) -> impl Iterator<Item = &'f (&'a str, Part<'a>)> {
+    let mut fields = fields.iter().peekable();
+    std::iter::from_fn(move || {
+        loop {
+            let field = fields.next()?;
+            if fields.peek().is_none_or(|next| next.0 != field.0) {
+                return Some(field);
+            }
+        }
+    })
+}
+
+/// A sink that hashes what is written to it with Keccak-256, so the
+/// checksum form is hashed as it is produced instead of being built as a
+/// string first. Small writes are gathered into blocks before they reach
+/// the hasher.
+pub struct KeccakWriter {
+    hasher: Keccak256,
+    pending: Vec<u8>,
+}
+
+/// How many bytes [`KeccakWriter`] gathers before hashing them.
+const KECCAK_BLOCK: usize = 8 * 1024;
+
+impl KeccakWriter {
+    pub fn new() -> Self {
+        Self {
+            hasher: Keccak256::new(),
+            pending: Vec::with_capacity(KECCAK_BLOCK),
+        }
+    }
+
+    pub fn update(&mut self, bytes: &[u8]) {
+        if self.pending.len().saturating_add(bytes.len()) > KECCAK_BLOCK {
+            self.hasher.update(&self.pending);
+            self.pending.clear();
+        }
+        if bytes.len() >= KECCAK_BLOCK {
+            self.hasher.update(bytes);
+        } else {
+            self.pending.extend_from_slice(bytes);
+        }
+    }
+
+    pub fn finalize(mut self) -> B256 {
+        self.hasher.update(&self.pending);
+        self.hasher.finalize()
+    }
+}
+
+impl Default for KeccakWriter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Write for KeccakWriter {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.update(s.as_bytes());
+        Ok(())
+    }
+}
+
+impl io::Write for KeccakWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Keccak-256 of what `write` writes.
+pub fn hash_with(write: impl FnOnce(&mut dyn fmt::Write) -> fmt::Result) -> B256 {
+    let mut sink = KeccakWriter::new();
+    // The hasher never refuses bytes, so the only error a writer could
+    // return is its own, and the writers here have none.
+    let _ = write(&mut sink);
+    sink.finalize()
 }
 
 /// `0x` + 64 lowercase hex digits: the form the UI stores and compares.
@@ -79,9 +208,7 @@ pub fn format_checksum(checksum: &B256) -> String {
 /// `meta: {name: null}`; no UI-generated batch lacks one, so this refuses,
 /// like [`compute_checksum`].
 pub fn checksum_of_object_as_is(batch: &Value) -> Result<B256, ChecksumError> {
-    let mut target = batch.clone();
-    meta_of(&mut target)?.insert("name".to_string(), Value::Null);
-    Ok(hash(&target))
+    hash_batch(batch, false)
 }
 
 /// The checksum the UI's import path (`validateChecksum`) computes: remove
@@ -93,25 +220,41 @@ pub fn checksum_of_object_as_is(batch: &Value) -> Result<B256, ChecksumError> {
 /// itself would throw (`meta` undefined) or compare against an `undefined`
 /// stored checksum, so no checksum is ever accepted there either.
 pub fn compute_checksum(batch: &Value) -> Result<B256, ChecksumError> {
-    let mut target = batch.clone();
-    let meta = meta_of(&mut target)?;
-    meta.remove("checksum");
-    meta.insert("name".to_string(), Value::Null);
-    Ok(hash(&target))
+    hash_batch(batch, true)
 }
 
-fn hash(target: &Value) -> B256 {
-    keccak256(serialize_for_checksum(target).as_bytes())
-}
-
-fn meta_of(batch: &mut Value) -> Result<&mut Map<String, Value>, ChecksumError> {
-    let found = kind(batch);
+/// Hashes the batch as if `meta.name` were null (and, when `drop_checksum`,
+/// `meta.checksum` absent), without copying it: `meta` is written with those
+/// two fields changed and everything else as it is.
+fn hash_batch(batch: &Value, drop_checksum: bool) -> Result<B256, ChecksumError> {
     let top = batch
-        .as_object_mut()
-        .ok_or(ChecksumError::NotAnObject { found })?;
-    top.get_mut("meta")
-        .and_then(Value::as_object_mut)
-        .ok_or(ChecksumError::NoMetaObject)
+        .as_object()
+        .ok_or(ChecksumError::NotAnObject { found: kind(batch) })?;
+    let meta = top
+        .get("meta")
+        .and_then(Value::as_object)
+        .ok_or(ChecksumError::NoMetaObject)?;
+    let write_meta = |out: &mut dyn fmt::Write| {
+        let mut fields: Vec<(&str, Part<'_>)> = meta
+            .iter()
+            .filter(|(key, _)| *key != "name" && !(drop_checksum && *key == "checksum"))
+            .map(|(key, value)| (key.as_str(), Part::Json(value)))
+            .collect();
+        fields.push(("name", Part::Null));
+        write_object(&mut fields, out)
+    };
+    let mut fields: Vec<(&str, Part<'_>)> = top
+        .iter()
+        .map(|(key, value)| {
+            let part = if key == "meta" {
+                Part::With(&write_meta)
+            } else {
+                Part::Json(value)
+            };
+            (key.as_str(), part)
+        })
+        .collect();
+    Ok(hash_with(|out| write_object(&mut fields, out)))
 }
 
 fn kind(v: &Value) -> &'static str {

@@ -21,6 +21,7 @@
 //! instead of getting a checksum.
 
 use std::cmp::Ordering;
+use std::fmt;
 
 use serde_json::{Map, Number, Value};
 
@@ -73,23 +74,41 @@ pub fn stringify_number(n: &Number) -> String {
 /// `str` cannot hold them.)
 pub fn quote_json_string_into(s: &str, out: &mut String) {
     out.reserve(s.len().saturating_add(2));
-    out.push('"');
-    for c in s.chars() {
+    // Writing to a String cannot fail.
+    let _ = write_quoted(s, out);
+}
+
+/// Writes `JSON.stringify(s)` to any sink (a `String`, or the checksum's
+/// hasher), runs of characters that need no escape in one piece.
+pub fn write_quoted(s: &str, out: &mut dyn fmt::Write) -> fmt::Result {
+    out.write_char('"')?;
+    let mut rest = s;
+    // Every byte that needs an escape is ASCII, so splitting there keeps
+    // each piece on a character boundary.
+    while let Some(at) = rest
+        .bytes()
+        .position(|b| b == b'"' || b == b'\\' || b < 0x20)
+    {
+        let Some((plain, tail)) = rest.split_at_checked(at) else {
+            break;
+        };
+        out.write_str(plain)?;
+        let mut chars = tail.chars();
+        let Some(c) = chars.next() else { break };
         match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c => out.push(c),
+            '"' => out.write_str("\\\"")?,
+            '\\' => out.write_str("\\\\")?,
+            '\u{8}' => out.write_str("\\b")?,
+            '\u{c}' => out.write_str("\\f")?,
+            '\n' => out.write_str("\\n")?,
+            '\r' => out.write_str("\\r")?,
+            '\t' => out.write_str("\\t")?,
+            c => write!(out, "\\u{:04x}", c as u32)?,
         }
+        rest = chars.as_str();
     }
-    out.push('"');
+    out.write_str(rest)?;
+    out.write_char('"')
 }
 
 /// `JSON.stringify(s)` for a string.
@@ -125,6 +144,17 @@ pub fn sorted_entries(map: &Map<String, Value>) -> Vec<(&String, &Value)> {
     let mut entries: Vec<(&String, &Value)> = map.iter().collect();
     entries.sort_by(|(a, _), (b, _)| compare_utf16(a, b));
     entries
+}
+
+/// Writes `JSON.stringify(number)` to any sink, without an intermediate
+/// string.
+pub fn write_number(n: &Number, out: &mut dyn fmt::Write) -> fmt::Result {
+    let x = number_to_f64(n);
+    if x.is_finite() {
+        out.write_str(ryu_js::Buffer::new().format_finite(x))
+    } else {
+        out.write_str("null")
+    }
 }
 
 /// Appends `JSON.stringify(v)` (no indentation) to `out`, for any value.
