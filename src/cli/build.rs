@@ -533,6 +533,11 @@ impl CompiledIntent {
         ))
     }
 
+    /// `[safe] nonce = "a..b"`: the nonces the batch is pre-signed at.
+    pub fn nonce_range(&self) -> Option<bundlec::safe::NonceRange> {
+        self.runbook.safe.nonce_range
+    }
+
     pub fn batch_names(&self) -> Vec<String> {
         self.outputs
             .iter()
