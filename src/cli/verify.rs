@@ -644,13 +644,11 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
         let at = at_nonce.zip(range_source);
         let (report, book) = verify_one(
             &args,
-            path,
-            name,
+            BatchRun { path, name, at },
             compiled.as_ref(),
             signers_book.as_ref(),
             &registry,
             preliminary,
-            at,
         )?;
         all_ok &= report.ok;
         if args.typed_data {
@@ -766,16 +764,27 @@ fn manifest_files(manifest: &Value, path: &Path) -> Result<Vec<String>, CliError
         })
 }
 
+/// One batch file to verify, and with a pre-signed range, the nonce of this
+/// run and where the range came from.
+struct BatchRun<'a> {
+    path: &'a Path,
+    name: &'a str,
+    at: Option<(U256, RangeSource)>,
+}
+
 fn verify_one(
     args: &VerifyArgs,
-    batch_path: &Path,
-    batch_name: &str,
+    run: BatchRun<'_>,
     compiled: Option<&super::build::CompiledIntent>,
     signers_book: Option<&SignersBook>,
     registry: &bundlec::abi::registry::AbiRegistry,
     mut preliminary: Vec<Preliminary>,
-    at: Option<(U256, RangeSource)>,
 ) -> Result<(Report, AddressBook), CliError> {
+    let BatchRun {
+        path: batch_path,
+        name: batch_name,
+        at,
+    } = run;
     let batch = read_json(batch_path)?;
     refuse_manifest_as_batch(&batch, batch_path)?;
     let flag_nonce = match args.nonce {
