@@ -422,7 +422,7 @@ fn signatures(runbook: &Runbook) -> u64 {
 }
 
 /// Builds every output file of one intent file: batches first (main, then
-/// accept), the manifest last.
+/// accept), then each batch's typed data and proposal, the manifest last.
 pub fn build(req: &BuildRequest<'_>) -> Result<Vec<OutputFile>, BuildError> {
     let runbook = req.runbook;
     let max_calls = runbook.bundle.max_calls;
@@ -528,14 +528,19 @@ pub fn build(req: &BuildRequest<'_>) -> Result<Vec<OutputFile>, BuildError> {
         .into());
     }
 
+    // Batches first, in order (main, then accept), then the typed data and
+    // proposal of each, the manifest last.
     let mut outputs = Vec::with_capacity(batches.len().saturating_mul(3).saturating_add(1));
+    let mut companions = Vec::with_capacity(batches.len().saturating_mul(2));
     let mut views = Vec::with_capacity(batches.len());
     let mut abis_used = BTreeSet::new();
     for batch in &batches {
-        let (written, batch_view) = write_batch(req, batch, &mut abis_used)?;
-        outputs.extend(written);
+        let (batch_file, beside, batch_view) = write_batch(req, batch, &mut abis_used)?;
+        outputs.push(batch_file);
+        companions.extend(beside);
         views.push(batch_view);
     }
+    outputs.extend(companions);
 
     let manifest = Manifest {
         bundlec_version: req.bundlec_version.to_string(),
@@ -696,7 +701,7 @@ fn write_batch(
     req: &BuildRequest<'_>,
     batch: &BatchPlan<'_>,
     abis_used: &mut BTreeSet<String>,
-) -> Result<(Vec<OutputFile>, manifest::BatchView), BuildError> {
+) -> Result<(OutputFile, Vec<OutputFile>, manifest::BatchView), BuildError> {
     let runbook = req.runbook;
     let chain_id = runbook.safe.chain_id;
     let safe_at = match batch.kind {
@@ -812,7 +817,7 @@ fn write_batch(
         }),
         role: OutputRole::Batch,
     };
-    let mut outputs = vec![output];
+    let mut outputs = Vec::new();
 
     // The Safe transaction at each nonce it is signed at: the batch's own,
     // or every nonce of `[safe] nonce = "a..b"` (only a lone main batch gets
@@ -884,7 +889,7 @@ fn write_batch(
         safe_tx: SafeTxView::new(&tx, &hashes),
         presigned: range.map(|_| presigned),
     };
-    Ok((outputs, view))
+    Ok((output, outputs, view))
 }
 
 fn input_views(inputs: &Inputs, abis_used: &BTreeSet<String>) -> Vec<manifest::InputView> {
