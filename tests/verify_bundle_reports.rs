@@ -205,6 +205,8 @@ fn the_ci_script_fails_on_a_stray_or_stale_batch() {
     copy_dir(&root().join("bundles"), &dir);
     fs::copy(dir.join("pause.json"), dir.join("hand-made.json")).unwrap();
     fs::copy(dir.join("unpause.5.json"), dir.join("unpause.6.json")).unwrap();
+    // Typed data no runbook writes is reported too, not taken for a batch.
+    fs::copy(dir.join("pause.typed.json"), dir.join("hand-made.typed.json")).unwrap();
     let stale = fs::read_to_string(dir.join("refund-jobs.toml"))
         .unwrap()
         .replace("cancel_expired = [95]", "cancel_expired = [96]");
@@ -234,6 +236,7 @@ fn the_ci_script_fails_on_a_stray_or_stale_batch() {
         "FAILED  refund-jobs.json",
         "bundles/unpause.6.json: not a part of this runbook",
         "bundles/hand-made.json: no intent in bundles builds this batch",
+        "bundles/hand-made.typed.json: no intent in bundles writes this file",
         "--strict --accept unlabelled-recipient@tx 3.0\n",
         "NOTICE accept-unused [batch] --accept unlabelled-recipient@tx3.0",
         "VERIFIED  rotate-signers.json",
