@@ -44,7 +44,8 @@ fn manifests() -> Vec<PathBuf> {
     files(".safe.json")
 }
 
-const RUNBOOKS: [&str; 7] = [
+const RUNBOOKS: [&str; 8] = [
+    "pause-presigned.toml",
     "pause.toml",
     "refund-jobs.toml",
     "rotate-governance.toml",
@@ -72,8 +73,23 @@ fn every_runbook_is_committed_with_its_outputs() {
             let file = str_field(batch, "file");
             listed.push(file.to_string());
             let stem = file.strip_suffix(".json").unwrap();
-            listed.push(format!("{stem}.typed.json"));
-            listed.push(format!("{stem}.proposal.json"));
+            match batch.get("presigned") {
+                // A nonce range: the files of every nonce, as listed.
+                Some(presigned) => {
+                    for entry in presigned.as_array().unwrap() {
+                        let nonce = str_field(entry, "nonce");
+                        let typed = format!("{stem}.nonce-{nonce}.typed.json");
+                        let proposal = format!("{stem}.nonce-{nonce}.proposal.json");
+                        assert_eq!(str_field(entry, "typed_data"), typed);
+                        assert_eq!(str_field(entry, "proposal"), proposal);
+                        listed.extend([typed, proposal]);
+                    }
+                }
+                None => {
+                    listed.push(format!("{stem}.typed.json"));
+                    listed.push(format!("{stem}.proposal.json"));
+                }
+            }
         }
     }
     listed.sort();

@@ -45,25 +45,42 @@ fn every_committed_bundle_typed_data_hashes_to_its_safe_tx_hash() {
         let manifest = read_json(&manifest);
         for batch in manifest["batches"].as_array().unwrap() {
             let stem = str_field(batch, "file").strip_suffix(".json").unwrap();
-            let typed_path = dir.join(format!("{stem}.typed.json"));
-            let text = fs::read_to_string(&typed_path).unwrap();
-            let safe_tx = &batch["safe_tx"];
-            assert_eq!(
-                alloy_hash(&text),
-                str_field(safe_tx, "safe_tx_hash"),
-                "{}",
-                typed_path.display()
-            );
-            // The domain and message alloy reads are the manifest's too.
-            let typed: TypedData = serde_json::from_str(&text).unwrap();
-            assert_eq!(
-                format!("{:#x}", typed.domain().separator()),
-                str_field(safe_tx, "domain_hash")
-            );
-            checked += 1;
+            // (file, safeTxHash, domain hash): the batch's, or each nonce's
+            // of a pre-signed range.
+            let expected: Vec<(String, &str, &str)> = match batch.get("presigned") {
+                None => vec![(
+                    format!("{stem}.typed.json"),
+                    str_field(&batch["safe_tx"], "safe_tx_hash"),
+                    str_field(&batch["safe_tx"], "domain_hash"),
+                )],
+                Some(list) => list
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| {
+                        (
+                            str_field(e, "typed_data").to_owned(),
+                            str_field(e, "safe_tx_hash"),
+                            str_field(e, "domain_hash"),
+                        )
+                    })
+                    .collect(),
+            };
+            for (file, safe_tx_hash, domain_hash) in expected {
+                let text = fs::read_to_string(dir.join(&file)).unwrap();
+                assert_eq!(alloy_hash(&text), safe_tx_hash, "{file}");
+                // The domain alloy reads is the manifest's too.
+                let typed: TypedData = serde_json::from_str(&text).unwrap();
+                assert_eq!(format!("{:#x}", typed.domain().separator()), domain_hash);
+                checked += 1;
+            }
         }
     }
-    assert_eq!(checked, 12, "every batch of bundles/ has its typed data");
+    // 12 batches, and the pre-signed pause at 3 nonces.
+    assert_eq!(
+        checked, 15,
+        "every Safe transaction of bundles/ has its typed data"
+    );
 }
 
 /// `hash` arguments with every field non-zero, so a field dropped or
