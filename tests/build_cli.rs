@@ -111,7 +111,14 @@ fn outputs_go_beside_the_intent_file_and_the_summary_names_them() {
     );
     assert_eq!(
         names_in(dir.path()),
-        ["deployments", "pause.json", "pause.safe.json", "pause.toml"]
+        [
+            "deployments",
+            "pause.json",
+            "pause.proposal.json",
+            "pause.safe.json",
+            "pause.toml",
+            "pause.typed.json"
+        ]
     );
     let stdout = String::from_utf8(output.stdout).unwrap();
     let manifest = read_json(&dir.path().join("pause.safe.json"));
@@ -133,6 +140,8 @@ fn outputs_go_beside_the_intent_file_and_the_summary_names_them() {
 \
              wrote ./pause.json: 3 calls for Safe 0x5aFE000000000000000000000000000000000001 \
              at nonce 42, safeTxHash {hash}
+wrote ./pause.typed.json: EIP-712 typed data of the Safe transaction at nonce 42
+wrote ./pause.proposal.json: Safe Transaction Service proposal at nonce 42 (fill in sender and signature)
 wrote ./pause.safe.json (manifest)
 \
              note: pause.toml:16:11: pause \"all\" is one SystemPause.pauseAll() for the eight modules \
@@ -158,8 +167,14 @@ fn out_dir_receives_the_same_files() {
         "{}",
         String::from_utf8_lossy(&elsewhere.stderr)
     );
-    assert_eq!(names_in(&out), ["pause.json", "pause.safe.json"]);
-    for name in ["pause.json", "pause.safe.json"] {
+    let all = [
+        "pause.json",
+        "pause.proposal.json",
+        "pause.safe.json",
+        "pause.typed.json",
+    ];
+    assert_eq!(names_in(&out), all);
+    for name in all {
         assert_eq!(
             fs::read(out.join(name)).unwrap(),
             fs::read(dir.path().join(name)).unwrap(),
@@ -261,8 +276,14 @@ fn chunked_refunds(layout: &str) {
         [
             "deployments",
             "refund.1.json",
+            "refund.1.proposal.json",
+            "refund.1.typed.json",
             "refund.2.json",
+            "refund.2.proposal.json",
+            "refund.2.typed.json",
             "refund.3.json",
+            "refund.3.proposal.json",
+            "refund.3.typed.json",
             "refund.safe.json",
             "refund.toml"
         ]
@@ -371,7 +392,7 @@ fn check_names_every_changed_or_missing_file() {
     assert_eq!(clean.status.code(), Some(0));
     assert_eq!(
         String::from_utf8_lossy(&clean.stdout),
-        "4 files up to date\n"
+        "8 files up to date\n"
     );
 
     let path = dir.path().join("pause.json");

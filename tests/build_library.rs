@@ -214,7 +214,15 @@ fn one_chunk_is_named_after_the_stem() {
     let f = fixture(None, false);
     let outputs = build_with(&f, &refund_plan(&f.registry, 5)).unwrap();
     let names: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
-    assert_eq!(names, ["refund.json", "refund.safe.json"]);
+    assert_eq!(
+        names,
+        [
+            "refund.json",
+            "refund.typed.json",
+            "refund.proposal.json",
+            "refund.safe.json"
+        ]
+    );
     let batch = json(&outputs[0]);
     assert_eq!(batch["meta"]["name"], "Refunds");
     assert_eq!(batch["meta"]["description"], "hand-made plan");
@@ -230,7 +238,7 @@ fn one_chunk_is_named_after_the_stem() {
         (summary.kind, summary.nonce, summary.calls),
         (BatchKind::Main, 42, 9)
     );
-    assert!(outputs[1].batch.is_none());
+    assert!(outputs[1..].iter().all(|o| o.batch.is_none()));
 }
 
 #[test]
@@ -244,6 +252,12 @@ fn chunks_have_consecutive_nonces_and_restore_the_paused_state_themselves() {
             "refund.1.json",
             "refund.2.json",
             "refund.3.json",
+            "refund.1.typed.json",
+            "refund.1.proposal.json",
+            "refund.2.typed.json",
+            "refund.2.proposal.json",
+            "refund.3.typed.json",
+            "refund.3.proposal.json",
             "refund.safe.json"
         ]
     );
@@ -363,7 +377,15 @@ fn the_accept_batch_belongs_to_the_new_owner() {
     let names: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
     assert_eq!(
         names,
-        ["refund.json", "refund.accept.json", "refund.safe.json"]
+        [
+            "refund.json",
+            "refund.accept.json",
+            "refund.typed.json",
+            "refund.proposal.json",
+            "refund.accept.typed.json",
+            "refund.accept.proposal.json",
+            "refund.safe.json"
+        ]
     );
     let accept = json(&outputs[1]);
     assert_eq!(

@@ -286,6 +286,9 @@ fn runbook_names_that_end_like_outputs_are_refused() {
         ("pause.accept.2.toml", ".2"),
         ("pause.safe.toml", ".safe"),
         ("pause.ACCEPT.toml", ".accept"),
+        ("pause.typed.toml", ".typed"),
+        ("pause.Proposal.toml", ".proposal"),
+        ("pause.nonce-3.toml", ".nonce-3"),
     ] {
         fs::write(dir.path().join(file), pause("deployments/example.toml")).unwrap();
         let stderr = refused(
@@ -294,7 +297,7 @@ fn runbook_names_that_end_like_outputs_are_refused() {
             &[
                 &format!("error: {file}: the runbook's name"),
                 &format!("ends in `{ending}`"),
-                "does not end in .<digits>, .accept or .safe",
+                "does not end in .<digits>, .accept, .safe, .typed, .proposal or .nonce-<digits>",
             ],
         );
         assert!(!stderr.contains("panicked"), "{stderr}");
@@ -446,11 +449,15 @@ fn stale_cleanup_removes_only_what_the_previous_manifest_lists() {
     );
 
     let stdout = built(dir.path(), &["unpause.toml"]);
-    assert!(stdout.contains("removed ./unpause.1.json"), "{stdout}");
-    assert!(stdout.contains("removed ./unpause.2.json"), "{stdout}");
-    assert_eq!(stdout.matches("removed").count(), 2, "{stdout}");
-    assert!(!dir.path().join("unpause.1.json").exists());
-    assert!(!dir.path().join("unpause.2.json").exists());
+    // Each listed part, with the typed data and proposal written beside it.
+    for part in ["1", "2"] {
+        for ending in ["json", "typed.json", "proposal.json"] {
+            let name = format!("unpause.{part}.{ending}");
+            assert!(stdout.contains(&format!("removed ./{name}")), "{stdout}");
+            assert!(!dir.path().join(&name).exists());
+        }
+    }
+    assert_eq!(stdout.matches("removed").count(), 6, "{stdout}");
     for kept in [
         "unpause.3.json",
         "other.json",

@@ -44,7 +44,8 @@ fn manifests() -> Vec<PathBuf> {
     files(".safe.json")
 }
 
-const RUNBOOKS: [&str; 7] = [
+const RUNBOOKS: [&str; 8] = [
+    "pause-presigned.toml",
     "pause.toml",
     "refund-jobs.toml",
     "rotate-governance.toml",
@@ -64,11 +65,31 @@ fn every_runbook_is_committed_with_its_outputs() {
         .map(|r| r.replace(".toml", ".safe.json"))
         .collect();
     assert_eq!(manifests, expected);
-    // Every JSON file is a manifest or a batch one of them lists.
+    // Every JSON file is a manifest, a batch one of them lists, or the typed
+    // data or proposal of that batch's Safe transaction beside it.
     let mut listed: Vec<String> = manifests.clone();
     for manifest in self::manifests() {
         for batch in read_json(&manifest)["batches"].as_array().unwrap() {
-            listed.push(str_field(batch, "file").to_string());
+            let file = str_field(batch, "file");
+            listed.push(file.to_string());
+            let stem = file.strip_suffix(".json").unwrap();
+            match batch.get("presigned") {
+                // A nonce range: the files of every nonce, as listed.
+                Some(presigned) => {
+                    for entry in presigned.as_array().unwrap() {
+                        let nonce = str_field(entry, "nonce");
+                        let typed = format!("{stem}.nonce-{nonce}.typed.json");
+                        let proposal = format!("{stem}.nonce-{nonce}.proposal.json");
+                        assert_eq!(str_field(entry, "typed_data"), typed);
+                        assert_eq!(str_field(entry, "proposal"), proposal);
+                        listed.extend([typed, proposal]);
+                    }
+                }
+                None => {
+                    listed.push(format!("{stem}.typed.json"));
+                    listed.push(format!("{stem}.proposal.json"));
+                }
+            }
         }
     }
     listed.sort();
@@ -129,10 +150,12 @@ fn every_batch_checksum_validates() {
 #[test]
 fn contract_inputs_values_encode_to_the_data() {
     let mut transactions = 0;
-    for path in files(".json")
-        .iter()
-        .filter(|p| !name(p).ends_with(".safe.json"))
-    {
+    for path in files(".json").iter().filter(|p| {
+        let name = name(p);
+        ![".safe.json", ".typed.json", ".proposal.json"]
+            .iter()
+            .any(|e| name.ends_with(e))
+    }) {
         for tx in read_json(path)["transactions"].as_array().unwrap() {
             let method = ContractMethod {
                 inputs: tx["contractMethod"]["inputs"].as_array().unwrap().clone(),

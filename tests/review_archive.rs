@@ -80,10 +80,14 @@ fn scratch() -> (tempfile::TempDir, PathBuf) {
     (work, dir)
 }
 
+/// One Safe transaction of a batch: nonce, domain hash, message hash,
+/// safeTxHash, as the manifest records them.
+type SignedAt = (String, String, String, String);
+
 #[test]
 fn every_runbook_has_a_review_and_it_is_snapshotted() {
     let stems = runbooks();
-    assert_eq!(stems.len(), 7, "{stems:?}");
+    assert_eq!(stems.len(), 8, "{stems:?}");
     for stem in &stems {
         let intent = format!("bundles/{stem}.toml");
         let (code, review, stderr) = run(&root(), &["review", &intent, "--deployment", BOOK]);
@@ -99,24 +103,52 @@ fn every_runbook_has_a_review_and_it_is_snapshotted() {
         )
         .unwrap();
         let batches = manifest["batches"].as_array().unwrap();
-        for (i, batch) in batches.iter().enumerate() {
+        // A pre-signed range is one Safe transaction per nonce of the range.
+        let sections: Vec<(&serde_json::Value, Vec<SignedAt>)> = batches
+            .iter()
+            .map(|batch| {
+                let tx = &batch["safe_tx"];
+                let field = |v: &serde_json::Value, k: &str| v[k].as_str().unwrap().to_string();
+                let at = match batch["presigned"].as_array() {
+                    Some(entries) => entries
+                        .iter()
+                        .map(|e| {
+                            (
+                                field(e, "nonce"),
+                                field(e, "domain_hash"),
+                                field(e, "message_hash"),
+                                field(e, "safe_tx_hash"),
+                            )
+                        })
+                        .collect(),
+                    None => vec![(
+                        field(tx, "nonce"),
+                        field(tx, "domain_hash"),
+                        field(tx, "message_hash"),
+                        field(tx, "safe_tx_hash"),
+                    )],
+                };
+                (batch, at)
+            })
+            .collect();
+        let total: usize = sections.iter().map(|(_, at)| at.len()).sum();
+        let mut i = 0;
+        for (batch, at) in &sections {
             let file = batch["file"].as_str().unwrap();
-            assert!(
-                review.contains(&format!(
-                    "## Safe transaction {} of {}: `{file}` at nonce {}",
-                    i + 1,
-                    batches.len(),
-                    batch["safe_tx"]["nonce"].as_str().unwrap()
-                )),
-                "{review}"
-            );
-            for key in ["domain_hash", "message_hash"] {
-                let hash = batch["safe_tx"][key].as_str().unwrap();
-                let ledger = format!("0x{}", hash[2..].to_uppercase());
-                assert!(review.contains(&ledger), "{stem} {key}");
+            for (nonce, domain_hash, message_hash, safe_tx_hash) in at {
+                i += 1;
+                assert!(
+                    review.contains(&format!(
+                        "## Safe transaction {i} of {total}: `{file}` at nonce {nonce}"
+                    )),
+                    "{review}"
+                );
+                for hash in [domain_hash, message_hash] {
+                    let ledger = format!("0x{}", hash[2..].to_uppercase());
+                    assert!(review.contains(&ledger), "{stem} {hash}");
+                }
+                assert!(review.contains(&format!("safeTxHash      {safe_tx_hash}")));
             }
-            let safe_tx_hash = batch["safe_tx"]["safe_tx_hash"].as_str().unwrap();
-            assert!(review.contains(&format!("safeTxHash      {safe_tx_hash}")));
             // Every call's summary, one line each.
             for (k, call) in batch["calls"].as_array().unwrap().iter().enumerate() {
                 let summary = call["summary"].as_str().unwrap();
@@ -288,7 +320,7 @@ fn an_archive_is_byte_identical_across_runs_and_never_overwritten_by_accident() 
     let (code, stdout, stderr) = run(&dir, &args("one"));
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        stdout.starts_with("archived one/2025-11-29-tabletop-feepool-drain: 6 files\n"),
+        stdout.starts_with("archived one/2025-11-29-tabletop-feepool-drain: 8 files\n"),
         "{stdout}"
     );
     let (code, _, stderr) = run(&dir, &args("two"));
@@ -303,8 +335,10 @@ fn an_archive_is_byte_identical_across_runs_and_never_overwritten_by_accident() 
             "2025-11-29-tabletop-feepool-drain/post-incident-review.md",
             "2025-11-29-tabletop-feepool-drain/review.md",
             "2025-11-29-tabletop-feepool-drain/tabletop-feepool-drain.json",
+            "2025-11-29-tabletop-feepool-drain/tabletop-feepool-drain.proposal.json",
             "2025-11-29-tabletop-feepool-drain/tabletop-feepool-drain.safe.json",
             "2025-11-29-tabletop-feepool-drain/tabletop-feepool-drain.toml",
+            "2025-11-29-tabletop-feepool-drain/tabletop-feepool-drain.typed.json",
         ]
     );
     // The copies are the files, byte for byte.

@@ -60,12 +60,18 @@ fn runbooks() -> Vec<(String, Vec<String>)> {
 /// `bundlec verify BATCHES --intent NAME.toml --deployment BOOK --strict`
 /// from the repository root; its exit code and standard output.
 fn verify(stem: &str, batches: &[String]) -> (i32, String) {
+    verify_with(stem, batches, &[])
+}
+
+/// [`verify`] with `extra` arguments added.
+fn verify_with(stem: &str, batches: &[String], extra: &[&str]) -> (i32, String) {
     let output = bundlec()
         .current_dir(root())
         .arg("verify")
         .args(batches.iter().map(|b| format!("bundles/{b}")))
         .args(["--intent", &format!("bundles/{stem}.toml")])
         .args(["--deployment", BOOK, "--strict"])
+        .args(extra)
         .output()
         .unwrap();
     (
@@ -75,7 +81,8 @@ fn verify(stem: &str, batches: &[String]) -> (i32, String) {
 }
 
 /// Splits the report of several parts at its `== part k of n: FILE ==`
-/// headers; returns each part's report by file name and the closing line.
+/// headers (or a pre-signed range's `== nonce N (k of n pre-signed): FILE ==`,
+/// named `FILE@nonce-N`); returns each part's report by name and the closing line.
 fn split_parts(report: &str) -> (Vec<(String, String)>, Option<String>) {
     let mut parts: Vec<(String, String)> = Vec::new();
     let mut closing = None;
@@ -86,6 +93,13 @@ fn split_parts(report: &str) -> (Vec<(String, String)>, Option<String>) {
                 .and_then(|(_, rest)| rest.strip_suffix(" =="))
                 .unwrap_or_else(|| panic!("bad part header {line:?}"));
             parts.push((file.to_string(), String::new()));
+        } else if let Some(header) = line.strip_prefix("== nonce ") {
+            let (nonce, file) = header
+                .split_once(' ')
+                .zip(header.split_once(": "))
+                .and_then(|((nonce, _), (_, rest))| Some((nonce, rest.strip_suffix(" ==")?)))
+                .unwrap_or_else(|| panic!("bad nonce header {line:?}"));
+            parts.push((format!("{file}@nonce-{nonce}"), String::new()));
         } else if line.starts_with("VERIFIED: ") || line.starts_with("FAILED: ") {
             closing = Some(line.to_string());
         } else {
@@ -108,13 +122,52 @@ fn split_parts(report: &str) -> (Vec<(String, String)>, Option<String>) {
 #[test]
 fn every_bundle_part_verifies_and_its_report_is_snapshotted() {
     let runbooks = runbooks();
-    assert_eq!(runbooks.len(), 7, "{runbooks:?}");
+    assert_eq!(runbooks.len(), 8, "{runbooks:?}");
     let mut snapshotted = 0;
     for (stem, batches) in &runbooks {
         assert!(!batches.is_empty(), "{stem}.toml has no batch");
         let (code, report) = verify(stem, batches);
         assert_eq!(code, 0, "{stem}:\n{report}");
         assert!(!report.contains(&*root().to_string_lossy()), "{report}");
+        // A batch pre-signed at a range of nonces: one report per nonce,
+        // each the report of that nonce verified alone.
+        if report.starts_with("== nonce ") {
+            let (parts, closing) = split_parts(&report);
+            assert_eq!(
+                closing.as_deref(),
+                Some(
+                    format!(
+                        "VERIFIED: {} pre-signed nonces, each verified at its nonce",
+                        parts.len()
+                    )
+                    .as_str()
+                ),
+                "{report}"
+            );
+            assert!(parts.len() > 1, "{report}");
+            for (name, text) in parts {
+                let (file, nonce) = name.split_once("@nonce-").unwrap();
+                assert_eq!([file.to_owned()], batches.as_slice());
+                let lines: Vec<&str> = text.lines().collect();
+                assert!(
+                    lines
+                        .first()
+                        .unwrap()
+                        .starts_with(&format!("VERIFIED  {file}: ")),
+                    "{text}"
+                );
+                assert_eq!(lines.first(), lines.last(), "{text}");
+                assert!(
+                    text.contains(&format!("  nonce           {nonce}\n")),
+                    "{text}"
+                );
+                let alone = verify_with(stem, batches, &["--nonce", nonce]);
+                assert_eq!(alone, (0, text.clone()), "{name} alone");
+                insta::assert_snapshot!(name, text);
+                snapshotted += 1;
+            }
+            continue;
+        }
         let parts: Vec<(String, String)> = if batches.len() == 1 {
             vec![(batches[0].clone(), report.clone())]
         } else {
@@ -150,7 +203,8 @@ fn every_bundle_part_verifies_and_its_report_is_snapshotted() {
             snapshotted += 1;
         }
     }
-    assert_eq!(snapshotted, 12);
+    // 12 batches, and the pre-signed pause at 3 nonces.
+    assert_eq!(snapshotted, 15);
 }
 
 /// The script the documented workflow runs (docs/ci/check-bundles.sh) runs
@@ -205,6 +259,12 @@ fn the_ci_script_fails_on_a_stray_or_stale_batch() {
     copy_dir(&root().join("bundles"), &dir);
     fs::copy(dir.join("pause.json"), dir.join("hand-made.json")).unwrap();
     fs::copy(dir.join("unpause.5.json"), dir.join("unpause.6.json")).unwrap();
+    // Typed data no runbook writes is reported too, not taken for a batch.
+    fs::copy(
+        dir.join("pause.typed.json"),
+        dir.join("hand-made.typed.json"),
+    )
+    .unwrap();
     let stale = fs::read_to_string(dir.join("refund-jobs.toml"))
         .unwrap()
         .replace("cancel_expired = [95]", "cancel_expired = [96]");
@@ -234,6 +294,7 @@ fn the_ci_script_fails_on_a_stray_or_stale_batch() {
         "FAILED  refund-jobs.json",
         "bundles/unpause.6.json: not a part of this runbook",
         "bundles/hand-made.json: no intent in bundles builds this batch",
+        "bundles/hand-made.typed.json: no intent in bundles writes this file",
         "--strict --accept unlabelled-recipient@tx 3.0\n",
         "NOTICE accept-unused [batch] --accept unlabelled-recipient@tx3.0",
         "VERIFIED  rotate-signers.json",

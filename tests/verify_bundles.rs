@@ -84,6 +84,32 @@ fn run_json(args: &[String]) -> (i32, Value) {
     (output.status.code().unwrap(), stdout)
 }
 
+/// The per-transaction reports of a verify --json run, each with the Safe
+/// transaction the manifest entry records for it: the one report, or for a
+/// batch pre-signed at a range of nonces, one per nonce (`nonces`) with the
+/// entry's `safe_tx` at that nonce (its `presigned` hashes).
+fn per_nonce(report: &Value, entry: &Value) -> Vec<(Value, Value)> {
+    let Some(reports) = report.get("nonces") else {
+        return vec![(report.clone(), entry["safe_tx"].clone())];
+    };
+    let presigned = entry["presigned"].as_array().unwrap();
+    assert_eq!(reports.as_array().unwrap().len(), presigned.len());
+    reports
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(presigned)
+        .map(|(r, p)| {
+            assert_eq!(r["nonce"], p["nonce"]);
+            let mut safe_tx = entry["safe_tx"].clone();
+            for key in ["nonce", "domain_hash", "message_hash", "safe_tx_hash"] {
+                safe_tx[key] = p[key].clone();
+            }
+            (r.clone(), safe_tx)
+        })
+        .collect()
+}
+
 #[test]
 fn every_bundle_verifies_with_and_without_its_intent() {
     for b in bundle_batches() {
@@ -117,18 +143,20 @@ fn every_bundle_verifies_with_and_without_its_intent() {
             let (code, report) = run_json(&args);
             assert_eq!(code, 0, "{args:?}: {report:#}");
             assert_eq!(report["ok"], true);
-            let safe_tx = &report["safe_transactions"][0];
-            for key in [
-                "to",
-                "value",
-                "data",
-                "operation",
-                "nonce",
-                "domain_hash",
-                "message_hash",
-                "safe_tx_hash",
-            ] {
-                assert_eq!(safe_tx[key], b.entry["safe_tx"][key], "{batch} {key}");
+            for (report, expected) in per_nonce(&report, &b.entry) {
+                let safe_tx = &report["safe_transactions"][0];
+                for key in [
+                    "to",
+                    "value",
+                    "data",
+                    "operation",
+                    "nonce",
+                    "domain_hash",
+                    "message_hash",
+                    "safe_tx_hash",
+                ] {
+                    assert_eq!(safe_tx[key], expected[key], "{batch} {key}");
+                }
             }
         }
         // With the intent every target is named and every danger left is
@@ -136,14 +164,16 @@ fn every_bundle_verifies_with_and_without_its_intent() {
         // only notice says the address book came with the intent.
         let (_, report) = run_json(&with_intent);
         assert_eq!(report["verdict"], "verified", "{batch}");
-        let open: Vec<&str> = report["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| f["status"] == "open")
-            .map(|f| f["code"].as_str().unwrap())
-            .collect();
-        assert_eq!(open, ["address-book-not-yours"], "{batch}");
+        for (report, _) in per_nonce(&report, &b.entry) {
+            let open: Vec<&str> = report["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["status"] == "open")
+                .map(|f| f["code"].as_str().unwrap())
+                .collect();
+            assert_eq!(open, ["address-book-not-yours"], "{batch}");
+        }
         // Against the signer's own copy of the book, nothing is left but the
         // intended effects, even under --strict.
         let mut own = with_intent.to_vec();
@@ -157,18 +187,20 @@ fn every_bundle_verifies_with_and_without_its_intent() {
         ]);
         let (code, report) = run_json(&own);
         assert_eq!(code, 0, "{batch}: {report:#}");
-        let found: Vec<(&str, &str)> = report["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| (f["code"].as_str().unwrap(), f["status"].as_str().unwrap()))
-            .collect();
-        let expected: Vec<(&str, &str)> = expected_warnings(&b)
-            .iter()
-            .map(|c| (c.as_str(), "intended"))
-            .collect();
-        assert_eq!(found, expected, "{batch}");
-        assert_eq!(report["address_book"]["signers_own"], true);
+        for (report, _) in per_nonce(&report, &b.entry) {
+            let found: Vec<(&str, &str)> = report["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| (f["code"].as_str().unwrap(), f["status"].as_str().unwrap()))
+                .collect();
+            let expected: Vec<(&str, &str)> = expected_warnings(&b)
+                .iter()
+                .map(|c| (c.as_str(), "intended"))
+                .collect();
+            assert_eq!(found, expected, "{batch}");
+            assert_eq!(report["address_book"]["signers_own"], true);
+        }
         // The manifest is cross-checked too when given with the intent.
         let mut both = own.clone();
         both.extend(["--manifest".into(), b.manifest.display().to_string()]);

@@ -190,7 +190,13 @@ fn built(stem: &str) -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> = std::fs::read_dir(out.path())
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| !p.to_string_lossy().ends_with(".safe.json"))
+        .filter(|p| {
+            let name = p.to_string_lossy();
+            // Batches only: not the manifest, nor the typed data and proposal beside each batch.
+            ![".safe.json", ".typed.json", ".proposal.json"]
+                .iter()
+                .any(|e| name.ends_with(e))
+        })
         .map(|p| {
             (
                 p.file_name().unwrap().to_string_lossy().into_owned(),

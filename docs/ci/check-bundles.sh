@@ -12,7 +12,10 @@
 #    address book you trust, with no danger or notice left. A danger the
 #    runbook carries on purpose is accepted only when NAME.verify-accept lists
 #    it (one CODE@PATH a line, with a # comment saying why).
-# 3. Every batch in BUNDLES_DIR belongs to an intent (nothing is left unverified).
+# 3. Every batch in BUNDLES_DIR belongs to an intent (nothing is left unverified),
+#    and so does every typed-data and proposal file written beside a batch
+#    (NAME.typed.json, NAME.1.proposal.json, NAME.nonce-42.typed.json, ...:
+#    step 1 checks their bytes; they are not batches and are not verified).
 #
 # With REPORTS_DIR, the text report of each verify (what signers read) is
 # written to REPORTS_DIR/NAME.verify.txt instead of standard output; commit
@@ -84,6 +87,13 @@ for intent in "$dir"/*.toml; do
         set -- "$@" "$batch"
         claimed="$claimed$batch "
     done
+    # The typed data and proposals build writes beside the batches: not
+    # batches (step 1 checks them), but they belong to this intent.
+    for companion in "$dir/$name".typed.json "$dir/$name".proposal.json \
+        "$dir/$name".*.typed.json "$dir/$name".*.proposal.json; do
+        [ -f "$companion" ] || continue
+        claimed="$claimed$companion "
+    done
     if [ $# -eq 1 ]; then
         echo "error: $intent: no batch ($dir/$name.json or $dir/$name.N.json); run bundlec build $intent" >&2
         record 1
@@ -116,6 +126,13 @@ for batch in "$dir"/*.json; do
     [ -f "$batch" ] || continue
     case $batch in *.safe.json) continue ;; esac
     case $claimed in *" $batch "*) continue ;; esac
+    case $batch in
+        *.typed.json | *.proposal.json)
+            echo "error: $batch: no intent in $dir writes this file, so nothing checks it" >&2
+            record 1
+            continue
+            ;;
+    esac
     echo "error: $batch: no intent in $dir builds this batch, so nothing verifies it" >&2
     record 1
 done

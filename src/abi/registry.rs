@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use alloy_dyn_abi::{DynSolType, Specifier};
+use alloy_dyn_abi::DynSolType;
 use alloy_json_abi::{Function, JsonAbi, Param};
 use alloy_primitives::hex;
 
@@ -575,7 +575,7 @@ pub fn canonical_signature(input: &str) -> Result<String, LookupError> {
         if i > 0 {
             signature.push(',');
         }
-        let ty = param.resolve().map_err(|e| {
+        let ty = crate::abi::resolve(param).map_err(|e| {
             invalid(format!(
                 "parameter {} has the type `{}`, which is not a Solidity ABI type ({e})",
                 i.saturating_add(1),
@@ -792,7 +792,7 @@ fn function_text(function: &Function) -> String {
 }
 
 fn resolve_param(param: &Param, index: usize, what: &str) -> Result<DynSolType, String> {
-    param.resolve().map_err(|e| {
+    crate::abi::resolve(param).map_err(|e| {
         format!(
             "{what} {} has the type `{}`, which is not a Solidity ABI type ({e})",
             index.saturating_add(1),

@@ -18,7 +18,7 @@
 //! (`.i` when a component has no name). An unnamed top-level parameter is
 //! called `value`, or `#i` (its position) at the map level.
 
-use alloy_dyn_abi::{DynSolType, DynSolValue, Specifier};
+use alloy_dyn_abi::{DynSolType, DynSolValue};
 use alloy_json_abi::Param;
 use alloy_primitives::{B256, I256, Sign, U256, hex};
 
@@ -140,7 +140,7 @@ pub fn param_type(param: &Param) -> Result<DynSolType, ValueError> {
 /// reader and writer here recurses once per level of the type.
 fn resolve_at(param: &Param, path: &str) -> Result<DynSolType, ValueError> {
     nesting::check_param(param).map_err(|e| at(path)(e.into()))?;
-    param.resolve().map_err(|e| {
+    crate::abi::resolve(param).map_err(|e| {
         at(path)(Problem::BadType {
             ty: param.ty.clone(),
             reason: e.to_string(),
@@ -291,6 +291,10 @@ fn describe_value(value: &DynSolValue) -> String {
         DynSolValue::Array(items) => format!("a dynamic array of {} elements", items.len()),
         DynSolValue::FixedArray(items) => format!("a fixed array of {} elements", items.len()),
         DynSolValue::Tuple(items) => format!("a tuple of {} components", items.len()),
+        // CustomStruct exists when another crate enables alloy's eip712
+        // feature (bundlec's tests do); ABI decoding never makes one.
+        #[allow(unreachable_patterns)]
+        _ => "a struct value".into(),
     }
 }
 

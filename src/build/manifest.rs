@@ -24,7 +24,13 @@
 //!                    "decoded": <the call tree as `bundlec decode --json`> } ],
 //!       "safe_tx": { "to", "value", "data", "operation", "safe_tx_gas", "base_gas",
 //!                    "gas_price", "gas_token", "refund_receiver", "nonce",
-//!                    "domain_hash", "message_hash", "safe_tx_hash" }
+//!                    "domain_hash", "message_hash", "safe_tx_hash" },
+//!       "presigned": [ { "nonce", "domain_hash", "message_hash", "safe_tx_hash",
+//!                        "typed_data", "proposal" }, … ]
+//!                                  only with `[safe] nonce = "a..b"`: `safe_tx` is
+//!                                  the first nonce's, and each entry is the same
+//!                                  transaction at one nonce of the range, with the
+//!                                  names of its typed-data and proposal files
 //!   } ],
 //!   "signers_after": null | { "owners": [ "0x…" ], "threshold": "2" }
 //! }
@@ -88,6 +94,24 @@ pub struct BatchView {
     pub estimated_gas: String,
     pub calls: Vec<CallView>,
     pub safe_tx: SafeTxView,
+    /// `[safe] nonce = "a..b"`: the same Safe transaction at every nonce of
+    /// the range (absent otherwise, so manifests without a range keep their bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub presigned: Option<Vec<PresignedView>>,
+}
+
+/// One nonce of a pre-signed range: `safe_tx` with this nonce, its hashes and
+/// the files written for it beside the manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresignedView {
+    pub nonce: String,
+    pub domain_hash: String,
+    pub message_hash: String,
+    pub safe_tx_hash: String,
+    /// `<stem>.nonce-<n>.typed.json`
+    pub typed_data: String,
+    /// `<stem>.nonce-<n>.proposal.json`
+    pub proposal: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

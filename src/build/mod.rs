@@ -14,6 +14,14 @@
 //! - `pause.accept.json` (or `pause.accept.1.json`, …) when the plan has
 //!   `acceptOwnership()` calls: a batch for the new owner Safe, from its
 //!   `[accept] nonce`;
+//! - beside each batch, `<batch stem>.typed.json`, its Safe transaction as
+//!   EIP-712 typed data for `eth_signTypedData_v4` (`safe::typed_data`), and
+//!   `<batch stem>.proposal.json`, the body that proposes it to the Safe
+//!   Transaction Service (`safe::proposal`): `pause.typed.json`,
+//!   `unpause.1.proposal.json`, `rotate-governance.accept.typed.json`;
+//! - with `[safe] nonce = "42..46"` (one Safe transaction pre-signed at each
+//!   nonce of the range), the batch once and, per nonce,
+//!   `pause.nonce-42.typed.json` and `pause.nonce-42.proposal.json`;
 //! - `pause.safe.json`: the manifest (see [`manifest`]).
 
 pub mod chunk;
@@ -32,8 +40,10 @@ use crate::plan::{Plan, PlannedCall, Step};
 use crate::runbook::{Deployment, InputError, Location, Runbook};
 use crate::safe::batching::{BatchingError, Call, safe_tx_for_calls};
 use crate::safe::deployments::MultiSendChoice;
+use crate::safe::proposal::Proposal;
+use crate::safe::typed_data::safe_tx_typed_data;
 use crate::safe::view::{self, SafeTxView};
-use crate::safe::{Operation, SafeVersion, safe_tx_hashes};
+use crate::safe::{Operation, SafeTx, SafeVersion, safe_tx_hashes};
 use crate::txbuilder::{BatchFile, BatchMeta, WriteError};
 
 pub use chunk::{Chunk, ChunkError, Limits, batch_gas, chunk_steps};
@@ -104,8 +114,23 @@ pub struct BuildRequest<'a> {
 pub struct OutputFile {
     pub name: String,
     pub contents: String,
-    /// What a batch file holds, for the caller's summary; `None` for the manifest.
+    /// What a batch file holds, for the caller's summary; `None` for every
+    /// other file.
     pub batch: Option<BatchSummary>,
+    pub role: OutputRole,
+}
+
+/// What an output file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputRole {
+    /// A Transaction Builder batch.
+    Batch,
+    /// The manifest `<stem>.safe.json`.
+    Manifest,
+    /// A Safe transaction as EIP-712 typed data, at this nonce.
+    TypedData { nonce: u64 },
+    /// A Safe Transaction Service proposal body, at this nonce.
+    Proposal { nonce: u64 },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -220,12 +245,42 @@ pub fn manifest_file_name(stem: &str) -> String {
     format!("{stem}.safe.json")
 }
 
+/// The endings of the files written beside a batch (`pause.json` ->
+/// `pause.typed.json`, `pause.proposal.json`).
+pub const COMPANION_ENDINGS: [&str; 2] = [".typed", ".proposal"];
+
+/// The files written beside the batch `batch_file` for the Safe transaction
+/// at `nonce`: `(typed data, proposal)`. `in_range` for a nonce of a
+/// `[safe] nonce` range, whose files carry the nonce
+/// (`pause.nonce-42.typed.json`).
+pub fn companion_file_names(batch_file: &str, nonce: u64, in_range: bool) -> (String, String) {
+    let stem = batch_file.strip_suffix(".json").unwrap_or(batch_file);
+    let stem = if in_range {
+        format!("{stem}.nonce-{nonce}")
+    } else {
+        stem.to_owned()
+    };
+    (
+        format!("{stem}.typed.json"),
+        format!("{stem}.proposal.json"),
+    )
+}
+
 /// What follows a runbook's name in the names of its outputs, `.json` aside:
 /// nothing, `.<part>`, `.accept`, `.accept.<part>` and `.safe`. Two runbooks
 /// in one folder can write a file of the same name only when one's name is
 /// the other's followed by one of these, or when the names differ only in
 /// letter case (one file on case-insensitive file systems).
 fn is_output_ending(rest: &str) -> bool {
+    // A batch's typed data or proposal: what follows is a batch's ending, or
+    // `.nonce-<digits>` for one nonce of a range.
+    if let Some(batch) = COMPANION_ENDINGS.iter().find_map(|e| rest.strip_suffix(e)) {
+        let batch = batch
+            .rsplit_once(".nonce-")
+            .filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            .map_or(batch, |(batch, _)| batch);
+        return batch != ".safe" && is_output_ending(batch);
+    }
     let rest = rest.strip_prefix(".accept").unwrap_or(rest);
     rest.is_empty()
         || rest == ".safe"
@@ -254,19 +309,22 @@ pub fn stem_problem(stem: &str) -> Option<String> {
         ));
     }
     let lower = stem.to_lowercase();
-    let ending = [".accept", ".safe"]
+    let ending = [".accept", ".safe", ".typed", ".proposal"]
         .into_iter()
         .find(|e| lower.ends_with(e))
         .map(str::to_owned)
         .or_else(|| {
             let (_, last) = lower.rsplit_once('.')?;
-            (!last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()))
+            let digits = last.strip_prefix("nonce-").unwrap_or(last);
+            (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
                 .then(|| format!(".{last}"))
         })?;
     Some(format!(
         "the runbook's name `{stem}` ends in `{ending}`, as bundlec's output names do \
-         (`<name>.<part>.json`, `<name>.accept.json`, `<name>.safe.json`), so its outputs could be \
-         another runbook's: rename the file so that its name does not end in .<digits>, .accept or .safe"
+         (`<name>.<part>.json`, `<name>.accept.json`, `<name>.safe.json`, `<name>.typed.json`, \
+         `<name>.proposal.json`, `<name>.nonce-<n>.typed.json`), so its outputs could be \
+         another runbook's: rename the file so that its name does not end in .<digits>, .accept, \
+         .safe, .typed, .proposal or .nonce-<digits>"
     ))
 }
 
@@ -299,6 +357,31 @@ pub fn is_batch_file_of(stem: &str, name: &str) -> bool {
         || rest.strip_prefix('.').is_some_and(|n| {
             !n.starts_with('0') && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
         })
+}
+
+/// Whether `name` is a file `stem` writes beside one of its batches
+/// (`stem.typed.json`, `stem.2.proposal.json`, `stem.accept.typed.json`,
+/// `stem.nonce-42.typed.json`), as [`companion_file_names`] writes it: with
+/// [`is_batch_file_of`], the only files stale-output cleanup may remove.
+pub fn is_companion_file_of(stem: &str, name: &str) -> bool {
+    let Some(rest) = name
+        .strip_prefix(stem)
+        .and_then(|r| r.strip_suffix(".json"))
+    else {
+        return false;
+    };
+    let Some(batch) = COMPANION_ENDINGS.iter().find_map(|e| rest.strip_suffix(e)) else {
+        return false;
+    };
+    let batch = match batch.strip_prefix(".nonce-") {
+        Some(n) => {
+            return !n.is_empty()
+                && n.bytes().all(|b| b.is_ascii_digit())
+                && (n == "0" || !n.starts_with('0'));
+        }
+        None => batch,
+    };
+    is_batch_file_of(stem, &format!("{stem}{batch}.json"))
 }
 
 /// One batch, laid out before it is written.
@@ -339,7 +422,7 @@ fn signatures(runbook: &Runbook) -> u64 {
 }
 
 /// Builds every output file of one intent file: batches first (main, then
-/// accept), the manifest last.
+/// accept), then each batch's typed data and proposal, the manifest last.
 pub fn build(req: &BuildRequest<'_>) -> Result<Vec<OutputFile>, BuildError> {
     let runbook = req.runbook;
     let max_calls = runbook.bundle.max_calls;
@@ -435,14 +518,29 @@ pub fn build(req: &BuildRequest<'_>) -> Result<Vec<OutputFile>, BuildError> {
         )?);
     }
 
-    let mut outputs = Vec::with_capacity(batches.len() + 1);
+    if let Some(range) = runbook.safe.nonce_range
+        && batches.len() > 1
+    {
+        return Err(InputError::new(
+            runbook.safe.nonce_at.clone(),
+            presign_refusal(range, &batches),
+        )
+        .into());
+    }
+
+    // Batches first, in order (main, then accept), then the typed data and
+    // proposal of each, the manifest last.
+    let mut outputs = Vec::with_capacity(batches.len().saturating_mul(3).saturating_add(1));
+    let mut companions = Vec::with_capacity(batches.len().saturating_mul(2));
     let mut views = Vec::with_capacity(batches.len());
     let mut abis_used = BTreeSet::new();
     for batch in &batches {
-        let (output, batch_view) = write_batch(req, batch, &mut abis_used)?;
-        outputs.push(output);
+        let (batch_file, beside, batch_view) = write_batch(req, batch, &mut abis_used)?;
+        outputs.push(batch_file);
+        companions.extend(beside);
         views.push(batch_view);
     }
+    outputs.extend(companions);
 
     let manifest = Manifest {
         bundlec_version: req.bundlec_version.to_string(),
@@ -474,6 +572,7 @@ pub fn build(req: &BuildRequest<'_>) -> Result<Vec<OutputFile>, BuildError> {
         name,
         contents,
         batch: None,
+        role: OutputRole::Manifest,
     });
     for output in &outputs {
         refuse_unsafe_output(req, output)?;
@@ -523,6 +622,34 @@ fn refuse_unsafe_output(req: &BuildRequest<'_>, output: &OutputFile) -> Result<(
     })
 }
 
+/// Why a runbook with `[safe] nonce = "a..b"` cannot be pre-signed: it
+/// compiles to several Safe transactions.
+fn presign_refusal(range: crate::safe::NonceRange, batches: &[BatchPlan<'_>]) -> String {
+    let files: Vec<&str> = batches.iter().map(|b| b.file.as_str()).collect();
+    let accept = batches.iter().find(|b| b.kind == BatchKind::Accept);
+    let why = match accept {
+        Some(accept) => format!(
+            "one of them an acceptOwnership() batch that another Safe ({}) signs at its own nonce",
+            view::address(accept.safe)
+        ),
+        None => "parts that each need the one before them executed first".to_owned(),
+    };
+    let fix = match accept {
+        Some(_) => "pre-sign a runbook without an Ownable2Step handover, or give one nonce",
+        None => {
+            "raise [bundle] max_calls / max_gas so the calls fit one Safe transaction, split the runbook, or give one nonce"
+        }
+    };
+    format!(
+        "nonce = \"{range}\" pre-signs the batch at each of {} nonces, but this runbook compiles to {} Safe \
+         transactions ({}), {why}: each pre-signed entry must be one self-contained Safe transaction, \
+         since whichever nonce comes up is executed alone; {fix}",
+        range.len(),
+        batches.len(),
+        files.join(", ")
+    )
+}
+
 /// Names, nonces and meta names for the chunks of one kind.
 fn lay_out<'a>(
     req: &BuildRequest<'_>,
@@ -567,12 +694,14 @@ fn lay_out<'a>(
         .collect()
 }
 
-/// The batch file of one batch and its entry in the manifest.
+/// The batch file of one batch, the typed data and proposal of its Safe
+/// transaction (at each nonce of a `[safe] nonce` range), and its entry in the
+/// manifest.
 fn write_batch(
     req: &BuildRequest<'_>,
     batch: &BatchPlan<'_>,
     abis_used: &mut BTreeSet<String>,
-) -> Result<(OutputFile, manifest::BatchView), BuildError> {
+) -> Result<(OutputFile, Vec<OutputFile>, manifest::BatchView), BuildError> {
     let runbook = req.runbook;
     let chain_id = runbook.safe.chain_id;
     let safe_at = match batch.kind {
@@ -677,16 +806,6 @@ fn write_batch(
     let (contents, checksum) = file
         .to_json_string_with_checksum()
         .map_err(serialize_error)?;
-    let view = manifest::BatchView {
-        file: batch.file.clone(),
-        kind: batch.kind.name().to_string(),
-        safe: view::address(batch.safe),
-        safe_version: batch.version.to_string(),
-        batch_checksum: hex::encode_prefixed(checksum),
-        estimated_gas: batch.gas.to_string(),
-        calls: call_views,
-        safe_tx: SafeTxView::new(&tx, &hashes),
-    };
     let output = OutputFile {
         name: batch.file.clone(),
         contents,
@@ -698,8 +817,81 @@ fn write_batch(
             gas: batch.gas,
             safe_tx_hash: hashes.safe_tx_hash,
         }),
+        role: OutputRole::Batch,
     };
-    Ok((output, view))
+    let mut outputs = Vec::new();
+
+    // The Safe transaction at each nonce it is signed at: the batch's own,
+    // or every nonce of `[safe] nonce = "a..b"` (only a lone main batch gets
+    // here with a range: see `presign_refusal`).
+    let range = match batch.kind {
+        BatchKind::Main => runbook.safe.nonce_range,
+        BatchKind::Accept => None,
+    };
+    let nonces: Vec<u64> = match range {
+        Some(range) => range.nonces().collect(),
+        None => vec![batch.nonce],
+    };
+    let companion_error = |file: &str, e: serde_json::Error| BuildError::Serialize {
+        at: safe_at.clone(),
+        file: file.to_owned(),
+        message: e.to_string(),
+    };
+    let mut presigned = Vec::new();
+    for nonce in nonces {
+        let (tx, hashes) = if nonce == batch.nonce {
+            (tx.clone(), hashes)
+        } else {
+            let tx = SafeTx {
+                nonce: U256::from(nonce),
+                ..tx.clone()
+            };
+            let hashes = safe_tx_hashes(batch.version, chain_id, batch.safe, &tx);
+            (tx, hashes)
+        };
+        let (typed_name, proposal_name) = companion_file_names(&batch.file, nonce, range.is_some());
+        let typed = safe_tx_typed_data(batch.version, chain_id, batch.safe, &tx)
+            .to_json_string()
+            .map_err(|e| companion_error(&typed_name, e))?;
+        let proposal = Proposal::new(&tx, hashes.safe_tx_hash, req.stem)
+            .to_json_string()
+            .map_err(|e| companion_error(&proposal_name, e))?;
+        if range.is_some() {
+            presigned.push(manifest::PresignedView {
+                nonce: nonce.to_string(),
+                domain_hash: view::hash(hashes.domain_hash),
+                message_hash: view::hash(hashes.message_hash),
+                safe_tx_hash: view::hash(hashes.safe_tx_hash),
+                typed_data: typed_name.clone(),
+                proposal: proposal_name.clone(),
+            });
+        }
+        outputs.push(OutputFile {
+            name: typed_name,
+            contents: typed,
+            batch: None,
+            role: OutputRole::TypedData { nonce },
+        });
+        outputs.push(OutputFile {
+            name: proposal_name,
+            contents: proposal,
+            batch: None,
+            role: OutputRole::Proposal { nonce },
+        });
+    }
+
+    let view = manifest::BatchView {
+        file: batch.file.clone(),
+        kind: batch.kind.name().to_string(),
+        safe: view::address(batch.safe),
+        safe_version: batch.version.to_string(),
+        batch_checksum: hex::encode_prefixed(checksum),
+        estimated_gas: batch.gas.to_string(),
+        calls: call_views,
+        safe_tx: SafeTxView::new(&tx, &hashes),
+        presigned: range.map(|_| presigned),
+    };
+    Ok((output, outputs, view))
 }
 
 fn input_views(inputs: &Inputs, abis_used: &BTreeSet<String>) -> Vec<manifest::InputView> {

@@ -14,6 +14,7 @@ use bundlec::abi::registry::AbiRegistry;
 use bundlec::address_book::AddressBook;
 use bundlec::build::{
     self, AbiFile, AbiOrigin, BatchKind, BuildRequest, InputFile, Inputs, MaxGasSource, OutputFile,
+    OutputRole,
 };
 use bundlec::plan::plan_runbook;
 use bundlec::runbook::{
@@ -66,6 +67,23 @@ fn signing_summary(file: &Path, runbook: &Runbook, outputs: &[OutputFile]) -> Ve
             continue;
         };
         let count = batches.len();
+        if let (BatchKind::Main, Some(range), [(name, batch)]) =
+            (kind, runbook.safe.nonce_range, batches.as_slice())
+        {
+            lines.push(format!(
+                "{}: {} pre-signed Safe transactions for Safe {} (nonces {range}), the same batch at each nonce: each is a separate signing round for every signer, and each one not executed stays valid until its nonce is used or burned",
+                file.display(),
+                range.len(),
+                view::address(batch.safe),
+            ));
+            lines.push(format!(
+                "  nonces {range}: {name}, {} call{}, estimated gas {}",
+                batch.calls,
+                if batch.calls == 1 { "" } else { "s" },
+                thousands(batch.gas),
+            ));
+            continue;
+        }
         let nonces: Vec<u64> = batches.iter().map(|(_, b)| b.nonce).collect();
         let nonce_text = match nonces.as_slice() {
             [one] => format!("nonce {one}"),
@@ -293,8 +311,8 @@ fn stale_outputs(built: &[Built], targets: &[Target]) -> (Vec<PathBuf>, Vec<Path
                     .get("batches")?
                     .as_array()?
                     .iter()
-                    .map(|b| b.get("file")?.as_str().map(str::to_owned))
-                    .collect::<Option<Vec<String>>>()
+                    .map(listed_files)
+                    .collect::<Option<Vec<Vec<String>>>>()
             });
         let Some(listed) = listed else {
             unreadable.push(manifest);
@@ -302,7 +320,11 @@ fn stale_outputs(built: &[Built], targets: &[Target]) -> (Vec<PathBuf>, Vec<Path
         };
         let mut found: Vec<PathBuf> = listed
             .iter()
-            .filter(|name| build::is_batch_file_of(&runbook.stem, name))
+            .flatten()
+            .filter(|name| {
+                build::is_batch_file_of(&runbook.stem, name)
+                    || build::is_companion_file_of(&runbook.stem, name)
+            })
             .map(|name| runbook.dir.join(name))
             .filter(|path| fs::symlink_metadata(path).is_ok_and(|m| !m.is_dir()))
             .filter(|path| {
@@ -315,6 +337,26 @@ fn stale_outputs(built: &[Built], targets: &[Target]) -> (Vec<PathBuf>, Vec<Path
         stale.extend(found);
     }
     (stale, unreadable)
+}
+
+/// The files a manifest's batch entry says the build wrote for it: the batch,
+/// the typed data and proposal beside it (by their names: the manifest of an
+/// older bundlec does not list them), and those of every pre-signed nonce.
+/// `None` when the entry has no `file`.
+fn listed_files(batch: &serde_json::Value) -> Option<Vec<String>> {
+    let file = batch.get("file")?.as_str()?.to_owned();
+    let (typed, proposal) = build::companion_file_names(&file, 0, false);
+    let mut files = vec![file, typed, proposal];
+    if let Some(presigned) = batch.get("presigned").and_then(serde_json::Value::as_array) {
+        for entry in presigned {
+            for key in ["typed_data", "proposal"] {
+                if let Some(name) = entry.get(key).and_then(serde_json::Value::as_str) {
+                    files.push(name.to_owned());
+                }
+            }
+        }
+    }
+    Some(files)
 }
 
 /// A path as the file system resolves it, to compare files rather than
@@ -386,7 +428,8 @@ fn check_neighbours(built: &[Built]) -> Result<(), CliError> {
                 return Err(CliError(format!(
                     "{}: its outputs and those of the runbook {} could both be named {name} in {}: \
                      outputs of two runbooks never share a name (a runbook's name may not end in \
-                     .<digits>, .accept or .safe, nor differ from another's only in letter case); \
+                     .<digits>, .accept, .safe, .typed, .proposal or .nonce-<digits>, nor differ \
+                     from another's only in letter case); \
                      rename one of them",
                     runbook.file.display(),
                     shown.display(),
@@ -499,6 +542,11 @@ impl CompiledIntent {
         &self.runbook
     }
 
+    /// `[safe] nonce = "a..b"`: the nonces the batch is pre-signed at.
+    pub fn nonce_range(&self) -> Option<bundlec::safe::NonceRange> {
+        self.runbook.safe.nonce_range
+    }
+
     pub fn batch_names(&self) -> Vec<String> {
         self.outputs
             .iter()
@@ -516,7 +564,10 @@ impl CompiledIntent {
             [only] if !batches.iter().any(|o| o.name == batch) => only.name.as_str(),
             _ => batch,
         };
-        let manifest = self.outputs.iter().find(|o| o.batch.is_none())?;
+        let manifest = self
+            .outputs
+            .iter()
+            .find(|o| o.role == OutputRole::Manifest)?;
         let value: serde_json::Value = serde_json::from_str(&manifest.contents).ok()?;
         manifest_summaries(&value, batch)
     }
@@ -826,9 +877,15 @@ fn check(targets: &[Target], leftovers: &[PathBuf]) -> Result<Outcome, CliError>
 
 fn summary(target: &Target) -> String {
     let path = target.path.display();
-    match &target.output.batch {
-        None => format!("wrote {path} (manifest)"),
-        Some(batch) => format!(
+    match (&target.output.batch, target.output.role) {
+        (_, OutputRole::TypedData { nonce }) => {
+            format!("wrote {path}: EIP-712 typed data of the Safe transaction at nonce {nonce}")
+        }
+        (_, OutputRole::Proposal { nonce }) => format!(
+            "wrote {path}: Safe Transaction Service proposal at nonce {nonce} (fill in sender and signature)"
+        ),
+        (None, _) => format!("wrote {path} (manifest)"),
+        (Some(batch), _) => format!(
             "wrote {path}: {} call{} for Safe {} at nonce {}, safeTxHash {}",
             batch.calls,
             if batch.calls == 1 { "" } else { "s" },

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use alloy_primitives::{Address, Bytes, U256};
 use bundlec::safe::view::{self, SafeMessageView, SafeTxView};
-use bundlec::safe::{self, SafeMessage, SafeTx, SafeTxHashes, SafeVersion, nested};
+use bundlec::safe::{self, SafeMessage, SafeTx, SafeTxHashes, SafeVersion, nested, typed_data};
 use bundlec::text::untrusted;
 use bundlec::verify::{Code, Finding, Findings, Severity, Target, scan};
 use clap::Args;
@@ -82,6 +82,9 @@ pub struct HashArgs {
     /// Print one JSON object instead of text
     #[arg(long)]
     json: bool,
+    /// Print the Safe transaction as EIP-712 typed data (the JSON eth_signTypedData_v4 takes)
+    #[arg(long, conflicts_with_all = ["json", "message_input", "nested_safe"])]
+    typed_data: bool,
     /// Exit 1 when the Safe transaction checks find any danger or notice
     /// (without it, findings are printed and the exit code stays 0; transactions only)
     #[arg(long, conflicts_with = "message_input")]
@@ -185,7 +188,16 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
         None => None,
     };
 
-    if args.json {
+    if args.typed_data {
+        // The checks still decide the exit code under --strict; the typed
+        // data is the whole output.
+        print_json(&typed_data::safe_tx_typed_data(
+            args.safe_version,
+            args.chain.id(),
+            args.safe,
+            &tx,
+        ))?;
+    } else if args.json {
         let output = TxOutput {
             chain_id: args.chain.id().to_string(),
             safe: view::address(args.safe),

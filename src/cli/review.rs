@@ -80,7 +80,7 @@ pub fn review(
     let manifest_output = compiled
         .outputs()
         .iter()
-        .find(|o| o.batch.is_none())
+        .find(|o| o.role == bundlec::build::OutputRole::Manifest)
         .ok_or_else(|| CliError(format!("{}: the build made no manifest", bundle.display())))?;
     let manifest = Manifest::from_json_str(&manifest_output.contents)
         .map_err(|e| CliError(format!("the manifest built from {}: {e}", bundle.display())))?;

@@ -4,10 +4,10 @@ use std::path::{Path, PathBuf};
 
 use alloy_primitives::{Address, B256, U256};
 use bundlec::address_book::AddressBook;
-use bundlec::safe::SafeVersion;
 use bundlec::safe::batching::Call;
 use bundlec::safe::deployments::{self, AddressType, MultiSendChoice};
 use bundlec::safe::view::SafeTxView;
+use bundlec::safe::{NonceRange, SafeVersion, parse_nonce_range};
 use bundlec::verify::{
     self, Acceptance, BookOrigin, Code, GivenSafeTx, NestedOwner, Preliminary, Report, Request,
     Target, Verdict,
@@ -45,9 +45,10 @@ pub struct VerifyArgs {
     /// The Safe's version (default: intent, then manifest; there is no guess)
     #[arg(long, value_name = "VERSION", value_parser = args::safe_version)]
     safe_version: Option<SafeVersion>,
-    /// The Safe nonce the batch will use (overrides every other source)
-    #[arg(long, value_name = "N", value_parser = args::uint256)]
-    nonce: Option<U256>,
+    /// The Safe nonce the batch will use (overrides every other source), or a range
+    /// `42..46` to check it pre-signed at each of those nonces
+    #[arg(long, value_name = "N|FIRST..LAST", value_parser = nonce_arg)]
+    nonce: Option<NonceArg>,
     /// The Safe's master copy (singleton): batches of several calls go through the
     /// MultiSendCallOnly of its deployment type, as Safe{Wallet} does (default: the intent's
     /// `[safe]`, then the chain's default)
@@ -79,12 +80,41 @@ pub struct VerifyArgs {
     /// Print one JSON object instead of text
     #[arg(long)]
     json: bool,
+    /// Print, once everything verified, each verified Safe transaction as EIP-712 typed data
+    /// (eth_signTypedData_v4 JSON), one compact object per line, instead of the report
+    #[arg(long, conflicts_with = "json")]
+    typed_data: bool,
     /// Accept one danger on purpose, by code and path (`unlabelled-recipient@tx 0`); repeatable
     #[arg(long, value_name = "CODE@PATH", value_parser = acceptance)]
     accept: Vec<Acceptance>,
     /// Fail on notices too, and on NO REFERENCE
     #[arg(long)]
     strict: bool,
+}
+
+/// `--nonce`: one nonce, or a range of nonces the batch is pre-signed at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NonceArg {
+    One(U256),
+    Range(NonceRange),
+}
+
+fn nonce_arg(text: &str) -> Result<NonceArg, String> {
+    if bundlec::safe::nonces::looks_like_range(text) {
+        parse_nonce_range(text)
+            .map(NonceArg::Range)
+            .map_err(|e| e.to_string())
+    } else {
+        args::uint256(text).map(NonceArg::One)
+    }
+}
+
+/// Where the nonces of a pre-signed range come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RangeSource {
+    Flag,
+    Intent,
+    Manifest,
 }
 
 fn deployment_type(text: &str) -> Result<AddressType, String> {
@@ -163,6 +193,84 @@ fn file_name(path: &Path) -> String {
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     )
+}
+
+/// The manifest's entry for `batch_name` (or its only entry), and what it
+/// says; at `nonce`, the Safe transaction its `presigned` list records for
+/// that nonce.
+fn manifest_entry_at(
+    manifest: &Value,
+    batch_name: &str,
+    path: &Path,
+    nonce: Option<U256>,
+) -> Result<(Partial, SafeTxView), CliError> {
+    let (mut partial, view) = manifest_entry(manifest, batch_name, path)?;
+    let Some(nonce) = nonce else {
+        return Ok((partial, view));
+    };
+    let found = manifest_presigned(manifest, batch_name, path)?
+        .into_iter()
+        .find(|(n, _)| *n == nonce);
+    let Some((_, entry)) = found else {
+        // Not pre-signed at that nonce: its one `safe_tx` is compared (and
+        // differs, naming the nonce), as without a range.
+        return Ok((partial, view));
+    };
+    partial.nonce = Some(nonce);
+    Ok((
+        partial,
+        SafeTxView {
+            nonce: nonce.to_string(),
+            domain_hash: entry.domain_hash,
+            message_hash: entry.message_hash,
+            safe_tx_hash: entry.safe_tx_hash,
+            ..view
+        },
+    ))
+}
+
+/// The hashes one entry of a manifest's `presigned` list records.
+#[derive(serde::Deserialize)]
+struct PresignedEntry {
+    nonce: String,
+    domain_hash: String,
+    message_hash: String,
+    safe_tx_hash: String,
+}
+
+/// The `presigned` list of the manifest's entry for `batch_name` (or its
+/// only entry), by nonce; empty when it has none.
+fn manifest_presigned(
+    manifest: &Value,
+    batch_name: &str,
+    path: &Path,
+) -> Result<Vec<(U256, PresignedEntry)>, CliError> {
+    let bad = |what: &str| CliError(format!("{}: {what}", path.display()));
+    let batches = manifest
+        .get("batches")
+        .and_then(Value::as_array)
+        .ok_or_else(|| bad("not a bundlec manifest (no `batches`)"))?;
+    let entry = batches
+        .iter()
+        .find(|b| b.get("file").and_then(Value::as_str) == Some(batch_name))
+        .or(if batches.len() == 1 {
+            batches.first()
+        } else {
+            None
+        })
+        .ok_or_else(|| bad(&format!("has no batch named {batch_name}")))?;
+    let Some(list) = entry.get("presigned") else {
+        return Ok(Vec::new());
+    };
+    let list: Vec<PresignedEntry> = serde_json::from_value(list.clone())
+        .map_err(|e| bad(&format!("`presigned` of {batch_name}: {e}")))?;
+    list.into_iter()
+        .map(|e| {
+            let nonce = bundlec::parse::parse_uint256(&e.nonce)
+                .map_err(|err| bad(&format!("`presigned` nonce: {err}")))?;
+            Ok((nonce, e))
+        })
+        .collect()
 }
 
 /// The manifest's entry for `batch_name` (or its only entry), and what it says.
@@ -364,31 +472,55 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
         Some(intent) => Some(super::build::compile_for_verify(intent, registry_dir)?),
         None => None,
     };
-    let checked = check_parts(&args, compiled.as_ref())?;
+    let (checked, ranged) = check_parts(&args, compiled.as_ref())?;
     let total = checked.len();
     let mut all_ok = true;
     let mut json_parts = Vec::new();
+    let mut typed = String::new();
     let mut text = String::new();
     for Checked {
         name,
         part,
+        at_nonce,
         report,
         book,
     } in checked
     {
         let name = &name;
         all_ok &= report.ok;
-        if args.json {
+        if args.typed_data {
+            let data = bundlec::safe::typed_data::safe_tx_typed_data(
+                report.target.version,
+                report.target.chain_id,
+                report.target.safe,
+                &report.safe_tx,
+            );
+            let line = serde_json::to_string(&data)
+                .map_err(|e| CliError(format!("cannot serialise output: {e}")))?;
+            typed.push_str(&line);
+            typed.push('\n');
+        } else if args.json {
             let mut json = verify::render::report_json(&report, &book);
             if let (Value::Object(map), Some((k, n))) = (&mut json, part) {
                 map.insert("file".into(), Value::String(name.clone()));
-                map.insert("part".into(), serde_json::json!({"index": k, "of": n}));
+                match at_nonce {
+                    Some(nonce) => {
+                        map.insert("nonce".into(), Value::String(nonce.to_string()));
+                    }
+                    None => {
+                        map.insert("part".into(), serde_json::json!({"index": k, "of": n}));
+                    }
+                }
             }
             json_parts.push(json);
         } else {
             if let Some((k, n)) = part.filter(|_| !super::quiet()) {
+                let what = match at_nonce {
+                    Some(nonce) => format!("nonce {nonce} ({k} of {n} pre-signed)"),
+                    None => format!("part {k} of {n}"),
+                };
                 text.push_str(&format!(
-                    "{}== part {k} of {n}: {} ==\n",
+                    "{}== {what}: {} ==\n",
                     if k > 1 { "\n" } else { "" },
                     bundlec::text::untrusted(name)
                 ));
@@ -404,22 +536,37 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
             }
         }
     }
-    if args.json {
+    if args.typed_data {
+        // Typed data only for what verified: nothing to sign otherwise.
+        if !all_ok {
+            super::print_error(
+                "FAILED: no typed data is printed for a batch that does not verify; run without --typed-data to see why, and do not sign",
+            );
+            return Ok(Outcome::CheckFailed);
+        }
+        super::print_out(&typed)?;
+    } else if args.json {
         let json = if json_parts.len() == 1 {
             json_parts.pop().unwrap_or(Value::Null)
         } else {
             let verdict = if all_ok { "verified" } else { "failed" };
-            serde_json::json!({ "verdict": verdict, "ok": all_ok, "parts": json_parts })
+            let key = if ranged { "nonces" } else { "parts" };
+            serde_json::json!({ "verdict": verdict, "ok": all_ok, key: json_parts })
         };
         super::hash::print_json(&json)?;
     } else {
         if total > 1 {
+            let (what, each) = if ranged {
+                ("pre-signed nonces", ", each verified at its nonce")
+            } else {
+                ("parts", ", each verified at its own nonce")
+            };
             text.push_str(&format!(
-                "{}{}: {total} parts{}\n",
+                "{}{}: {total} {what}{}\n",
                 if super::quiet() { "" } else { "\n" },
                 if all_ok { "VERIFIED" } else { "FAILED" },
                 if all_ok {
-                    ", each verified at its own nonce"
+                    each
                 } else {
                     ": do not sign any of them"
                 }
@@ -434,19 +581,23 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
     })
 }
 
-/// One batch file checked: its name, its place among the parts, the report
-/// and the address book that named its addresses.
+/// One batch file checked (at one nonce of a pre-signed range, if any): its
+/// name, its place among the runs, the report and the address book that named
+/// its addresses.
 pub struct Checked {
     pub name: String,
-    /// `(k, n)`: part k of n, when several batches were checked together.
+    /// `(k, n)`: run k of n, when several parts or nonces were checked together.
     pub part: Option<(usize, usize)>,
+    /// The nonce of this run, with a pre-signed range.
+    pub at_nonce: Option<U256>,
     pub report: Report,
     pub book: AddressBook,
 }
 
 /// `bundlec verify BATCHES --intent INTENT [--deployment BOOK]`, for a
 /// runbook already compiled: what `bundlec review` reads. One report per
-/// batch, in the runbook's order, judged exactly as verify judges them.
+/// batch (per nonce of a pre-signed range), in the runbook's order, judged
+/// exactly as verify judges them.
 pub fn verify_built(
     intent: &Path,
     compiled: &super::build::CompiledIntent,
@@ -459,14 +610,15 @@ pub fn verify_built(
         deployment,
         ..VerifyArgs::default()
     };
-    check_parts(&args, Some(compiled))
+    check_parts(&args, Some(compiled)).map(|(checked, _)| checked)
 }
 
-/// Every batch of `args` checked, in the runbook's order when several.
+/// Every batch of `args` checked, in the runbook's order when several, and at
+/// every nonce of a pre-signed range; `true` when a range was checked.
 fn check_parts(
     args: &VerifyArgs,
     compiled: Option<&super::build::CompiledIntent>,
-) -> Result<Vec<Checked>, CliError> {
+) -> Result<(Vec<Checked>, bool), CliError> {
     let registry_dir = args.abi_dir.as_deref();
     let signers_book = match &args.deployment {
         Some(path) => Some(read_signers_book(path)?),
@@ -485,6 +637,7 @@ fn check_parts(
         .map(|p| (p.clone(), file_name(p)))
         .collect();
     let mut missing = Vec::new();
+    let mut missing_nonces: Vec<String> = Vec::new();
     if parts.len() > 1 {
         let expected: Vec<String> = match (compiled, &args.manifest) {
             (Some(compiled), _) => compiled.batch_names(),
@@ -519,9 +672,96 @@ fn check_parts(
             .collect();
     }
 
-    let total = parts.len();
+    // A pre-signed range: the same batch checked at every nonce of it, from
+    // --nonce FIRST..LAST, else the intent's `[safe] nonce = "a..b"`, else the
+    // manifest's `presigned` list (which cannot vouch for itself).
+    let manifest_value = match &args.manifest {
+        Some(path) => Some((read_json(path)?, path)),
+        None => None,
+    };
+    let first_name = parts.first().map(|(_, n)| n.clone()).unwrap_or_default();
+    let range: Option<(Vec<U256>, RangeSource)> = match args.nonce {
+        Some(NonceArg::Range(r)) => Some((r.nonces().map(U256::from).collect(), RangeSource::Flag)),
+        Some(NonceArg::One(_)) => None,
+        None => match (compiled.and_then(|c| c.nonce_range()), &manifest_value) {
+            (Some(r), _) => Some((r.nonces().map(U256::from).collect(), RangeSource::Intent)),
+            (None, Some((manifest, path))) if compiled.is_none() => {
+                let nonces: Vec<U256> = manifest_presigned(manifest, &first_name, path)?
+                    .into_iter()
+                    .map(|(n, _)| n)
+                    .collect();
+                (!nonces.is_empty()).then_some((nonces, RangeSource::Manifest))
+            }
+            _ => None,
+        },
+    };
+    let mut runs: Vec<(PathBuf, String, Option<U256>)> = Vec::new();
+    if let Some((nonces, _)) = &range {
+        if parts.len() > 1 {
+            return Err(CliError(
+                "a nonce range pre-signs one batch (a runbook of one Safe transaction): give its one batch file".into(),
+            ));
+        }
+        if args.safe_tx.is_some() {
+            return Err(CliError(
+                "--safe-tx is one proposed Safe transaction at one nonce, but a range of nonces is verified: give --nonce N for the nonce it proposes (NAME.nonce-N.proposal.json)".into(),
+            ));
+        }
+        if args.nested_safe.is_some() || args.expect_safe_tx_hash.is_some() {
+            return Err(CliError(
+                "--nested-safe and --expect-safe-tx-hash are about one Safe transaction, but a range of nonces is verified: give --nonce N".into(),
+            ));
+        }
+        for (path, name) in &parts {
+            for nonce in nonces {
+                runs.push((path.clone(), name.clone(), Some(*nonce)));
+            }
+        }
+        // Every hash the manifest records is checked: a nonce it lists that
+        // is not verified here, or one verified here that it lacks, fails.
+        if let Some((manifest, path)) = &manifest_value {
+            let mut listed: Vec<U256> = manifest_presigned(manifest, &first_name, path)?
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect();
+            if listed.is_empty() {
+                let (partial, _) = manifest_entry(manifest, &first_name, path)?;
+                listed.extend(partial.nonce);
+            }
+            let show = |v: &[U256]| v.iter().map(U256::to_string).collect::<Vec<_>>().join(", ");
+            let lacking: Vec<U256> = nonces
+                .iter()
+                .filter(|n| !listed.contains(n))
+                .copied()
+                .collect();
+            let extra: Vec<U256> = listed
+                .iter()
+                .filter(|n| !nonces.contains(n))
+                .copied()
+                .collect();
+            if !lacking.is_empty() {
+                missing_nonces.push(format!(
+                    "the manifest records no Safe transaction at nonce{} {}, which this range pre-signs",
+                    if lacking.len() == 1 { "" } else { "s" },
+                    show(&lacking)
+                ));
+            }
+            if !extra.is_empty() {
+                missing_nonces.push(format!(
+                    "the manifest records pre-signed nonce{} {} outside the range verified here: every pre-signed transaction must be verified before any is signed",
+                    if extra.len() == 1 { "" } else { "s" },
+                    show(&extra)
+                ));
+            }
+        }
+    } else {
+        runs.extend(parts.iter().map(|(p, n)| (p.clone(), n.clone(), None)));
+    }
+    let range_source = range.as_ref().map(|(_, source)| *source);
+
+    let total = runs.len();
     let mut checked = Vec::with_capacity(total);
-    for (k, (path, name)) in parts.iter().enumerate() {
+    for (k, (path, name, at_nonce)) in runs.iter().enumerate() {
         let part = (total > 1).then(|| (k.saturating_add(1), total));
         let mut preliminary = Vec::new();
         if k == 0 {
@@ -535,11 +775,18 @@ fn check_parts(
                     ),
                 });
             }
+            for message in &missing_nonces {
+                preliminary.push(Preliminary {
+                    code: Code::ManifestMismatch,
+                    path: "manifest".into(),
+                    message: message.clone(),
+                });
+            }
         }
+        let at = at_nonce.zip(range_source);
         let (report, book) = verify_one(
             args,
-            path,
-            name,
+            BatchRun { path, name, at },
             compiled,
             signers_book.as_ref(),
             &registry,
@@ -548,11 +795,12 @@ fn check_parts(
         checked.push(Checked {
             name: name.clone(),
             part,
+            at_nonce: *at_nonce,
             report,
             book,
         });
     }
-    Ok(checked)
+    Ok((checked, range.is_some()))
 }
 
 /// The batch files a manifest records, in order.
@@ -574,22 +822,39 @@ fn manifest_files(manifest: &Value, path: &Path) -> Result<Vec<String>, CliError
         })
 }
 
+/// One batch file to verify, and with a pre-signed range, the nonce of this
+/// run and where the range came from.
+struct BatchRun<'a> {
+    path: &'a Path,
+    name: &'a str,
+    at: Option<(U256, RangeSource)>,
+}
+
 fn verify_one(
     args: &VerifyArgs,
-    batch_path: &Path,
-    batch_name: &str,
+    run: BatchRun<'_>,
     compiled: Option<&super::build::CompiledIntent>,
     signers_book: Option<&SignersBook>,
     registry: &bundlec::abi::registry::AbiRegistry,
     mut preliminary: Vec<Preliminary>,
 ) -> Result<(Report, AddressBook), CliError> {
+    let BatchRun {
+        path: batch_path,
+        name: batch_name,
+        at,
+    } = run;
     let batch = read_json(batch_path)?;
     refuse_manifest_as_batch(&batch, batch_path)?;
+    let flag_nonce = match args.nonce {
+        Some(NonceArg::One(n)) => Some(n),
+        Some(NonceArg::Range(_)) => at.map(|(n, _)| n),
+        None => None,
+    };
     let flags = Partial {
         chain_id: args.chain.id(),
         safe: args.safe,
         version: args.safe_version,
-        nonce: args.nonce,
+        nonce: flag_nonce,
     };
 
     let mut intent_calls: Option<Vec<Call>> = None;
@@ -612,11 +877,38 @@ fn verify_one(
         intent_calls = Some(contents.calls);
         summaries = compiled.summaries(batch_name);
         intent_multi_send = target.multi_send;
+        // With `[safe] nonce = "a..b"`, this run's nonce of the range.
+        let intent_nonce = match at {
+            Some((nonce, RangeSource::Intent)) => nonce,
+            _ => target.nonce,
+        };
         from_intent = Partial {
             chain_id: Some(target.chain_id),
             safe: Some(target.safe),
             version: Some(target.version),
-            nonce: Some(target.nonce),
+            nonce: Some(intent_nonce),
+        };
+        // The nonce as the intent writes it, and whether the flag's is one
+        // it allows (one nonce of its range is no override).
+        let (intent_nonces, flag_nonces) = match compiled.nonce_range() {
+            Some(range) => (
+                range.to_string(),
+                match args.nonce {
+                    Some(NonceArg::One(n)) if u64::try_from(n).is_ok_and(|n| range.contains(n)) => {
+                        Some(range.to_string())
+                    }
+                    Some(NonceArg::One(n)) => Some(n.to_string()),
+                    Some(NonceArg::Range(r)) => Some(r.to_string()),
+                    None => None,
+                },
+            ),
+            None => (
+                target.nonce.to_string(),
+                args.nonce.map(|n| match n {
+                    NonceArg::One(n) => n.to_string(),
+                    NonceArg::Range(r) => r.to_string(),
+                }),
+            ),
         };
         // Flags that say otherwise than the intent are the signer's choice,
         // and the report says so.
@@ -636,11 +928,7 @@ fn verify_one(
                 args.safe_version.map(|v| v.to_string()),
                 Some(target.version.to_string()),
             ),
-            (
-                "nonce",
-                args.nonce.map(|n| n.to_string()),
-                Some(target.nonce.to_string()),
-            ),
+            ("nonce", flag_nonces, Some(intent_nonces)),
         ];
         for (what, flag, intent_value) in overrides {
             if let (Some(flag), Some(intent_value)) = (flag, intent_value)
@@ -684,7 +972,12 @@ fn verify_one(
         // Its call summaries are free text from the batch's author: only the
         // intent's, recompiled here, are shown.
         let manifest = read_json(path)?;
-        let (partial, view) = manifest_entry(&manifest, batch_name, path)?;
+        let (partial, view) = manifest_entry_at(
+            &manifest,
+            batch_name,
+            path,
+            flag_nonce.or(at.map(|(n, _)| n)),
+        )?;
         from_manifest = partial;
         manifest_view = Some(view);
     }

@@ -5,7 +5,7 @@
 //! check (re-encoding must give the input back), so dirty padding, odd offsets
 //! or trailing bytes can never carry a second meaning past the decoder.
 
-use alloy_dyn_abi::{DynSolType, DynSolValue, Specifier};
+use alloy_dyn_abi::{DynSolType, DynSolValue};
 use alloy_json_abi::Function;
 
 /// Why calldata does not match its function; offsets count from the selector.
@@ -29,7 +29,7 @@ pub fn input_types(function: &Function) -> Result<Vec<DynSolType>, ArgumentError
                 offset: 0,
                 reason: e.to_string(),
             })?;
-            param.resolve().map_err(|e| ArgumentError {
+            crate::abi::resolve(param).map_err(|e| ArgumentError {
                 signature: function.signature(),
                 offset: 0,
                 reason: format!("the ABI's type `{}` cannot be used: {e}", param.ty),

@@ -9,6 +9,7 @@ use super::source::{InputError, Located, Location, Source, toml_error};
 use crate::parse::{parse_address, parse_uint256};
 use crate::safe::SafeVersion;
 use crate::safe::deployments::{self, AddressType, MultiSendChoice};
+use crate::safe::nonces::{NonceRange, looks_like_range, parse_nonce_range};
 
 /// Calls per batch unless `[bundle] max_calls` says otherwise.
 pub const DEFAULT_MAX_CALLS: usize = 100;
@@ -50,7 +51,13 @@ pub struct SafeConfig {
     pub address: Address,
     pub chain_id: u64,
     pub version: SafeVersion,
+    /// The nonce of the first Safe transaction (of a range, its first nonce).
     pub nonce: u64,
+    /// `nonce = "42..46"`: the batch is pre-signed at each nonce of the range
+    /// (`nonce` is then its first); `None` for `nonce = 42`.
+    pub nonce_range: Option<NonceRange>,
+    /// Where `nonce` is written.
+    pub nonce_at: Location,
     /// Current owners in `getOwners()` order; empty when not given.
     pub owners: Vec<Located<Address>>,
     pub threshold: Option<Located<u64>>,
@@ -370,11 +377,14 @@ pub fn parse_runbook(source: &Source) -> Result<Runbook, InputError> {
     };
     let version = cx.version(&safe_raw.version)?;
     let multi_send = multi_send_choice(&cx, safe_raw, version, chain_id)?;
+    let (nonce, nonce_range) = safe_nonce(&cx, &safe_raw.nonce)?;
     let safe = SafeConfig {
         address: cx.address(&safe_raw.address, "address")?,
         chain_id,
         version,
-        nonce: cx.non_negative(&safe_raw.nonce, "nonce")?,
+        nonce,
+        nonce_range,
+        nonce_at: cx.at(&safe_raw.nonce),
         owners,
         threshold,
         multi_send,
@@ -409,6 +419,42 @@ pub fn parse_runbook(source: &Source) -> Result<Runbook, InputError> {
         deployment,
         intents,
     })
+}
+
+/// `[safe] nonce`: a whole number, or a string `"first..last"` for the same
+/// batch pre-signed at each nonce of that range (see `safe::nonces`).
+fn safe_nonce(
+    cx: &Ctx,
+    nonce: &Spanned<toml::Value>,
+) -> Result<(u64, Option<NonceRange>), InputError> {
+    match nonce.get_ref() {
+        toml::Value::String(text) if looks_like_range(text) => {
+            let range = parse_nonce_range(text).or_else(|e| cx.err(nonce, e.to_string()))?;
+            Ok((range.first(), Some(range)))
+        }
+        toml::Value::String(text) if parse_uint256(text.trim()).is_err() => cx.err(
+            nonce,
+            format!(
+                "nonce must be a number (nonce = 42), or a string with a range of nonces to pre-sign \
+                 the batch at each of them (nonce = \"42..46\", both ends included), not {text:?}{}",
+                nonce_range_hint(text)
+            ),
+        ),
+        _ => Ok((cx.non_negative(nonce, "nonce")?, None)),
+    }
+}
+
+/// How to write a nonce range written in another notation ("42-46").
+fn nonce_range_hint(text: &str) -> String {
+    let text = text.trim();
+    ["-", "\u{2013}", "\u{2014}", ":", " to "]
+        .iter()
+        .find_map(|sep| text.split_once(sep))
+        .map(|(from, to)| (from.trim(), to.trim()))
+        .filter(|(from, to)| from.parse::<u64>().is_ok() && to.parse::<u64>().is_ok())
+        .map_or_else(String::new, |(from, to)| {
+            format!(": write \"{from}..{to}\"")
+        })
 }
 
 /// `[safe] singleton`, `deployment_type` and `multi_send_call_only`, each

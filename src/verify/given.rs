@@ -1,5 +1,7 @@
 //! A Safe transaction someone says is the one to sign: as the Safe Transaction
-//! Service API returns it (camelCase) or in bundlec's manifest form
+//! Service API returns it (camelCase), as the body that proposes it to the
+//! service (`contractTransactionHash` for the hash; `sender`, `signature` and
+//! `origin` are not read: see `safe::proposal`), or in bundlec's manifest form
 //! (snake_case). Its `dataDecoded` is never read: only bytes are trusted.
 
 use alloy_primitives::{Address, B256, Bytes, U256};
@@ -114,7 +116,11 @@ pub fn parse_given_safe_tx(value: &Value) -> Result<GivenSafeTx, GivenSafeTxErro
         nonce: uint(object, "nonce", &[])?,
     };
     let claimed_hash =
-        match field(object, "safeTxHash", &["safe_tx_hash"])? {
+        match field(
+            object,
+            "safeTxHash",
+            &["safe_tx_hash", "contractTransactionHash"],
+        )? {
             None => None,
             Some(Value::String(s)) => Some(s.parse::<B256>().map_err(|_| {
                 GivenSafeTxError("`safeTxHash` must be 0x and 64 hex digits".into())
@@ -147,6 +153,18 @@ mod tests {
     }
 
     #[test]
+    fn reads_the_proposal_form() {
+        let mut v = service();
+        let hash = format!("0x{}", "ab".repeat(32));
+        v["contractTransactionHash"] = json!(hash);
+        v["sender"] = Value::Null;
+        v["signature"] = Value::Null;
+        v["origin"] = json!("{\"name\":\"bundlec\"}");
+        let given = parse_given_safe_tx(&v).unwrap();
+        assert_eq!(given.claimed_hash, Some(hash.parse().unwrap()));
+    }
+
+    #[test]
     fn missing_fields_and_double_spellings_are_refused() {
         for key in [
             "gasPrice",
@@ -161,6 +179,15 @@ mod tests {
             let err = parse_given_safe_tx(&v).unwrap_err();
             assert!(err.to_string().contains(key), "{err}");
         }
+        let mut v = service();
+        v["safeTxHash"] = json!(format!("0x{}", "11".repeat(32)));
+        v["contractTransactionHash"] = json!(format!("0x{}", "22".repeat(32)));
+        let err = parse_given_safe_tx(&v).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("both `safeTxHash` and `contractTransactionHash`"),
+            "{err}"
+        );
         let mut v = service();
         v["dataGas"] = json!("5");
         let err = parse_given_safe_tx(&v).unwrap_err();
