@@ -208,6 +208,13 @@ fn bad_targets_and_functions_are_refused_where_written() {
             "function = ",
             vec!["delistJob(uint256)"],
         ),
+        // MultiSend 1.5.0 runs a record addressed to 0 on the Safe itself: a
+        // call to address 0 would be Safe administration past its rules.
+        (
+            "contract = \"0x0000000000000000000000000000000000000000\"\nfunction = \"changeThreshold(uint256)\"\nargs = [1]",
+            "contract = ",
+            vec!["a call to address 0 is refused", "rotate-signers"],
+        ),
     ];
     for (body, after, words) in cases {
         let text = runbook("system-pause", &call(body));

@@ -332,6 +332,19 @@ impl Planner<'_> {
     }
 
     fn target_at(&self, address: Address, at: &Location) -> Result<Target, InputError> {
+        // MultiSend 1.5.0 runs a record addressed to 0 on the Safe itself,
+        // so a call "to address 0" would be a Safe administration call that
+        // escaped the rules above (rotate-signers, confirm). Nothing else is
+        // ever meant by it.
+        if address == Address::ZERO {
+            return Err(InputError::new(
+                at.clone(),
+                "a call to address 0 is refused: inside a MultiSend 1.5.0 batch it runs on the Safe \
+                 itself, past the rules for Safe administration; name the Safe (its label or address) \
+                 to call it, or rotate-signers to change its owners"
+                    .to_owned(),
+            ));
+        }
         if let Some(name) = self.deployment.contract_at(address)
             && let Some(target) = self.target_named(name, at)?
         {
