@@ -575,3 +575,55 @@ fn runbook_names_ending_like_the_new_outputs_are_refused() {
         assert!(stderr.contains("could be"), "{stem}: {stderr}");
     }
 }
+
+/// A manifest's `presigned` list is what build writes, or verify refuses it:
+/// a repeated nonce, first hashes other than `safe_tx`'s, or other file
+/// names could carry hashes no run checks. A single-nonce verification
+/// fails on a manifest that records a range.
+#[test]
+fn a_presigned_list_other_than_builds_is_refused() {
+    let dir = workspace(&runbook("\"42..44\"", "", PAUSE));
+    assert_eq!(run(dir.path(), &["build", "pause.toml"]).0, 0);
+    let d = dir.path();
+    let manifest = read_json(&d.join("pause.safe.json"));
+    let verify_with = |edited: &Value, extra: &[&str]| {
+        std::fs::write(d.join("edited.safe.json"), edited.to_string()).unwrap();
+        let mut args = vec!["verify", "pause.json", "--manifest", "edited.safe.json"];
+        args.extend_from_slice(extra);
+        run(d, &args)
+    };
+    let intent: &[&str] = &["--intent", "pause.toml"];
+
+    // A second entry for nonce 43 with other hashes.
+    let mut duplicated = manifest.clone();
+    let list = duplicated["batches"][0]["presigned"]
+        .as_array_mut()
+        .unwrap();
+    let mut twin = list[1].clone();
+    twin["safe_tx_hash"] = Value::String(format!("0x{}", "66".repeat(32)));
+    list.push(twin);
+    let (code, _, stderr) = verify_with(&duplicated, intent);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("consecutive nonces"), "{stderr}");
+
+    // `safe_tx`'s own hash differs from the first entry's.
+    let mut lying = manifest.clone();
+    lying["batches"][0]["safe_tx"]["safe_tx_hash"] =
+        Value::String(format!("0x{}", "77".repeat(32)));
+    let (code, _, stderr) = verify_with(&lying, intent);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("not `safe_tx`'s"), "{stderr}");
+
+    // An entry naming another typed-data file.
+    let mut renamed = manifest.clone();
+    renamed["batches"][0]["presigned"][2]["typed_data"] = Value::String("evil.typed.json".into());
+    let (code, _, stderr) = verify_with(&renamed, intent);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("not the files build writes"), "{stderr}");
+
+    // One nonce verified against a manifest of three.
+    let (code, stdout, stderr) =
+        verify_with(&manifest, &["--intent", "pause.toml", "--nonce", "42"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("verify the whole range"), "{stdout}");
+}

@@ -236,6 +236,8 @@ struct PresignedEntry {
     domain_hash: String,
     message_hash: String,
     safe_tx_hash: String,
+    typed_data: String,
+    proposal: String,
 }
 
 /// The `presigned` list of the manifest's entry for `batch_name` (or its
@@ -264,13 +266,57 @@ fn manifest_presigned(
     };
     let list: Vec<PresignedEntry> = serde_json::from_value(list.clone())
         .map_err(|e| bad(&format!("`presigned` of {batch_name}: {e}")))?;
-    list.into_iter()
+    let entries = list
+        .into_iter()
         .map(|e| {
             let nonce = bundlec::parse::parse_uint256(&e.nonce)
                 .map_err(|err| bad(&format!("`presigned` nonce: {err}")))?;
             Ok((nonce, e))
         })
-        .collect()
+        .collect::<Result<Vec<_>, CliError>>()?;
+    // The list is what build writes, or it vouches for nothing: consecutive
+    // nonces from the batch's own `safe_tx`, whose nonce and hashes are the
+    // first entry's, and the file names build gives each nonce. Anything else
+    // (a repeated nonce, a second set of hashes for one) could carry hashes
+    // no run of verify checks.
+    let file = entry
+        .get("file")
+        .and_then(Value::as_str)
+        .unwrap_or(batch_name);
+    let safe_tx = entry.get("safe_tx");
+    let field = |key: &str| safe_tx.and_then(|t| t.get(key)).and_then(Value::as_str);
+    for (k, (nonce, e)) in entries.iter().enumerate() {
+        let first = field("nonce").and_then(|n| bundlec::parse::parse_uint256(n).ok());
+        let expected_nonce = first.map(|n| n.saturating_add(U256::from(k)));
+        if expected_nonce != Some(*nonce) {
+            return Err(bad(&format!(
+                "`presigned` of {batch_name}: entry {} is nonce {nonce}, but build lists consecutive nonces from `safe_tx`'s",
+                k.saturating_add(1)
+            )));
+        }
+        if k == 0
+            && (field("domain_hash") != Some(e.domain_hash.as_str())
+                || field("message_hash") != Some(e.message_hash.as_str())
+                || field("safe_tx_hash") != Some(e.safe_tx_hash.as_str()))
+        {
+            return Err(bad(&format!(
+                "`presigned` of {batch_name}: the first entry's hashes are not `safe_tx`'s"
+            )));
+        }
+        let names = u64::try_from(*nonce)
+            .map(|n| bundlec::build::companion_file_names(file, n, true))
+            .map_err(|_| bad("`presigned` nonce out of range"))?;
+        if (e.typed_data.as_str(), e.proposal.as_str()) != (names.0.as_str(), names.1.as_str()) {
+            return Err(bad(&format!(
+                "`presigned` of {batch_name}: nonce {nonce} names {} and {}, not the files build writes ({} and {})",
+                bundlec::text::untrusted(&e.typed_data),
+                bundlec::text::untrusted(&e.proposal),
+                names.0,
+                names.1
+            )));
+        }
+    }
+    Ok(entries)
 }
 
 /// The manifest's entry for `batch_name` (or its only entry), and what it says.
@@ -756,6 +802,20 @@ fn check_parts(
         }
     } else {
         runs.extend(parts.iter().map(|(p, n)| (p.clone(), n.clone(), None)));
+        // One nonce verified: a manifest that also records pre-signed nonces
+        // would carry hashes this run never checks.
+        if let Some((manifest, path)) = &manifest_value {
+            for (_, name) in &parts {
+                let listed = manifest_presigned(manifest, name, path)?;
+                if !listed.is_empty() {
+                    let nonces: Vec<String> = listed.iter().map(|(n, _)| n.to_string()).collect();
+                    missing_nonces.push(format!(
+                        "the manifest records {name} pre-signed at nonces {}, but one nonce is verified here: verify the whole range (--nonce FIRST..LAST, or the intent's range) before any is signed",
+                        nonces.join(", ")
+                    ));
+                }
+            }
+        }
     }
     let range_source = range.as_ref().map(|(_, source)| *source);
 
