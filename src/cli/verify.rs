@@ -248,19 +248,7 @@ fn manifest_presigned(
     path: &Path,
 ) -> Result<Vec<(U256, PresignedEntry)>, CliError> {
     let bad = |what: &str| CliError(format!("{}: {what}", path.display()));
-    let batches = manifest
-        .get("batches")
-        .and_then(Value::as_array)
-        .ok_or_else(|| bad("not a bundlec manifest (no `batches`)"))?;
-    let entry = batches
-        .iter()
-        .find(|b| b.get("file").and_then(Value::as_str) == Some(batch_name))
-        .or(if batches.len() == 1 {
-            batches.first()
-        } else {
-            None
-        })
-        .ok_or_else(|| bad(&format!("has no batch named {batch_name}")))?;
+    let entry = manifest_batch(manifest, batch_name, path)?;
     let Some(list) = entry.get("presigned") else {
         return Ok(Vec::new());
     };
@@ -319,12 +307,12 @@ fn manifest_presigned(
     Ok(entries)
 }
 
-/// The manifest's entry for `batch_name` (or its only entry), and what it says.
-fn manifest_entry(
-    manifest: &Value,
+/// The manifest's entry for `batch_name`, or its only entry.
+fn manifest_batch<'m>(
+    manifest: &'m Value,
     batch_name: &str,
     path: &Path,
-) -> Result<(Partial, SafeTxView), CliError> {
+) -> Result<&'m Value, CliError> {
     let bad = |what: &str| CliError(format!("{}: {what}", path.display()));
     let batches = manifest
         .get("batches")
@@ -339,6 +327,17 @@ fn manifest_entry(
             None
         })
         .ok_or_else(|| bad(&format!("has no batch named {batch_name}")))?;
+    Ok(entry)
+}
+
+/// The manifest's entry for `batch_name` (or its only entry), and what it says.
+fn manifest_entry(
+    manifest: &Value,
+    batch_name: &str,
+    path: &Path,
+) -> Result<(Partial, SafeTxView), CliError> {
+    let bad = |what: &str| CliError(format!("{}: {what}", path.display()));
+    let entry = manifest_batch(manifest, batch_name, path)?;
     let view: SafeTxView =
         serde_json::from_value(entry.get("safe_tx").cloned().unwrap_or(Value::Null))
             .map_err(|e| bad(&format!("`safe_tx` of {batch_name}: {e}")))?;
