@@ -42,7 +42,9 @@ fn judge(path: &Path) -> Result<ChecksumReport, CliError> {
     })?;
     let value =
         txbuilder::parse_json(&text).map_err(|e| CliError(format!("{}: {e}", path.display())))?;
-    txbuilder::check(&value).map_err(|e| CliError(format!("{}: {e}", path.display())))
+    let report = txbuilder::check(&value).map_err(|e| CliError(format!("{}: {e}", path.display())));
+    super::free_at_exit((value, text));
+    report
 }
 
 pub fn run(args: ChecksumArgs) -> Result<Outcome, CliError> {

@@ -580,7 +580,9 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
                 text.push_str(&verify::render::report_text(&report, &book, name));
             }
         }
+        super::free_at_exit((report, book));
     }
+    super::free_at_exit(compiled);
     if args.typed_data {
         // Typed data only for what verified: nothing to sign otherwise.
         if !all_ok {
@@ -1174,6 +1176,7 @@ fn verify_one(
     };
     let report =
         verify::verify(&request).map_err(|e| CliError(format!("{}: {e}", batch_path.display())))?;
+    super::free_at_exit(batch);
     debug_assert!(report.ok == (report.verdict != Verdict::Failed));
     Ok((report, book))
 }
