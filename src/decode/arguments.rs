@@ -48,7 +48,7 @@ pub fn decode_arguments(
         offset,
         reason,
     };
-    let Some((selector, body)) = calldata.split_first_chunk::<4>() else {
+    let Some((selector, _)) = calldata.split_first_chunk::<4>() else {
         return Err(fail(
             0,
             format!("{} bytes is too short for a selector", calldata.len()),
@@ -57,6 +57,27 @@ pub fn decode_arguments(
     if *selector != function.selector().0 {
         return Err(fail(0, "the selector is not this function's".into()));
     }
+    decode_selected(function, calldata)
+}
+
+/// Decodes `calldata` as a call of `function`, which the registry's selector
+/// index gave for `calldata`'s own selector: hashing the signature again to
+/// compare selectors would cost a Keccak-256 per call.
+pub(crate) fn decode_selected(
+    function: &Function,
+    calldata: &[u8],
+) -> Result<Vec<DynSolValue>, ArgumentError> {
+    let fail = |offset: usize, reason: String| ArgumentError {
+        signature: function.signature(),
+        offset,
+        reason,
+    };
+    let Some((_, body)) = calldata.split_first_chunk::<4>() else {
+        return Err(fail(
+            0,
+            format!("{} bytes is too short for a selector", calldata.len()),
+        ));
+    };
     let types = input_types(function)?;
     // Before decoding: overlapping tails would make the decoder copy the same
     // bytes again and again (see `layout`).

@@ -34,11 +34,12 @@
 #![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
 use alloy_dyn_abi::DynSolValue;
-use alloy_primitives::{Address, B256, Bytes, I256, U256, keccak256};
+use alloy_primitives::{Address, B256, Bytes, I256, U256};
 use serde_json::{Map, Value};
 
 use crate::abi::nesting;
 use crate::abi::values::ValueError;
+use crate::memo::Selectors;
 
 /// Why bundlec will not model a `contractMethod` at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -99,6 +100,15 @@ pub fn app_encode(
     method: Option<&Value>,
     values: Option<&Value>,
 ) -> Result<AppEncoding, EncodeError> {
+    app_encode_with(method, values, &Selectors::new())
+}
+
+/// [`app_encode`], with the selectors of a whole batch hashed once each.
+pub fn app_encode_with(
+    method: Option<&Value>,
+    values: Option<&Value>,
+    selectors: &Selectors,
+) -> Result<AppEncoding, EncodeError> {
     let empty = |reason: &str| Ok(AppEncoding::Empty(reason.to_string()));
     let Some(method) = method.filter(|m| !m.is_null()) else {
         return empty("there is no contractMethod");
@@ -125,7 +135,7 @@ pub fn app_encode(
         })?;
     }
     check_value_nesting(inputs, values)?;
-    Ok(encode_call(name, inputs, values).unwrap_or_else(AppEncoding::Empty))
+    Ok(encode_call(name, inputs, values, selectors).unwrap_or_else(AppEncoding::Empty))
 }
 
 /// Bounds bundlec's work on the values as on the types: a JSON or list
@@ -166,6 +176,7 @@ fn encode_call(
     name: &str,
     inputs: &[Value],
     values: Option<&Value>,
+    selectors: &Selectors,
 ) -> Result<AppEncoding, String> {
     let mut differences = Vec::new();
     let written = inputs
@@ -225,10 +236,7 @@ fn encode_call(
         }
         args.push(encode_value(&param, value, &key, &mut differences)?);
     }
-    let mut data = keccak256(signature.as_bytes())
-        .get(..4)
-        .unwrap_or_default()
-        .to_vec();
+    let mut data = selectors.of(&signature).to_vec();
     data.extend(DynSolValue::Tuple(args).abi_encode_params());
     Ok(AppEncoding::Calldata(Encoded {
         data: Bytes::from(data),

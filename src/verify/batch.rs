@@ -11,9 +11,10 @@ use alloy_primitives::{Address, Bytes};
 use serde_json::Value;
 
 use super::findings::{Code, Findings};
+use crate::memo::Selectors;
 use crate::parse::{parse_address, parse_hex_bytes, parse_uint256};
 use crate::safe::batching::Call;
-use crate::txbuilder::encode::{AppEncoding, app_encode, method_label, refused_for_numbers};
+use crate::txbuilder::encode::{AppEncoding, app_encode_with, method_label, refused_for_numbers};
 
 /// Why a batch file is not one the Transaction Builder would load.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -74,8 +75,9 @@ pub fn read_batch(batch: &Value, findings: &mut Findings) -> Result<BatchContent
         );
     }
     let mut calls = Vec::with_capacity(transactions.len());
+    let selectors = Selectors::new();
     for (index, tx) in transactions.iter().enumerate() {
-        let call = read_transaction(index, tx, findings)?;
+        let call = read_transaction(index, tx, &selectors, findings)?;
         calls.push(call);
     }
     Ok(BatchContents {
@@ -85,7 +87,12 @@ pub fn read_batch(batch: &Value, findings: &mut Findings) -> Result<BatchContent
     })
 }
 
-fn read_transaction(index: usize, tx: &Value, findings: &mut Findings) -> Result<Call, BatchError> {
+fn read_transaction(
+    index: usize,
+    tx: &Value,
+    selectors: &Selectors,
+    findings: &mut Findings,
+) -> Result<Call, BatchError> {
     let path = format!("tx {index}");
     let Some(tx) = tx.as_object() else {
         return bad(path, "a transaction must be a JSON object");
@@ -131,7 +138,9 @@ fn read_transaction(index: usize, tx: &Value, findings: &mut Findings) -> Result
     // it is no claim about the bytes; the decoded tree shows what they do.
     // Without data the app encodes the method from its values.
     let encoding = match (method, values, &raw_data) {
-        (Some(_), Some(_), _) | (Some(_), None, None) => Some(app_encode(method, values)),
+        (Some(_), Some(_), _) | (Some(_), None, None) => {
+            Some(app_encode_with(method, values, selectors))
+        }
         _ => None,
     };
     let encoding = match encoding {

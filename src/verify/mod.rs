@@ -251,6 +251,7 @@ pub fn verify(request: &Request) -> Result<Report, VerifyError> {
         target,
         book: request.book,
         book_given: request.book_origin.is_some(),
+        eip55: crate::memo::Eip55::new(),
     };
     // A call is intended when the intent compiles to exactly it.
     let intended_at = |index: usize| {

@@ -10,6 +10,7 @@ use super::effects::{self, Effect, EffectKind, SENTINEL};
 use super::findings::{Code, Findings, Severity};
 use crate::address_book::AddressBook;
 use crate::decode::{CallNode, Decoded, FunctionCall};
+use crate::memo::Eip55;
 use crate::safe::deployments::{self, Contract};
 use crate::safe::{Operation, SafeTx};
 use crate::text::untrusted;
@@ -21,6 +22,8 @@ pub struct Scope<'a> {
     /// The signer gave an address book (their own or the intent's): an
     /// address outside it is then a danger, not just unnamed.
     pub book_given: bool,
+    /// Every address a finding spells, spelled once.
+    pub eip55: Eip55,
 }
 
 impl Scope<'_> {
@@ -32,8 +35,8 @@ impl Scope<'_> {
     /// `0x… (name)`, the name escaped.
     fn show(&self, address: Address) -> String {
         match self.book.name_of(address) {
-            Some(name) => format!("{} ({})", address.to_checksum(None), untrusted(&name)),
-            None => address.to_checksum(None),
+            Some(name) => format!("{} ({})", self.eip55.of(address), untrusted(&name)),
+            None => self.eip55.of(address).to_string(),
         }
     }
 }
@@ -58,7 +61,7 @@ fn check_delegatecall(to: Address, path: &str, scope: &Scope, findings: &mut Fin
             path,
             format!(
                 "the batch runs through the full MultiSend at {}, which can also DELEGATECALL; Safe{{Wallet}} uses MultiSendCallOnly",
-                to.to_checksum(None)
+                scope.eip55.of(to)
             ),
         );
     } else {
@@ -90,6 +93,7 @@ pub fn scan_safe_tx(tx: &SafeTx, path: &str, target: &Target, findings: &mut Fin
         target,
         book: &book,
         book_given: false,
+        eip55: Eip55::new(),
     };
     if tx.operation == Operation::DelegateCall.as_u8() {
         check_delegatecall(tx.to, path, &scope, findings);
@@ -168,7 +172,7 @@ fn scan_node(node: &CallNode, scope: &Scope, findings: &mut Findings) -> Vec<Eff
                 Code::UnknownTarget,
                 severity,
                 path,
-                format!("the call goes to {}, which {why}", to.to_checksum(None)),
+                format!("the call goes to {}, which {why}", scope.eip55.of(to)),
             );
         }
         check_lookalike(to, path, scope, findings);
@@ -202,7 +206,7 @@ fn scan_node(node: &CallNode, scope: &Scope, findings: &mut Findings) -> Vec<Eff
                             format!(
                                 "{} names {} (argument `{}`), which is not in the address book",
                                 untrusted(&reading.signature),
-                                address.to_checksum(None),
+                                scope.eip55.of(address),
                                 untrusted(name)
                             ),
                         );
@@ -339,8 +343,8 @@ fn check_lookalike(address: Address, path: &str, scope: &Scope, findings: &mut F
                 path,
                 format!(
                     "{} looks like {} ({}) but is a different address",
-                    address.to_checksum(None),
-                    known.to_checksum(None),
+                    scope.eip55.of(address),
+                    scope.eip55.of(*known),
                     untrusted(&entry.name)
                 ),
             );
