@@ -21,6 +21,12 @@
 
 mod cli;
 
+/// At incident scale a command makes millions of small allocations (a
+/// parsed batch, call trees, findings); mimalloc serves them in a fraction
+/// of the system allocator's time on every platform bundlec ships to.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     cli::main()
 }
