@@ -9,6 +9,11 @@ use std::process::ExitCode;
 #[path = "../benches/support/floor.rs"]
 mod floor;
 
+/// The allocator bundlec's binary uses, so the ratios compare work, not
+/// allocators.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let Some(path) = std::env::args().nth(1) else {
         eprintln!("usage: floor BATCH.json");
