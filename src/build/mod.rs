@@ -587,12 +587,7 @@ pub fn build(req: &BuildRequest<'_>) -> Result<Vec<OutputFile>, BuildError> {
 /// parsers let through, such as a name in an ABI file. The error points at the
 /// first input file that has the character raw, or at the intent file.
 fn refuse_unsafe_output(req: &BuildRequest<'_>, output: &OutputFile) -> Result<(), BuildError> {
-    let Some((c, kind)) = output
-        .contents
-        .chars()
-        .filter(|c| *c != '\n')
-        .find_map(|c| crate::text::unsafe_char_kind(c).map(|kind| (c, kind)))
-    else {
+    let Some((c, kind)) = crate::text::first_unsafe_char(&output.contents, true) else {
         return Ok(());
     };
     let intent = InputFile::new(
