@@ -30,6 +30,7 @@ pub mod manifest;
 pub mod transaction;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use alloy_primitives::{Address, B256, U256, hex, keccak256};
 
@@ -759,7 +760,8 @@ fn write_batch(
     })?;
     let hashes = safe_tx_hashes(batch.version, chain_id, batch.safe, &tx);
 
-    let book = AddressBook::for_deployment(req.deployment, batch.safe);
+    let book = Rc::new(AddressBook::for_deployment(req.deployment, batch.safe));
+    let checksums = Rc::new(render::Checksums::new());
     let decoder = Decoder::new(req.registry, &book);
     let mut call_views = Vec::with_capacity(batch.calls.len());
     for (index, call) in batch.calls.iter().enumerate() {
@@ -784,11 +786,16 @@ fn write_batch(
         }
         call_views.push(manifest::CallView {
             summary: call.summary.clone(),
-            text: render::tree_text(&tree, &book)
+            text: render::tree_text_with(&tree, &book, &checksums)
                 .lines()
                 .map(str::to_string)
                 .collect(),
-            decoded: render::tree_json(&tree, &book),
+            // Written straight into the manifest, without a JSON value.
+            decoded: manifest::DecodedView::Tree {
+                tree: Box::new(tree),
+                book: Rc::clone(&book),
+                checksums: Rc::clone(&checksums),
+            },
         });
     }
 
