@@ -70,8 +70,20 @@ pub fn first_unsafe_char(text: &str, newlines_ok: bool) -> Option<(char, &'stati
 /// text (hex calldata, names, JSON layout) is all printable ASCII, and this
 /// settles it without decoding characters.
 fn first_not_printable_ascii(text: &str, newlines_ok: bool) -> Option<usize> {
-    text.bytes()
-        .position(|b| !(matches!(b, b' '..=b'~') || (newlines_ok && b == b'\n')))
+    let flagged = |b: u8| !(b' '..=b'~').contains(&b) & !(newlines_ok & (b == b'\n'));
+    let mut offset = 0usize;
+    for chunk in text.as_bytes().chunks(64) {
+        // No early exit inside a chunk, so the compiler checks it with
+        // vector instructions; only a flagged chunk is read byte by byte.
+        if chunk.iter().fold(false, |any, &b| any | flagged(b)) {
+            return chunk
+                .iter()
+                .position(|&b| flagged(b))
+                .map(|i| offset.saturating_add(i));
+        }
+        offset = offset.saturating_add(chunk.len());
+    }
+    None
 }
 
 /// `U+202E`: how errors name a character.
@@ -134,5 +146,15 @@ mod tests {
             Some(('\u{202e}', "a bidirectional control"))
         );
         assert_eq!(first_unsafe_char("\u{e9}\u{e8}", false), None);
+        // Past the first chunk of the byte scan, and at its edges.
+        for at in [0, 63, 64, 65, 130] {
+            let mut text = "x\n".repeat(100);
+            text.insert(at, '\u{7f}');
+            assert_eq!(first_not_printable_ascii(&text, true), Some(at));
+            assert_eq!(
+                first_unsafe_char(&text, true),
+                Some(('\u{7f}', "a control character"))
+            );
+        }
     }
 }

@@ -496,10 +496,7 @@ impl Serialize for TreeJson<'_> {
         map.serialize_entry("operation", &node.operation.map(|op| op.name()))?;
         map.serialize_entry("path", &node.path)?;
         if let Decoded::Unknown { selector } = &node.call {
-            map.serialize_entry(
-                "selector",
-                &selector.as_ref().map(|s| HexJson(s)),
-            )?;
+            map.serialize_entry("selector", &selector.as_ref().map(|s| HexJson(s)))?;
         }
         if let Some(call) = function {
             map.serialize_entry("selector_collisions", &call.collides_with)?;
