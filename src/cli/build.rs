@@ -286,6 +286,10 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
             )?;
         }
     }
+    // The process exits next: freeing the registry (every embedded ABI,
+    // thousands of small allocations) and the outputs would only cost time.
+    std::mem::forget(registry);
+    std::mem::forget(targets);
     Ok(Outcome::Success)
 }
 
