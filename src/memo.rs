@@ -25,12 +25,22 @@ impl Eip55 {
 
     /// `address` as `0x` and 40 mixed-case hex digits.
     pub fn of(&self, address: Address) -> Rc<str> {
-        let mut spelled = self.spelled.borrow_mut();
+        // The map is borrowed only here and in `with`, never across a call
+        // out, so the borrow cannot fail; were it ever to, the spelling is
+        // computed anew.
+        let Ok(mut spelled) = self.spelled.try_borrow_mut() else {
+            return address.to_checksum(None).into();
+        };
         Rc::clone(
             spelled
                 .entry(address)
                 .or_insert_with(|| address.to_checksum(None).into()),
         )
+    }
+
+    /// `f` applied to the spelling of `address`, without a reference count.
+    pub fn with<R>(&self, address: Address, f: impl FnOnce(&str) -> R) -> R {
+        f(&self.of(address))
     }
 }
 
@@ -48,15 +58,19 @@ impl Selectors {
 
     /// The first four bytes of `keccak256(signature)`.
     pub fn of(&self, signature: &str) -> [u8; 4] {
-        if let Some(selector) = self.hashed.borrow().get(signature) {
+        let hash = || {
+            let [a, b, c, d, ..] = keccak256(signature.as_bytes()).0;
+            [a, b, c, d]
+        };
+        // Borrowed only here, never across a call out (see `Eip55::of`).
+        let Ok(mut hashed) = self.hashed.try_borrow_mut() else {
+            return hash();
+        };
+        if let Some(selector) = hashed.get(signature) {
             return *selector;
         }
-        let hash = keccak256(signature.as_bytes());
-        let [a, b, c, d, ..] = hash.0;
-        let selector = [a, b, c, d];
-        self.hashed
-            .borrow_mut()
-            .insert(signature.to_owned(), selector);
+        let selector = hash();
+        hashed.insert(signature.to_owned(), selector);
         selector
     }
 }

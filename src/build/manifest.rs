@@ -47,9 +47,15 @@
 //! MultiSendCallOnly with DELEGATECALL; its hashes are what `bundlec hash`
 //! prints for it.
 
-use serde::{Deserialize, Serialize};
+use std::rc::Rc;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
+use crate::address_book::AddressBook;
+use crate::decode::CallNode;
+use crate::decode::render::TreeJson;
+use crate::memo::Eip55;
 use crate::safe::view::SafeTxView;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -122,7 +128,68 @@ pub struct CallView {
     pub text: Vec<String>,
     /// The call as `bundlec decode --json` shows it, with names from the
     /// deployment's address book.
-    pub decoded: Value,
+    pub decoded: DecodedView,
+}
+
+/// A call's `decoded` entry. Build keeps the call tree and writes it straight
+/// into the manifest (`decode::render::TreeJson`, the same bytes as
+/// `decode::render::tree_json`) rather than building a JSON value per call; a
+/// manifest read back from its file holds the JSON value.
+#[derive(Debug, Clone)]
+pub enum DecodedView {
+    Tree {
+        tree: Box<CallNode>,
+        /// The batch's address book, shared by its calls.
+        book: Rc<AddressBook>,
+        /// EIP-55 strings, shared by the batch's calls.
+        eip55: Rc<Eip55>,
+    },
+    Json(Value),
+}
+
+impl DecodedView {
+    /// The entry as a JSON value.
+    pub fn to_value(&self) -> Value {
+        match self {
+            DecodedView::Tree { tree, book, eip55 } => serde_json::to_value(TreeJson {
+                node: tree,
+                book,
+                eip55,
+            })
+            // Every key of the tree is a string, the one thing `to_value` checks.
+            .unwrap_or(Value::Null),
+            DecodedView::Json(value) => value.clone(),
+        }
+    }
+}
+
+impl PartialEq for DecodedView {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (DecodedView::Json(a), DecodedView::Json(b)) => a == b,
+            _ => self.to_value() == other.to_value(),
+        }
+    }
+}
+
+impl Serialize for DecodedView {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            DecodedView::Tree { tree, book, eip55 } => TreeJson {
+                node: tree,
+                book,
+                eip55,
+            }
+            .serialize(serializer),
+            DecodedView::Json(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DecodedView {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Value::deserialize(deserializer).map(DecodedView::Json)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,9 +205,14 @@ impl Manifest {
     /// has no reason to fail; the error is returned rather than unwrapped so
     /// that writing has no panic path.
     pub fn to_json_string(&self) -> Result<String, serde_json::Error> {
-        let mut text = serde_json::to_string_pretty(self)?;
-        text.push('\n');
-        Ok(text)
+        // Sized for what a call's entry usually takes (a few KiB: its text and
+        // decoded tree), so a large manifest is not copied as it grows.
+        let calls: usize = self.batches.iter().map(|b| b.calls.len()).sum();
+        let mut bytes = Vec::with_capacity(calls.saturating_mul(4096).saturating_add(16384));
+        serde_json::to_writer_pretty(&mut bytes, self)?;
+        bytes.push(b'\n');
+        // serde_json writes UTF-8; the check is one pass over the bytes.
+        String::from_utf8(bytes).map_err(|e| serde::ser::Error::custom(e.to_string()))
     }
 
     /// A manifest as [`Manifest::to_json_string`] wrote it (for `bundlec

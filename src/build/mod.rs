@@ -30,6 +30,7 @@ pub mod manifest;
 pub mod transaction;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use alloy_primitives::{Address, B256, U256, hex, keccak256};
 
@@ -587,12 +588,7 @@ pub fn build(req: &BuildRequest<'_>) -> Result<Vec<OutputFile>, BuildError> {
 /// parsers let through, such as a name in an ABI file. The error points at the
 /// first input file that has the character raw, or at the intent file.
 fn refuse_unsafe_output(req: &BuildRequest<'_>, output: &OutputFile) -> Result<(), BuildError> {
-    let Some((c, kind)) = output
-        .contents
-        .chars()
-        .filter(|c| *c != '\n')
-        .find_map(|c| crate::text::unsafe_char_kind(c).map(|kind| (c, kind)))
-    else {
+    let Some((c, kind)) = crate::text::first_unsafe_char(&output.contents, true) else {
         return Ok(());
     };
     let intent = InputFile::new(
@@ -764,7 +760,8 @@ fn write_batch(
     })?;
     let hashes = safe_tx_hashes(batch.version, chain_id, batch.safe, &tx);
 
-    let book = AddressBook::for_deployment(req.deployment, batch.safe);
+    let book = Rc::new(AddressBook::for_deployment(req.deployment, batch.safe));
+    let eip55 = Rc::new(crate::memo::Eip55::new());
     let decoder = Decoder::new(req.registry, &book);
     let mut call_views = Vec::with_capacity(batch.calls.len());
     for (index, call) in batch.calls.iter().enumerate() {
@@ -789,11 +786,16 @@ fn write_batch(
         }
         call_views.push(manifest::CallView {
             summary: call.summary.clone(),
-            text: render::tree_text(&tree, &book)
+            text: render::tree_text_with(&tree, &book, &eip55)
                 .lines()
                 .map(str::to_string)
                 .collect(),
-            decoded: render::tree_json(&tree, &book),
+            // Written straight into the manifest, without a JSON value.
+            decoded: manifest::DecodedView::Tree {
+                tree: Box::new(tree),
+                book: Rc::clone(&book),
+                eip55: Rc::clone(&eip55),
+            },
         });
     }
 

@@ -286,6 +286,10 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
             )?;
         }
     }
+    // The process exits next: freeing the registry (every embedded ABI,
+    // thousands of small allocations) and the outputs would only cost time.
+    std::mem::forget(registry);
+    std::mem::forget(targets);
     Ok(Outcome::Success)
 }
 
@@ -303,17 +307,10 @@ fn stale_outputs(built: &[Built], targets: &[Target]) -> (Vec<PathBuf>, Vec<Path
         if fs::symlink_metadata(&manifest).is_err() {
             continue;
         }
-        let listed = args::read_input(&manifest)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
-            .and_then(|value| {
-                value
-                    .get("batches")?
-                    .as_array()?
-                    .iter()
-                    .map(listed_files)
-                    .collect::<Option<Vec<Vec<String>>>>()
-            });
+        let listed = args::read_input(&manifest).ok().and_then(|bytes| {
+            let listed = serde_json::from_slice::<ListedManifest<'_>>(&bytes).ok()?;
+            Some(listed.batches.iter().map(listed_files).collect::<Vec<_>>())
+        });
         let Some(listed) = listed else {
             unreadable.push(manifest);
             continue;
@@ -339,15 +336,38 @@ fn stale_outputs(built: &[Built], targets: &[Target]) -> (Vec<PathBuf>, Vec<Path
     (stale, unreadable)
 }
 
+/// What [`stale_outputs`] reads of a manifest on disk: the file names of its
+/// batches. serde skips the rest (every call's text and decoded tree) without
+/// building it, and names without escapes are borrowed from the file's bytes.
+#[derive(serde::Deserialize)]
+struct ListedManifest<'a> {
+    #[serde(borrow)]
+    batches: Vec<ListedBatch<'a>>,
+}
+
+/// A manifest's batch entry: its `file` (required), and its `presigned`
+/// entries read loosely (any shape; only string names count), as small as a
+/// nonce range.
+#[derive(serde::Deserialize)]
+struct ListedBatch<'a> {
+    #[serde(borrow)]
+    file: std::borrow::Cow<'a, str>,
+    #[serde(default)]
+    presigned: Option<serde_json::Value>,
+}
+
 /// The files a manifest's batch entry says the build wrote for it: the batch,
 /// the typed data and proposal beside it (by their names: the manifest of an
 /// older bundlec does not list them), and those of every pre-signed nonce.
-/// `None` when the entry has no `file`.
-fn listed_files(batch: &serde_json::Value) -> Option<Vec<String>> {
-    let file = batch.get("file")?.as_str()?.to_owned();
+fn listed_files(batch: &ListedBatch<'_>) -> Vec<String> {
+    let file = batch.file.clone().into_owned();
     let (typed, proposal) = build::companion_file_names(&file, 0, false);
     let mut files = vec![file, typed, proposal];
-    if let Some(presigned) = batch.get("presigned").and_then(serde_json::Value::as_array) {
+    if let Some(presigned) = batch
+        .presigned
+        .as_ref()
+        .and_then(serde_json::Value::as_array)
+    {
         for entry in presigned {
             for key in ["typed_data", "proposal"] {
                 if let Some(name) = entry.get(key).and_then(serde_json::Value::as_str) {
@@ -356,7 +376,7 @@ fn listed_files(batch: &serde_json::Value) -> Option<Vec<String>> {
             }
         }
     }
-    Some(files)
+    files
 }
 
 /// A path as the file system resolves it, to compare files rather than

@@ -43,6 +43,17 @@ pub fn decode_arguments(
     function: &Function,
     calldata: &[u8],
 ) -> Result<Vec<DynSolValue>, ArgumentError> {
+    decode_arguments_of(function, function.selector().0, calldata)
+}
+
+/// [`decode_arguments`] for a function whose selector the caller already
+/// has: the registry indexes every function under its selector, so a function
+/// found there by the calldata's selector is not hashed again for each call.
+pub(crate) fn decode_arguments_of(
+    function: &Function,
+    selector_of_function: [u8; 4],
+    calldata: &[u8],
+) -> Result<Vec<DynSolValue>, ArgumentError> {
     let fail = |offset: usize, reason: String| ArgumentError {
         signature: function.signature(),
         offset,
@@ -54,7 +65,7 @@ pub fn decode_arguments(
             format!("{} bytes is too short for a selector", calldata.len()),
         ));
     };
-    if *selector != function.selector().0 {
+    if *selector != selector_of_function {
         return Err(fail(0, "the selector is not this function's".into()));
     }
     decode_selected(function, calldata)

@@ -3,27 +3,30 @@
 //! EIP-55, so the same value always looks the same in every output.
 
 use std::collections::BTreeSet;
+use std::fmt;
 use std::ops::Bound;
 
 use alloy_dyn_abi::DynSolValue;
-use alloy_primitives::hex;
+use alloy_primitives::{Address, U256, hex};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::Value;
 
 use crate::abi::values::fixed_bytes;
 use crate::address_book::AddressBook;
+use crate::memo::Eip55;
 use crate::text::untrusted;
 
 /// A value on one line; addresses carry their name from `book` when known.
 pub fn value_text(value: &DynSolValue, book: &AddressBook) -> String {
     let mut out = String::new();
-    write_text(value, book, &mut out);
+    write_text(value, book, &Eip55::new(), &mut out);
     out
 }
 
-fn write_text(value: &DynSolValue, book: &AddressBook, out: &mut String) {
+fn write_text(value: &DynSolValue, book: &AddressBook, eip55: &Eip55, out: &mut String) {
     match value {
         DynSolValue::Address(a) => {
-            out.push_str(&a.to_checksum(None));
+            eip55.with(*a, |a| out.push_str(a));
             if let Some(name) = book.name_of(*a) {
                 out.push_str(&format!(" ({})", untrusted(&name)));
             }
@@ -42,9 +45,9 @@ fn write_text(value: &DynSolValue, book: &AddressBook, out: &mut String) {
             out.push_str(&untrusted(&Value::String(s.clone()).to_string()));
         }
         DynSolValue::Array(items) | DynSolValue::FixedArray(items) => {
-            write_list(items, book, '[', ']', out);
+            write_list(items, book, eip55, '[', ']', out);
         }
-        DynSolValue::Tuple(items) => write_list(items, book, '(', ')', out),
+        DynSolValue::Tuple(items) => write_list(items, book, eip55, '(', ')', out),
         // CustomStruct exists when another crate enables alloy's eip712 feature.
         #[allow(unreachable_patterns)]
         _ => out.push('?'),
@@ -54,6 +57,7 @@ fn write_text(value: &DynSolValue, book: &AddressBook, out: &mut String) {
 fn write_list(
     items: &[DynSolValue],
     book: &AddressBook,
+    eip55: &Eip55,
     open: char,
     close: char,
     out: &mut String,
@@ -63,7 +67,7 @@ fn write_list(
         if i > 0 {
             out.push_str(", ");
         }
-        write_text(item, book, out);
+        write_text(item, book, eip55, out);
     }
     out.push(close);
 }
@@ -97,12 +101,17 @@ use super::tree::{Argument, CallNode, Decoded, FunctionCall};
 /// of its own (`! also reads as …`). Every name from input is escaped with
 /// [`untrusted`], so only the tree's own line breaks end a line.
 pub fn tree_text(root: &CallNode, book: &AddressBook) -> String {
+    tree_text_with(root, book, &Eip55::new())
+}
+
+/// [`tree_text`], with EIP-55 strings from `eip55`.
+pub fn tree_text_with(root: &CallNode, book: &AddressBook, eip55: &Eip55) -> String {
     let mut out = String::new();
-    write_node(root, book, 0, &mut out);
+    write_node(root, book, eip55, 0, &mut out);
     out
 }
 
-fn write_node(node: &CallNode, book: &AddressBook, depth: usize, out: &mut String) {
+fn write_node(node: &CallNode, book: &AddressBook, eip55: &Eip55, depth: usize, out: &mut String) {
     let indent = "  ".repeat(depth);
     out.push_str(&indent);
     out.push_str(&format!("[{}]", node.path));
@@ -113,7 +122,7 @@ fn write_node(node: &CallNode, book: &AddressBook, depth: usize, out: &mut Strin
     match (node.to, &node.to_name) {
         (Some(to), name) => {
             out.push(' ');
-            out.push_str(&to.to_checksum(None));
+            eip55.with(to, |to| out.push_str(to));
             if let Some(name) = name {
                 out.push_str(&format!(" ({})", untrusted(name)));
             }
@@ -148,7 +157,7 @@ fn write_node(node: &CallNode, book: &AddressBook, depth: usize, out: &mut Strin
                 .map(|c| c.arg_path.as_slice())
                 .collect();
             let qualified = !call.alternatives.is_empty();
-            write_call(call, qualified, &decoded_below, book, out);
+            write_call(call, qualified, &decoded_below, book, eip55, out);
             if !call.collides_with.is_empty() {
                 let others: Vec<String> = call
                     .collides_with
@@ -161,13 +170,13 @@ fn write_node(node: &CallNode, book: &AddressBook, depth: usize, out: &mut Strin
                 out.push('\n');
                 out.push_str(&indent);
                 out.push_str("    ! also reads as ");
-                write_call(alternative, true, &BTreeSet::new(), book, out);
+                write_call(alternative, true, &BTreeSet::new(), book, eip55, out);
             }
         }
     }
     out.push('\n');
     for child in &node.children {
-        write_node(child, book, depth.saturating_add(1), out);
+        write_node(child, book, eip55, depth.saturating_add(1), out);
     }
 }
 
@@ -178,6 +187,7 @@ fn write_call(
     qualified: bool,
     decoded_below: &BTreeSet<&[usize]>,
     book: &AddressBook,
+    eip55: &Eip55,
     out: &mut String,
 ) {
     if qualified {
@@ -197,7 +207,7 @@ fn write_call(
         }
         at.clear();
         at.push(i);
-        write_marked(&arg.value, book, &mut at, decoded_below, out);
+        write_marked(&arg.value, book, eip55, &mut at, decoded_below, out);
     }
     out.push(')');
 }
@@ -206,6 +216,7 @@ fn write_call(
 fn write_marked(
     value: &DynSolValue,
     book: &AddressBook,
+    eip55: &Eip55,
     at: &mut Vec<usize>,
     decoded_below: &BTreeSet<&[usize]>,
     out: &mut String,
@@ -221,14 +232,14 @@ fn write_marked(
         .next()
         .is_some_and(|p| p.starts_with(at));
     if !inside {
-        write_text(value, book, out);
+        write_text(value, book, eip55, out);
         return;
     }
     let (items, open, close) = match value {
         DynSolValue::Array(items) | DynSolValue::FixedArray(items) => (items, '[', ']'),
         DynSolValue::Tuple(items) => (items, '(', ')'),
         _ => {
-            write_text(value, book, out);
+            write_text(value, book, eip55, out);
             return;
         }
     };
@@ -238,126 +249,263 @@ fn write_marked(
             out.push_str(", ");
         }
         at.push(i);
-        write_marked(item, book, at, decoded_below, out);
+        write_marked(item, book, eip55, at, decoded_below, out);
         at.pop();
     }
     out.push(close);
 }
 
-fn address_json(address: Option<alloy_primitives::Address>) -> Value {
-    address.map_or(Value::Null, |a| Value::String(a.to_checksum(None)))
+/// `0x` and lower-case hex, written without an intermediate string.
+struct Hex<'a>(&'a [u8]);
+
+impl fmt::Display for Hex<'_> {
+    fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        out.write_str("0x")?;
+        let mut digits = [0u8; 128];
+        for chunk in self.0.chunks(64) {
+            let digits = digits
+                .get_mut(..chunk.len().saturating_mul(2))
+                .ok_or(fmt::Error)?;
+            out.write_str(hex::encode_to_str(chunk, digits).map_err(|_| fmt::Error)?)?;
+        }
+        Ok(())
+    }
 }
 
-fn args_json(args: &[Argument], book: &AddressBook) -> Value {
-    Value::Array(
-        args.iter()
-            .map(|arg| {
-                let mut a = serde_json::Map::new();
-                a.insert("name".into(), Value::String(arg.name.clone()));
-                a.insert("type".into(), Value::String(arg.ty.clone()));
-                a.insert("value".into(), value_json(&arg.value));
-                if let DynSolValue::Address(address) = &arg.value
-                    && let Some(name) = book.name_of(*address)
-                {
-                    a.insert("value_name".into(), Value::String(name));
-                }
-                Value::Object(a)
-            })
-            .collect(),
-    )
+/// Bytes as a JSON string of `0x` and lower-case hex.
+struct HexJson<'a>(&'a [u8]);
+
+impl Serialize for HexJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&Hex(self.0))
+    }
+}
+
+/// A number as a JSON string of its decimal digits.
+struct DecimalJson<'a>(&'a U256);
+
+impl Serialize for DecimalJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self.0)
+    }
+}
+
+/// An optional address as JSON: its EIP-55 string, or null.
+struct AddressJson<'a>(Option<Address>, &'a Eip55);
+
+impl Serialize for AddressJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Some(address) => self.1.with(address, |a| serializer.serialize_str(a)),
+            None => serializer.serialize_none(),
+        }
+    }
+}
+
+/// [`value_json`] written directly.
+struct ValueJson<'a>(&'a DynSolValue, &'a Eip55);
+
+impl Serialize for ValueJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            DynSolValue::Address(a) => self.1.with(*a, |a| serializer.serialize_str(a)),
+            DynSolValue::Bool(b) => serializer.serialize_bool(*b),
+            DynSolValue::Uint(n, _) => serializer.collect_str(n),
+            DynSolValue::Int(n, _) => serializer.collect_str(n),
+            DynSolValue::FixedBytes(word, size) => {
+                serializer.collect_str(&Hex(fixed_bytes(word, *size)))
+            }
+            DynSolValue::Bytes(b) => serializer.collect_str(&Hex(b)),
+            DynSolValue::Function(f) => serializer.collect_str(&Hex(f.as_slice())),
+            DynSolValue::String(s) => serializer.serialize_str(s),
+            DynSolValue::Array(items)
+            | DynSolValue::FixedArray(items)
+            | DynSolValue::Tuple(items) => {
+                serializer.collect_seq(items.iter().map(|item| ValueJson(item, self.1)))
+            }
+            // CustomStruct exists when another crate enables alloy's eip712 feature.
+            #[allow(unreachable_patterns)]
+            _ => serializer.serialize_unit(),
+        }
+    }
+}
+
+/// A function's arguments: `name`, `type`, `value` and, for an address with
+/// a name in the book, `value_name`.
+struct ArgsJson<'a> {
+    args: &'a [Argument],
+    book: &'a AddressBook,
+    eip55: &'a Eip55,
+}
+
+impl Serialize for ArgsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.args.len()))?;
+        for arg in self.args {
+            seq.serialize_element(&ArgJson {
+                arg,
+                book: self.book,
+                eip55: self.eip55,
+            })?;
+        }
+        seq.end()
+    }
+}
+
+struct ArgJson<'a> {
+    arg: &'a Argument,
+    book: &'a AddressBook,
+    eip55: &'a Eip55,
+}
+
+impl Serialize for ArgJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let arg = self.arg;
+        let value_name = match &arg.value {
+            DynSolValue::Address(address) => self.book.name_of(*address),
+            _ => None,
+        };
+        // Keys in sorted order, as a JSON object of this crate has them.
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &arg.name)?;
+        map.serialize_entry("type", &arg.ty)?;
+        map.serialize_entry("value", &ValueJson(&arg.value, self.eip55))?;
+        if let Some(name) = &value_name {
+            map.serialize_entry("value_name", name)?;
+        }
+        map.end()
+    }
+}
+
+/// One other reading of a function's bytes.
+struct AlternativeJson<'a> {
+    call: &'a FunctionCall,
+    book: &'a AddressBook,
+    eip55: &'a Eip55,
+}
+
+impl Serialize for AlternativeJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let call = self.call;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("abi", &call.abi)?;
+        map.serialize_entry(
+            "args",
+            &ArgsJson {
+                args: &call.args,
+                book: self.book,
+                eip55: self.eip55,
+            },
+        )?;
+        map.serialize_entry("function", &call.name)?;
+        map.serialize_entry("signature", &call.signature)?;
+        map.serialize_entry("state_mutability", call.state_mutability.as_json_str())?;
+        map.end()
+    }
+}
+
+/// The call tree as data ([`tree_json`]), serialized directly: the keys of
+/// every object in sorted order, as `serde_json`'s `Map` (a `BTreeMap` in
+/// this crate) orders them, so both forms are the same bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct TreeJson<'a> {
+    pub node: &'a CallNode,
+    pub book: &'a AddressBook,
+    pub eip55: &'a Eip55,
+}
+
+impl Serialize for TreeJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let node = self.node;
+        let (book, eip55) = (self.book, self.eip55);
+        let function = match &node.call {
+            Decoded::Function(call) => Some(call),
+            _ => None,
+        };
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(call) = function {
+            map.serialize_entry("abi", &call.abi)?;
+            map.serialize_entry(
+                "alternatives",
+                &Seq(call
+                    .alternatives
+                    .iter()
+                    .map(|call| AlternativeJson { call, book, eip55 })),
+            )?;
+        }
+        map.serialize_entry("arg_path", &node.arg_path)?;
+        if let Some(call) = function {
+            map.serialize_entry(
+                "args",
+                &ArgsJson {
+                    args: &call.args,
+                    book,
+                    eip55,
+                },
+            )?;
+        }
+        map.serialize_entry(
+            "children",
+            &Seq(node
+                .children
+                .iter()
+                .map(|node| TreeJson { node, book, eip55 })),
+        )?;
+        map.serialize_entry("data", &HexJson(&node.data))?;
+        map.serialize_entry("executor", &AddressJson(node.executor, eip55))?;
+        if let Some(call) = function {
+            map.serialize_entry("function", &call.name)?;
+        }
+        let kind = match &node.call {
+            Decoded::Empty => "empty",
+            Decoded::Unknown { .. } => "unknown",
+            Decoded::Function(_) => "function",
+        };
+        map.serialize_entry("kind", kind)?;
+        map.serialize_entry("operation", &node.operation.map(|op| op.name()))?;
+        map.serialize_entry("path", &node.path)?;
+        if let Decoded::Unknown { selector } = &node.call {
+            map.serialize_entry("selector", &selector.as_ref().map(|s| HexJson(s)))?;
+        }
+        if let Some(call) = function {
+            map.serialize_entry("selector_collisions", &call.collides_with)?;
+            map.serialize_entry("signature", &call.signature)?;
+            map.serialize_entry("state_mutability", call.state_mutability.as_json_str())?;
+        }
+        map.serialize_entry("to", &AddressJson(node.to, eip55))?;
+        map.serialize_entry("to_name", &node.to_name)?;
+        map.serialize_entry("value", &node.value.as_ref().map(DecimalJson))?;
+        map.end()
+    }
+}
+
+/// A sequence serialized from an iterator it is given once.
+struct Seq<I>(I);
+
+impl<I> Serialize for Seq<I>
+where
+    I: Iterator + Clone,
+    I::Item: Serialize,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.clone())
+    }
 }
 
 /// The call tree as data, for `--json` outputs. Each node has `executor`
 /// (the account making the call, or null) and `arg_path` (where its data
 /// sits in the parent's arguments); each function its `state_mutability` and
 /// `alternatives` (other readings: `abi`, `signature`, `function`, `args`,
-/// `state_mutability`).
+/// `state_mutability`). The same bytes as [`TreeJson`], which writes it
+/// without building the value.
 pub fn tree_json(node: &CallNode, book: &AddressBook) -> Value {
-    let mut object = serde_json::Map::new();
-    object.insert("path".into(), Value::String(node.path.clone()));
-    object.insert("to".into(), address_json(node.to));
-    object.insert(
-        "to_name".into(),
-        node.to_name.clone().map_or(Value::Null, Value::String),
-    );
-    object.insert(
-        "operation".into(),
-        node.operation
-            .map_or(Value::Null, |op| Value::String(op.name().into())),
-    );
-    object.insert("executor".into(), address_json(node.executor));
-    object.insert(
-        "value".into(),
-        node.value
-            .map_or(Value::Null, |v| Value::String(v.to_string())),
-    );
-    object.insert(
-        "data".into(),
-        Value::String(hex::encode_prefixed(&node.data)),
-    );
-    object.insert(
-        "arg_path".into(),
-        Value::Array(node.arg_path.iter().map(|&i| Value::from(i)).collect()),
-    );
-    match &node.call {
-        Decoded::Empty => {
-            object.insert("kind".into(), Value::String("empty".into()));
-        }
-        Decoded::Unknown { selector } => {
-            object.insert("kind".into(), Value::String("unknown".into()));
-            object.insert(
-                "selector".into(),
-                selector.map_or(Value::Null, |s| Value::String(hex::encode_prefixed(s))),
-            );
-        }
-        Decoded::Function(call) => {
-            object.insert("kind".into(), Value::String("function".into()));
-            object.insert("abi".into(), Value::String(call.abi.clone()));
-            object.insert("signature".into(), Value::String(call.signature.clone()));
-            object.insert("function".into(), Value::String(call.name.clone()));
-            object.insert(
-                "state_mutability".into(),
-                Value::String(call.state_mutability.as_json_str().into()),
-            );
-            object.insert("args".into(), args_json(&call.args, book));
-            object.insert(
-                "selector_collisions".into(),
-                Value::Array(
-                    call.collides_with
-                        .iter()
-                        .cloned()
-                        .map(Value::String)
-                        .collect(),
-                ),
-            );
-            object.insert(
-                "alternatives".into(),
-                Value::Array(
-                    call.alternatives
-                        .iter()
-                        .map(|alternative| {
-                            let mut a = serde_json::Map::new();
-                            a.insert("abi".into(), Value::String(alternative.abi.clone()));
-                            a.insert(
-                                "signature".into(),
-                                Value::String(alternative.signature.clone()),
-                            );
-                            a.insert("function".into(), Value::String(alternative.name.clone()));
-                            a.insert(
-                                "state_mutability".into(),
-                                Value::String(alternative.state_mutability.as_json_str().into()),
-                            );
-                            a.insert("args".into(), args_json(&alternative.args, book));
-                            Value::Object(a)
-                        })
-                        .collect(),
-                ),
-            );
-        }
-    }
-    object.insert(
-        "children".into(),
-        Value::Array(node.children.iter().map(|c| tree_json(c, book)).collect()),
-    );
-    Value::Object(object)
+    let eip55 = Eip55::new();
+    serde_json::to_value(TreeJson {
+        node,
+        book,
+        eip55: &eip55,
+    })
+    // Only a map key that is not a string makes `to_value` fail; every key
+    // here is one.
+    .unwrap_or(Value::Null)
 }

@@ -7,7 +7,7 @@ use alloy_dyn_abi::DynSolValue;
 use alloy_json_abi::{Function, Param};
 use alloy_primitives::{Address, Bytes, U256};
 
-use super::arguments::{ArgumentError, decode_selected};
+use super::arguments::{ArgumentError, decode_arguments_of};
 use crate::abi::registry::AbiRegistry;
 use crate::address_book::AddressBook;
 use crate::multisend::{self, MultiSendError};
@@ -318,7 +318,8 @@ impl<'a> Decoder<'a> {
             let Ok(function) = self.registry.function_by_selector_in(&abi, selector) else {
                 return Ok(None);
             };
-            let values = decode_selected(function, data).map_err(arguments_error)?;
+            // Found by `selector`: the registry's index of the function.
+            let values = decode_arguments_of(function, selector, data).map_err(arguments_error)?;
             return Ok(Some(function_call(&abi, function, values)));
         }
 
@@ -332,7 +333,10 @@ impl<'a> Decoder<'a> {
             let index = match decoded.iter().position(|(s, _)| *s == signature) {
                 Some(index) => index,
                 None => {
-                    decoded.push((signature.clone(), decode_selected(&m.function, data)));
+                    decoded.push((
+                        signature.clone(),
+                        decode_arguments_of(&m.function, selector, data),
+                    ));
                     decoded.len().saturating_sub(1)
                 }
             };
