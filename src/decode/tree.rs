@@ -313,7 +313,7 @@ impl<'a> Decoder<'a> {
         };
         let known_abi = to
             .and_then(|a| self.book.abi_of(a))
-            .filter(|abi| self.registry.contract(abi).is_some());
+            .filter(|abi| self.registry.has_contract(abi));
         if let Some(abi) = known_abi {
             let Ok(function) = self.registry.function_by_selector_in(&abi, selector) else {
                 return Ok(None);
@@ -332,7 +332,7 @@ impl<'a> Decoder<'a> {
             let index = match decoded.iter().position(|(s, _)| *s == signature) {
                 Some(index) => index,
                 None => {
-                    decoded.push((signature.clone(), decode_arguments(&m.function, data)));
+                    decoded.push((signature.clone(), decode_arguments(m.function, data)));
                     decoded.len().saturating_sub(1)
                 }
             };
@@ -347,7 +347,7 @@ impl<'a> Decoder<'a> {
                 }
             };
             if seen.insert((signature, parameter_names(&m.function.inputs))) {
-                readings.push(function_call(&m.contract, &m.function, values.clone()));
+                readings.push(function_call(m.contract, m.function, values.clone()));
             }
         }
         let mut readings = readings.into_iter();
