@@ -4,6 +4,7 @@
 // Lengths and offsets here come from input: overflow must be an error, not a panic or a wrap.
 #![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
+mod embedded;
 pub mod nesting;
 pub mod registry;
 pub mod values;

@@ -2,9 +2,11 @@
 //! 4-byte selectors to the functions that carry them.
 //!
 //! The ABIs in `abis/` are compiled into the binary so that bundlec gives the
-//! same answers from any directory and with no network. The CLI may add or
-//! replace contracts (`--abi-dir`), and the registry then re-indexes only that
-//! contract.
+//! same answers from any directory and with no network. Their functions are
+//! indexed at compile time (`abi::embedded`, a generated table), and a
+//! function's JSON is parsed only when a lookup returns it, so starting costs
+//! nothing. The CLI may add or replace contracts (`--abi-dir`), and the
+//! registry then indexes only that contract.
 //!
 //! A selector is only 4 bytes of a hash, so two different functions can share
 //! one. The registry never picks one of them silently: selector lookups return
@@ -15,11 +17,13 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::Range;
 
 use alloy_dyn_abi::DynSolType;
 use alloy_json_abi::{Function, JsonAbi, Param};
 use alloy_primitives::hex;
 
+use crate::abi::embedded;
 use crate::abi::nesting::{self, NestingError};
 
 /// Expands each name to `(name, contents of abis/<name>.json)`, so a name and
@@ -198,6 +202,12 @@ pub enum LookupError {
         selector_hex(*.selector)
     )]
     UnknownSelector { contract: String, selector: [u8; 4] },
+
+    #[error(
+        "the ABI of `{contract}` built into bundlec does not read as its table of functions says \
+         at `{signature}`: bundlec was built from a table that does not match abis/"
+    )]
+    EmbeddedTable { contract: String, signature: String },
 }
 
 /// A function that carries a given selector, and the contract it belongs to.
@@ -205,6 +215,22 @@ pub enum LookupError {
 pub struct SelectorMatch {
     pub contract: String,
     pub function: Function,
+}
+
+/// Like [`SelectorMatch`], borrowed from the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SelectorMatchRef<'a> {
+    pub contract: &'a str,
+    pub function: &'a Function,
+}
+
+impl<'a> From<&'a SelectorMatch> for SelectorMatchRef<'a> {
+    fn from(m: &'a SelectorMatch) -> Self {
+        Self {
+            contract: &m.contract,
+            function: &m.function,
+        }
+    }
 }
 
 /// A selector that stands for different functions in the loaded ABIs.
@@ -228,10 +254,27 @@ impl fmt::Display for SelectorCollision {
 }
 
 /// Contracts by name plus the selector index.
+///
+/// The embedded contracts are not stored here: lookups answer them from the
+/// compiled table (`abi::embedded`), which parses a function when it is
+/// first returned. A contract added at run time is stored and indexed here,
+/// and hides the embedded contract of the same name.
 #[derive(Debug, Clone, Default)]
 pub struct AbiRegistry {
-    contracts: BTreeMap<String, JsonAbi>,
+    /// Whether the embedded contracts are in (except those `added` replaces).
+    embedded: bool,
+    /// The contracts added at run time, by name.
+    added: BTreeMap<String, JsonAbi>,
+    /// The selector index of `added`.
     by_selector: BTreeMap<[u8; 4], IndexEntry>,
+}
+
+/// A registered contract.
+#[derive(Debug, Clone, Copy)]
+enum Contract<'a> {
+    /// An embedded contract not replaced: its index in [`EMBEDDED_ABIS`].
+    Embedded(usize),
+    Added(&'a JsonAbi),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -265,21 +308,20 @@ impl AbiRegistry {
 
     /// A registry holding every ABI in [`EMBEDDED_ABIS`].
     ///
-    /// Every command that reads calldata starts here, so this does only what
-    /// the embedded files need: parse each once and index each selector
-    /// once. The checks [`add_or_override`](Self::add_or_override) makes on
-    /// a user's file (contract names, canonical types, no selector clashes)
-    /// hold for the embedded files by construction and are made on them by
-    /// the test `embedded_abis_pass_the_checks_user_files_get`, not at every
-    /// start.
+    /// Every command that reads calldata starts here, so this does nothing:
+    /// the embedded functions are indexed at compile time, and each is
+    /// parsed (once per process) when a lookup first returns it. The checks
+    /// [`add_or_override`](Self::add_or_override) makes on a user's file
+    /// (contract names, canonical types, no selector clashes) hold for the
+    /// embedded files and are made on them by the test
+    /// `embedded_abis_pass_the_checks_user_files_get`, which also checks
+    /// that every lookup answers as it would with the files added as a
+    /// user's; `tests/abi_table.rs` checks the table against the files.
     pub fn embedded() -> Result<Self, AbiError> {
-        let mut registry = Self::new();
-        for (name, text) in EMBEDDED_ABIS {
-            let abi = parse_abi_text(name, text)?;
-            registry.index(name, &abi);
-            registry.contracts.insert((*name).to_owned(), abi);
-        }
-        Ok(registry)
+        Ok(Self {
+            embedded: true,
+            ..Self::default()
+        })
     }
 
     /// Adds the contract `name` from the text of a JSON ABI file, replacing
@@ -300,7 +342,7 @@ impl AbiRegistry {
         check_functions(name, &abi)?;
         self.unindex(name);
         self.index(name, &abi);
-        self.contracts.insert(name.to_owned(), abi);
+        self.added.insert(name.to_owned(), abi);
         Ok(())
     }
 
@@ -320,7 +362,7 @@ impl AbiRegistry {
         check_contract_name(name)?;
         let given = parse_abi_text(name, json_text)?;
         check_functions(name, &given)?;
-        let Some(known) = self.contracts.get(base) else {
+        let Some(known) = self.contract(base) else {
             return self.add_or_override_abi(name, given);
         };
         let mut merged = known.clone();
@@ -360,30 +402,47 @@ impl AbiRegistry {
         self.add_or_override_abi(name, merged)
     }
 
-    /// The ABI registered as `name` (exact, case-sensitive).
+    /// The ABI registered as `name` (exact, case-sensitive). An embedded
+    /// ABI is parsed whole on the first call: to ask whether a contract is
+    /// registered, [`has_contract`](Self::has_contract) costs nothing.
     pub fn contract(&self, name: &str) -> Option<&JsonAbi> {
-        self.contracts.get(name)
+        match self.lookup(name)? {
+            Contract::Added(abi) => Some(abi),
+            Contract::Embedded(index) => embedded::contract_abi(index),
+        }
+    }
+
+    /// Whether a contract is registered as `name` (exact, case-sensitive).
+    pub fn has_contract(&self, name: &str) -> bool {
+        self.lookup(name).is_some()
     }
 
     /// The registered contract names, sorted.
     pub fn contract_names(&self) -> impl Iterator<Item = &str> {
-        self.contracts.keys().map(String::as_str)
+        let embedded = EMBEDDED_ABIS
+            .iter()
+            .map(|(name, _)| *name)
+            .filter(|name| self.embedded_in(name));
+        let mut names: Vec<&str> = embedded
+            .chain(self.added.keys().map(String::as_str))
+            .collect();
+        names.sort_unstable();
+        names.into_iter()
     }
 
     /// The registered contracts with their ABIs, sorted by name.
     pub fn contracts(&self) -> impl Iterator<Item = (&str, &JsonAbi)> {
-        self.contracts
-            .iter()
-            .map(|(name, abi)| (name.as_str(), abi))
+        self.contract_names()
+            .filter_map(|name| Some((name, self.contract(name)?)))
     }
 
     /// The number of registered contracts.
     pub fn len(&self) -> usize {
-        self.contracts.len()
+        self.contract_names().count()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.contracts.is_empty()
+        self.contract_names().next().is_none()
     }
 
     /// A function of `contract`, named either by its plain name (which must
@@ -396,7 +455,12 @@ impl AbiRegistry {
         contract: &str,
         name_or_signature: &str,
     ) -> Result<&Function, LookupError> {
-        let abi = self.contract_or_error(contract)?;
+        let abi = match self.contract_or_error(contract)? {
+            Contract::Added(abi) => abi,
+            Contract::Embedded(index) => {
+                return embedded_function(contract, index, name_or_signature);
+            }
+        };
         let input = name_or_signature.trim();
         if input.contains('(') {
             let signature = canonical_signature(input)?;
@@ -404,7 +468,7 @@ impl AbiRegistry {
                 .split_once('(')
                 .map_or(signature.as_str(), |(name, _)| name);
             let Some(overloads) = abi.function(name) else {
-                return Err(unknown_function(contract, abi, name));
+                return Err(unknown_function(contract, function_names(abi), name));
             };
             return overloads
                 .iter()
@@ -428,7 +492,7 @@ impl AbiRegistry {
                 name: input.to_owned(),
                 candidates: sorted_signatures(overloads),
             }),
-            _ => Err(unknown_function(contract, abi, input)),
+            _ => Err(unknown_function(contract, function_names(abi), input)),
         }
     }
 
@@ -438,56 +502,137 @@ impl AbiRegistry {
         contract: &str,
         selector: [u8; 4],
     ) -> Result<&Function, LookupError> {
-        self.contract_or_error(contract)?;
-        self.selector_matches(selector)
-            .iter()
-            .find(|m| m.contract == contract)
-            .map(|m| &m.function)
-            .ok_or_else(|| LookupError::UnknownSelector {
-                contract: contract.to_owned(),
-                selector,
-            })
+        let unknown = || LookupError::UnknownSelector {
+            contract: contract.to_owned(),
+            selector,
+        };
+        match self.contract_or_error(contract)? {
+            Contract::Added(_) => self
+                .by_selector
+                .get(&selector)
+                .and_then(|entry| entry.matches.iter().find(|m| m.contract == contract))
+                .map(|m| &m.function)
+                .ok_or_else(unknown),
+            Contract::Embedded(index) => {
+                let at = embedded::with_selector(selector)
+                    .find(|&at| {
+                        embedded::entry(at).is_some_and(|e| usize::from(e.contract) == index)
+                    })
+                    .ok_or_else(unknown)?;
+                embedded_at(contract, at)
+            }
+        }
     }
 
     /// Every function with this selector across all contracts, sorted by
     /// contract name. More than one distinct signature means a collision.
     pub fn functions_by_selector(&self, selector: [u8; 4]) -> Vec<SelectorMatch> {
-        self.selector_matches(selector).to_vec()
+        self.selector_matches(selector)
+            .into_iter()
+            .map(|m| SelectorMatch {
+                contract: m.contract.to_owned(),
+                function: m.function.clone(),
+            })
+            .collect()
     }
 
     /// Like [`functions_by_selector`](Self::functions_by_selector) without
-    /// copying.
-    pub fn selector_matches(&self, selector: [u8; 4]) -> &[SelectorMatch] {
-        self.by_selector
+    /// copying the functions.
+    pub fn selector_matches(&self, selector: [u8; 4]) -> Vec<SelectorMatchRef<'_>> {
+        let mut added = self
+            .by_selector
             .get(&selector)
             .map_or(&[][..], |entry| entry.matches.as_slice())
+            .iter()
+            .peekable();
+        let mut matches = Vec::new();
+        // Both lists are sorted by contract name and name different contracts.
+        for at in self.embedded_with_selector(selector) {
+            let (Some(entry), Some(function)) = (embedded::entry(at), embedded::function(at))
+            else {
+                continue;
+            };
+            let contract = entry.contract_name();
+            while let Some(m) = added.next_if(|m| m.contract.as_str() < contract) {
+                matches.push(m.into());
+            }
+            matches.push(SelectorMatchRef { contract, function });
+        }
+        matches.extend(added.map(SelectorMatchRef::from));
+        matches
     }
 
     /// The distinct canonical signatures with this selector, sorted. The same
     /// function in several contracts counts once.
     pub fn distinct_signatures(&self, selector: [u8; 4]) -> Vec<String> {
-        self.by_selector
-            .get(&selector)
-            .map(|entry| entry.signatures.clone())
-            .unwrap_or_default()
+        let mut signatures: Vec<&str> = self
+            .embedded_with_selector(selector)
+            .filter_map(embedded::entry)
+            .map(|entry| entry.signature)
+            .collect();
+        if let Some(entry) = self.by_selector.get(&selector) {
+            signatures.extend(entry.signatures.iter().map(String::as_str));
+        }
+        signatures.sort_unstable();
+        signatures.dedup();
+        signatures.into_iter().map(str::to_owned).collect()
     }
 
     /// Every selector that stands for more than one distinct signature,
     /// sorted by selector.
     pub fn collisions(&self) -> Vec<SelectorCollision> {
-        self.by_selector
-            .iter()
-            .filter(|(_, entry)| entry.signatures.len() > 1)
-            .map(|(selector, entry)| SelectorCollision {
-                selector: *selector,
-                signatures: entry.signatures.clone(),
+        let mut selectors: Vec<[u8; 4]> = Vec::new();
+        if self.embedded {
+            selectors.extend(embedded::selectors());
+        }
+        selectors.extend(self.by_selector.keys().copied());
+        selectors.sort_unstable();
+        selectors.dedup();
+        selectors
+            .into_iter()
+            .filter_map(|selector| {
+                let signatures = self.distinct_signatures(selector);
+                (signatures.len() > 1).then_some(SelectorCollision {
+                    selector,
+                    signatures,
+                })
             })
             .collect()
     }
 
-    fn contract_or_error(&self, name: &str) -> Result<&JsonAbi, LookupError> {
-        self.contracts.get(name).ok_or_else(|| {
-            let available: Vec<String> = self.contracts.keys().cloned().collect();
+    /// The contract registered as `name`: an added one first, since it
+    /// replaces the embedded one of that name.
+    fn lookup(&self, name: &str) -> Option<Contract<'_>> {
+        if let Some(abi) = self.added.get(name) {
+            return Some(Contract::Added(abi));
+        }
+        if !self.embedded {
+            return None;
+        }
+        embedded::contract_index(name).map(Contract::Embedded)
+    }
+
+    /// Whether the embedded contract `name` is registered: embedded
+    /// contracts are in and no added one replaces it.
+    fn embedded_in(&self, name: &str) -> bool {
+        self.embedded && !self.added.contains_key(name)
+    }
+
+    /// The table positions of the registered embedded functions with this
+    /// selector, sorted by contract name.
+    fn embedded_with_selector(&self, selector: [u8; 4]) -> impl Iterator<Item = usize> {
+        self.embedded
+            .then(|| embedded::with_selector(selector))
+            .into_iter()
+            .flatten()
+            .filter(|&at| {
+                embedded::entry(at).is_some_and(|entry| self.embedded_in(entry.contract_name()))
+            })
+    }
+
+    fn contract_or_error(&self, name: &str) -> Result<Contract<'_>, LookupError> {
+        self.lookup(name).ok_or_else(|| {
+            let available: Vec<String> = self.contract_names().map(str::to_owned).collect();
             LookupError::UnknownContract {
                 name: name.to_owned(),
                 similar: similar_names(name, available.iter().map(String::as_str)),
@@ -497,7 +642,7 @@ impl AbiRegistry {
     }
 
     fn unindex(&mut self, contract: &str) {
-        let Some(old) = self.contracts.get(contract) else {
+        let Some(old) = self.added.get(contract) else {
             return;
         };
         for function in old.functions() {
@@ -537,6 +682,79 @@ impl AbiRegistry {
             }
         }
     }
+}
+
+/// [`AbiRegistry::function`] for the embedded contract at `index`: the same
+/// answers and errors as for that ABI added as a user's, from the table.
+fn embedded_function(
+    contract: &str,
+    index: usize,
+    name_or_signature: &str,
+) -> Result<&'static Function, LookupError> {
+    let signatures = |overloads: Range<usize>| -> Vec<String> {
+        let mut signatures: Vec<String> = overloads
+            .filter_map(embedded::entry)
+            .map(|entry| entry.signature.to_owned())
+            .collect();
+        signatures.sort();
+        signatures
+    };
+    let input = name_or_signature.trim();
+    if input.contains('(') {
+        let signature = canonical_signature(input)?;
+        let name = signature
+            .split_once('(')
+            .map_or(signature.as_str(), |(name, _)| name);
+        let overloads = embedded::overloads(index, name);
+        if overloads.is_empty() {
+            return Err(unknown_function(
+                contract,
+                embedded::function_names(index),
+                name,
+            ));
+        }
+        let found = overloads
+            .clone()
+            .find(|&at| embedded::entry(at).is_some_and(|e| e.signature == signature));
+        return match found {
+            Some(at) => embedded_at(contract, at),
+            None => Err(LookupError::UnknownSignature {
+                contract: contract.to_owned(),
+                signature,
+                candidates: signatures(overloads),
+            }),
+        };
+    }
+    if input.is_empty() {
+        return Err(LookupError::InvalidSignature {
+            input: name_or_signature.to_owned(),
+            reason: "no function name was given".to_owned(),
+        });
+    }
+    let overloads = embedded::overloads(index, input);
+    match overloads.len() {
+        0 => Err(unknown_function(
+            contract,
+            embedded::function_names(index),
+            input,
+        )),
+        1 => embedded_at(contract, overloads.start),
+        _ => Err(LookupError::Overloaded {
+            contract: contract.to_owned(),
+            name: input.to_owned(),
+            candidates: signatures(overloads),
+        }),
+    }
+}
+
+/// The embedded function at table position `at`, of `contract`.
+fn embedded_at(contract: &str, at: usize) -> Result<&'static Function, LookupError> {
+    embedded::function(at).ok_or_else(|| LookupError::EmbeddedTable {
+        contract: contract.to_owned(),
+        signature: embedded::entry(at)
+            .map(|entry| entry.signature.to_owned())
+            .unwrap_or_default(),
+    })
 }
 
 /// The 4-byte selector of a canonical signature.
@@ -649,7 +867,7 @@ fn check_contract_name(name: &str) -> Result<(), AbiError> {
     Ok(())
 }
 
-fn parse_abi_text(contract: &str, text: &str) -> Result<JsonAbi, AbiError> {
+pub(crate) fn parse_abi_text(contract: &str, text: &str) -> Result<JsonAbi, AbiError> {
     // Serialised artifacts carry much more than the ABI; only `abi` matters.
     #[derive(serde::Deserialize)]
     struct Artifact {
@@ -815,14 +1033,18 @@ fn sorted_signatures(functions: &[Function]) -> Vec<String> {
     signatures
 }
 
-fn unknown_function(contract: &str, abi: &JsonAbi, name: &str) -> LookupError {
+/// The names of the functions of `abi`, sorted.
+fn function_names(abi: &JsonAbi) -> Vec<String> {
     // `JsonAbi` keeps functions in a BTreeMap, so these names come sorted.
-    let available: Vec<String> = abi
-        .functions
+    abi.functions
         .iter()
         .filter(|(_, overloads)| !overloads.is_empty())
         .map(|(name, _)| name.clone())
-        .collect();
+        .collect()
+}
+
+/// `available`: every function name of the contract, sorted.
+fn unknown_function(contract: &str, available: Vec<String>, name: &str) -> LookupError {
     LookupError::UnknownFunction {
         contract: contract.to_owned(),
         name: name.to_owned(),
@@ -1237,25 +1459,121 @@ mod tests {
         );
     }
 
+    /// Asserts that every lookup of `lazy` answers as `eager` does: the same
+    /// contracts, functions, errors, matches in the same order, collisions.
+    fn assert_same_lookups(lazy: &AbiRegistry, eager: &AbiRegistry) {
+        assert_eq!(
+            lazy.contract_names().collect::<Vec<_>>(),
+            eager.contract_names().collect::<Vec<_>>()
+        );
+        assert_eq!(
+            (lazy.len(), lazy.is_empty()),
+            (eager.len(), eager.is_empty())
+        );
+        assert_eq!(
+            lazy.contracts().collect::<Vec<_>>(),
+            eager.contracts().collect::<Vec<_>>()
+        );
+        let mut selectors = std::collections::BTreeSet::from([[0u8; 4]]);
+        for (name, abi) in eager.contracts() {
+            assert!(lazy.has_contract(name), "{name}");
+            let mut queries: Vec<String> = ["", " ", "nope", "nope()", "f(uint7)", "(", "Pause"]
+                .map(str::to_owned)
+                .to_vec();
+            for function in abi.functions() {
+                let selector = function.selector().0;
+                selectors.insert(selector);
+                assert_eq!(
+                    lazy.function_by_selector_in(name, selector),
+                    eager.function_by_selector_in(name, selector),
+                    "{name}"
+                );
+                queries.push(function.name.clone());
+                queries.push(format!(" {} ", function.signature()));
+                queries.push(format!("{}(bytes7)", function.name));
+            }
+            for query in &queries {
+                assert_eq!(
+                    lazy.function(name, query),
+                    eager.function(name, query),
+                    "{name}.{query}"
+                );
+            }
+            assert_eq!(
+                lazy.function_by_selector_in(name, [0; 4]),
+                eager.function_by_selector_in(name, [0; 4])
+            );
+            let lower = name.to_ascii_lowercase();
+            assert!(!lazy.has_contract(&lower) || eager.has_contract(&lower));
+            assert_eq!(
+                lazy.function(&lower, "pause"),
+                eager.function(&lower, "pause")
+            );
+        }
+        for selector in selectors {
+            assert_eq!(
+                lazy.selector_matches(selector),
+                eager.selector_matches(selector),
+                "{}",
+                selector_hex(selector)
+            );
+            assert_eq!(
+                lazy.functions_by_selector(selector),
+                eager.functions_by_selector(selector)
+            );
+            assert_eq!(
+                lazy.distinct_signatures(selector),
+                eager.distinct_signatures(selector)
+            );
+        }
+        assert_eq!(lazy.collisions(), eager.collisions());
+    }
+
     #[test]
     fn embedded_abis_pass_the_checks_user_files_get() {
-        // `embedded` skips these at run time because they hold here.
-        let checked = {
-            let mut registry = AbiRegistry::new();
-            for (name, text) in EMBEDDED_ABIS {
-                registry.add_or_override(name, text).unwrap();
-            }
-            registry
-        };
-        let embedded = AbiRegistry::embedded().unwrap();
-        assert_eq!(embedded.contracts, checked.contracts);
-        assert_eq!(
-            format!("{:?}", embedded.by_selector),
-            format!("{:?}", checked.by_selector)
-        );
-        for function in embedded.contracts.values().flat_map(JsonAbi::functions) {
-            assert_eq!(selector_of(&function.signature()), function.selector().0);
+        // `embedded` skips these at run time because they hold here, and
+        // answers from its table as the files added one by one do.
+        let mut eager = AbiRegistry::new();
+        for (name, text) in EMBEDDED_ABIS {
+            eager.add_or_override(name, text).unwrap();
         }
+        let mut lazy = AbiRegistry::embedded().unwrap();
+        assert_same_lookups(&lazy, &eager);
+        for (_, abi) in eager.contracts() {
+            for function in abi.functions() {
+                assert_eq!(selector_of(&function.signature()), function.selector().0);
+            }
+        }
+
+        // Added contracts replace, extend, join and collide with the
+        // embedded ones as they do with added ones.
+        let burn = one_function("burn", r#"[{"name":"v","type":"uint256"}]"#);
+        let odd = one_function(
+            "collate_propagate_storage",
+            r#"[{"name":"v","type":"bytes16"}]"#,
+        );
+        let unpause = one_function("unpause", "[]");
+        for registry in [&mut lazy, &mut eager] {
+            // Around and between the embedded contracts with `unpause()`.
+            for name in ["AAA", "Mmm", "Zzz", "zzz"] {
+                registry.add_or_override(name, &unpause).unwrap();
+            }
+            registry.add_or_override("Token", TOKEN).unwrap();
+            registry.add_or_override("Burner", &burn).unwrap();
+            registry.add_or_override("Odd", &odd).unwrap();
+            registry
+                .add_or_override("SystemPause", &one_function("pauseAll", "[]"))
+                .unwrap();
+            registry.add_or_override("ERC20", TOKEN).unwrap();
+            registry
+                .extend_contract("Registry2", "JobRegistry", &one_function("extra", "[]"))
+                .unwrap();
+            registry
+                .extend_contract("Safe", "Safe", &one_function("extra", "[]"))
+                .unwrap();
+        }
+        assert_same_lookups(&lazy, &eager);
+        assert_eq!(lazy.collisions().len(), 1);
     }
 
     #[test]

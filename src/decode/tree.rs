@@ -313,7 +313,7 @@ impl<'a> Decoder<'a> {
         };
         let known_abi = to
             .and_then(|a| self.book.abi_of(a))
-            .filter(|abi| self.registry.contract(abi).is_some());
+            .filter(|abi| self.registry.has_contract(abi));
         if let Some(abi) = known_abi {
             let Ok(function) = self.registry.function_by_selector_in(&abi, selector) else {
                 return Ok(None);
@@ -335,7 +335,7 @@ impl<'a> Decoder<'a> {
                 None => {
                     decoded.push((
                         signature.clone(),
-                        decode_arguments_of(&m.function, selector, data),
+                        decode_arguments_of(m.function, selector, data),
                     ));
                     decoded.len().saturating_sub(1)
                 }
@@ -351,7 +351,7 @@ impl<'a> Decoder<'a> {
                 }
             };
             if seen.insert((signature, parameter_names(&m.function.inputs))) {
-                readings.push(function_call(&m.contract, &m.function, values.clone()));
+                readings.push(function_call(m.contract, m.function, values.clone()));
             }
         }
         let mut readings = readings.into_iter();

@@ -156,7 +156,7 @@ impl<'a> Planner<'a> {
         for key in names {
             if let Some(entry) = self.deployment.contract(key) {
                 // A deployment may load its own ABI under the key it uses.
-                let abi = if self.registry.contract(key).is_some() {
+                let abi = if self.registry.has_contract(key) {
                     key
                 } else {
                     contract.name

@@ -1,0 +1,205 @@
+//! The generator of src/abi/embedded/table.rs.
+//!
+//! Input: the ABI files in abis/, the ones `EMBEDDED_ABIS` compiles into the
+//! binary. The table lists every function (contract, canonical signature,
+//! selector, the byte range of its JSON object in the file) so the registry
+//! answers lookups without parsing the files. The test fails when the
+//! committed table differs from what the files give, and checks that each
+//! function's object, parsed alone, is the function the whole file gives; run
+//! it with `BUNDLEC_REGENERATE=1` to rewrite the table.
+
+use std::path::{Path, PathBuf};
+
+use alloy_json_abi::{Function, JsonAbi};
+use bundlec::abi::registry::EMBEDDED_ABIS;
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The byte ranges of the elements of the top-level JSON array in `text`,
+/// each an object.
+fn element_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut start = None;
+    for (i, byte) in text.bytes().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if byte == b'\\' {
+                escaped = true;
+            } else if byte == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                if depth == 1 {
+                    assert_eq!(byte, b'{', "an ABI entry that is not an object");
+                    start = Some(i);
+                }
+                depth += 1;
+            }
+            b']' | b'}' => {
+                depth -= 1;
+                if depth == 1 {
+                    spans.push((start.take().unwrap(), i + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(depth, 0, "unbalanced JSON");
+    spans
+}
+
+struct Row {
+    contract: usize,
+    name: String,
+    signature: String,
+    selector: [u8; 4],
+    span: (usize, usize),
+}
+
+/// The ABI files, sorted by contract name: `(name, text)`.
+fn abi_files() -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(manifest_dir().join("abis"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .map(|path| {
+            let name = path.file_stem().unwrap().to_str().unwrap().to_owned();
+            (name, std::fs::read_to_string(&path).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn rows(files: &[(String, String)]) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for (contract, (name, text)) in files.iter().enumerate() {
+        let entries: Vec<serde_json::Value> = serde_json::from_str(text)
+            .unwrap_or_else(|e| panic!("abis/{name}.json is not a JSON array: {e}"));
+        let spans = element_spans(text);
+        assert_eq!(spans.len(), entries.len(), "abis/{name}.json");
+        let mut functions = Vec::new();
+        for (entry, &(start, end)) in entries.iter().zip(&spans) {
+            let object = &text[start..end];
+            assert_eq!(
+                &serde_json::from_str::<serde_json::Value>(object).unwrap(),
+                entry,
+                "abis/{name}.json: bytes {start}..{end}"
+            );
+            if entry["type"] != "function" {
+                continue;
+            }
+            let function: Function = serde_json::from_str(object)
+                .unwrap_or_else(|e| panic!("abis/{name}.json: bytes {start}..{end}: {e}"));
+            functions.push((function, (start, end)));
+        }
+        // The order of `JsonAbi::functions`: by name, overloads as in the file.
+        functions.sort_by(|(a, _), (b, _)| a.name.cmp(&b.name));
+        let abi: JsonAbi = serde_json::from_str(text).unwrap();
+        assert_eq!(
+            abi.functions().collect::<Vec<_>>(),
+            functions.iter().map(|(f, _)| f).collect::<Vec<_>>(),
+            "abis/{name}.json: a function parsed alone differs from the whole file's"
+        );
+        for (function, span) in functions {
+            let signature = function.signature();
+            let hash = alloy_primitives::keccak256(signature.as_bytes());
+            let selector: [u8; 4] = hash[..4].try_into().unwrap();
+            assert_eq!(selector, function.selector().0, "{name}.{signature}");
+            rows.push(Row {
+                contract,
+                name: function.name.clone(),
+                signature,
+                selector,
+                span,
+            });
+        }
+    }
+    rows
+}
+
+fn generate(files: &[(String, String)]) -> String {
+    let rows = rows(files);
+    let mut by_selector: Vec<usize> = (0..rows.len()).collect();
+    by_selector.sort_by_key(|&i| (rows[i].selector, rows[i].contract));
+
+    let mut out = String::new();
+    out.push_str("// @generated by tests/abi_table.rs from abis/*.json. Edit those, then\n");
+    out.push_str("// regenerate with `BUNDLEC_REGENERATE=1 cargo test --test abi_table`.\n\n");
+    out.push_str("use super::EmbeddedFunction as F;\n\n");
+    out.push_str("/// The number of functions in the embedded ABIs.\n");
+    out.push_str(&format!(
+        "pub(super) const FUNCTION_COUNT: usize = {};\n\n",
+        rows.len()
+    ));
+    out.push_str("/// Every function of the embedded ABIs, sorted by contract (its index in\n");
+    out.push_str("/// `EMBEDDED_ABIS`), then name; the overloads of a name in the order of the\n");
+    out.push_str("/// file. `json_start..json_end` is its object in the file's text.\n");
+    out.push_str("#[rustfmt::skip]\n");
+    out.push_str("pub(super) static FUNCTIONS: [F; FUNCTION_COUNT] = [\n");
+    let mut contract = usize::MAX;
+    for row in &rows {
+        if row.contract != contract {
+            contract = row.contract;
+            out.push_str(&format!("    // {}\n", files[contract].0));
+        }
+        let [a, b, c, d] = row.selector;
+        out.push_str(&format!(
+            "    F {{ contract: {}, selector: [0x{a:02x}, 0x{b:02x}, 0x{c:02x}, 0x{d:02x}], signature: {:?}, json_start: {}, json_end: {} }},\n",
+            row.contract, row.signature, row.span.0, row.span.1
+        ));
+        assert!(row.signature.starts_with(&format!("{}(", row.name)));
+    }
+    out.push_str("];\n\n");
+    out.push_str("/// The positions in `FUNCTIONS` of every function, sorted by selector, then\n");
+    out.push_str("/// contract.\n");
+    out.push_str("#[rustfmt::skip]\n");
+    out.push_str("pub(super) static BY_SELECTOR: [u16; FUNCTION_COUNT] = [\n");
+    for line in by_selector.chunks(16) {
+        let line: Vec<String> = line.iter().map(usize::to_string).collect();
+        out.push_str(&format!("    {},\n", line.join(", ")));
+    }
+    out.push_str("];\n");
+    assert!(files.len() <= usize::from(u8::MAX) && rows.len() <= usize::from(u16::MAX));
+    assert!(
+        files
+            .iter()
+            .all(|(_, text)| text.len() <= u32::MAX as usize)
+    );
+    out
+}
+
+#[test]
+fn abi_table_is_generated_from_the_abi_files() {
+    let files = abi_files();
+    let embedded: Vec<&str> = EMBEDDED_ABIS.iter().map(|(name, _)| *name).collect();
+    let on_disk: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        embedded, on_disk,
+        "EMBEDDED_ABIS must list abis/*.json, sorted"
+    );
+
+    let generated = generate(&files);
+    let table_path = manifest_dir().join("src/abi/embedded/table.rs");
+    let committed = std::fs::read_to_string(&table_path).unwrap_or_default();
+    if committed != generated {
+        if std::env::var_os("BUNDLEC_REGENERATE").is_some() {
+            std::fs::write(&table_path, &generated).unwrap();
+        } else {
+            panic!(
+                "{} is out of date: run `BUNDLEC_REGENERATE=1 cargo test --test abi_table`",
+                Path::new("src/abi/embedded/table.rs").display()
+            );
+        }
+    }
+}
