@@ -708,6 +708,8 @@ fn write_batch(
             .map_or_else(|| runbook.safe.at.clone(), |a| a.at.clone()),
     };
 
+    let mut writer = transaction::Transactions::new();
+    let mut batch_transaction = |call| writer.batch_transaction(call);
     let transactions = batch
         .calls
         .iter()

@@ -2,12 +2,16 @@
 //! plus the `contractMethod` and `contractInputsValues` that the app shows
 //! and that encode to the same bytes.
 
+use std::collections::HashMap;
+
 use alloy_json_abi::{Function, StateMutability};
 use alloy_primitives::hex;
+use serde_json::Value;
 
 use crate::abi::values::contract_inputs_values;
+use crate::memo::Selectors;
 use crate::plan::PlannedCall;
-use crate::txbuilder::encode::{AppEncoding, app_encode};
+use crate::txbuilder::encode::{AppEncoding, app_encode_with};
 use crate::txbuilder::{BatchTransaction, ContractMethod};
 
 /// Why a planned call cannot be written as a batch transaction.
@@ -45,23 +49,69 @@ pub fn contract_method(function: &Function) -> Result<ContractMethod, Transactio
 /// with the Transaction Builder's rules and encoded; anything but exactly
 /// `call.data` is refused.
 pub fn batch_transaction(call: &PlannedCall) -> Result<BatchTransaction, TransactionError> {
-    let values = contract_inputs_values(&call.function, &call.args)
-        .map_err(|e| TransactionError::Inputs(e.to_string()))?;
-    let method = contract_method(&call.function)?;
-    let encoded = encode_contract_inputs(&method, &values)?;
-    if encoded != call.data.as_ref() {
-        return Err(TransactionError::Mismatch {
-            data: hex::encode_prefixed(&call.data),
-            encoded: hex::encode_prefixed(&encoded),
-        });
+    Transactions::new().batch_transaction(call)
+}
+
+/// The batch transactions of one build. A batch calls the same few functions
+/// again and again (a refund, one function per job), so each distinct
+/// function's `contractMethod`, and the JSON the app reads it from, is made
+/// once, and each selector is hashed once.
+#[derive(Debug, Default)]
+pub struct Transactions {
+    /// Lookups only: nothing written depends on the map's order.
+    methods: HashMap<Function, Method>,
+    selectors: Selectors,
+}
+
+/// A function's `contractMethod`, and the same as the JSON value the app
+/// encodes from.
+#[derive(Debug)]
+struct Method {
+    method: ContractMethod,
+    json: Value,
+}
+
+impl Transactions {
+    pub fn new() -> Self {
+        Self::default()
     }
-    Ok(BatchTransaction {
-        to: call.to,
-        value: call.value,
-        data: Some(call.data.clone()),
-        contract_method: Some(method),
-        contract_inputs_values: Some(values),
-    })
+
+    /// [`batch_transaction`], with what this build already made reused.
+    pub fn batch_transaction(
+        &mut self,
+        call: &PlannedCall,
+    ) -> Result<BatchTransaction, TransactionError> {
+        let values = contract_inputs_values(&call.function, &call.args)
+            .map_err(|e| TransactionError::Inputs(e.to_string()))?;
+        let method = match self.methods.get(&call.function) {
+            Some(method) => method,
+            None => {
+                let method = contract_method(&call.function)?;
+                let json = method_json(&method)?;
+                self.methods
+                    .entry(call.function.clone())
+                    .or_insert(Method { method, json })
+            }
+        };
+        let encoded = encode_values(&method.json, &values, &self.selectors)?;
+        if encoded != call.data.as_ref() {
+            return Err(TransactionError::Mismatch {
+                data: hex::encode_prefixed(&call.data),
+                encoded: hex::encode_prefixed(&encoded),
+            });
+        }
+        Ok(BatchTransaction {
+            to: call.to,
+            value: call.value,
+            data: Some(call.data.clone()),
+            contract_method: Some(method.method.clone()),
+            contract_inputs_values: Some(values),
+        })
+    }
+}
+
+fn method_json(method: &ContractMethod) -> Result<Value, TransactionError> {
+    serde_json::to_value(method).map_err(|e| TransactionError::Abi(e.to_string()))
 }
 
 /// The calldata the Transaction Builder builds from `contractMethod` and
@@ -70,13 +120,21 @@ pub fn encode_contract_inputs(
     method: &ContractMethod,
     values: &[(String, String)],
 ) -> Result<Vec<u8>, TransactionError> {
-    let method = serde_json::to_value(method).map_err(|e| TransactionError::Abi(e.to_string()))?;
-    let map: serde_json::Map<String, serde_json::Value> = values
+    encode_values(&method_json(method)?, values, &Selectors::new())
+}
+
+/// [`encode_contract_inputs`] from the method's JSON value.
+fn encode_values(
+    method: &Value,
+    values: &[(String, String)],
+    selectors: &Selectors,
+) -> Result<Vec<u8>, TransactionError> {
+    let map: serde_json::Map<String, Value> = values
         .iter()
-        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
         .collect();
-    let values = serde_json::Value::Object(map);
-    match app_encode(Some(&method), Some(&values)) {
+    let values = Value::Object(map);
+    match app_encode_with(Some(method), Some(&values), selectors) {
         Ok(AppEncoding::Calldata(encoded)) => match encoded.differences.first() {
             // bundlec writes values that mean what they say.
             Some(difference) => Err(TransactionError::Encode(difference.clone())),

@@ -20,6 +20,7 @@ use super::profile::{ContractProfile, ProtocolProfile};
 use super::{AcceptPlan, PlannedCall, SignerChange, Step};
 use crate::abi::registry::{AbiRegistry, edit_distance};
 use crate::abi::values::fixed_bytes;
+use crate::memo::Selectors;
 use crate::parse::parse_address;
 use crate::runbook::names::looks_like_address;
 use crate::runbook::{
@@ -74,6 +75,9 @@ pub(super) struct Planner<'a> {
     pub refunded: BTreeMap<U256, Location>,
     /// What the build summary must say about choices the plan made.
     pub notes: Vec<Located<String>>,
+    /// The selector of every function encoded so far: a refund of thousands
+    /// of jobs calls one function thousands of times.
+    selectors: Selectors,
 }
 
 impl<'a> Planner<'a> {
@@ -97,6 +101,7 @@ impl<'a> Planner<'a> {
             spans: Vec::new(),
             refunded: BTreeMap::new(),
             notes: Vec::new(),
+            selectors: Selectors::new(),
         }
     }
 
@@ -358,15 +363,14 @@ impl<'a> Planner<'a> {
         args: &[DynSolValue],
         at: &Location,
     ) -> Result<Bytes, InputError> {
-        function
-            .abi_encode_input(args)
-            .map(Bytes::from)
-            .map_err(|e| {
-                InputError::new(
-                    at.clone(),
-                    format!("cannot encode {}: {e}", function.signature()),
-                )
-            })
+        let signature = function.signature();
+        let arguments = function
+            .abi_encode_input_raw(args)
+            .map_err(|e| InputError::new(at.clone(), format!("cannot encode {signature}: {e}")))?;
+        let mut data = Vec::with_capacity(arguments.len().saturating_add(4));
+        data.extend_from_slice(&self.selectors.of(&signature));
+        data.extend_from_slice(&arguments);
+        Ok(Bytes::from(data))
     }
 
     /// A call without ETH from the Safe to `to`, encoded with `abi`.

@@ -683,6 +683,20 @@ fn parse_int(text: &str, field: &str, differences: &mut Vec<String>) -> Result<J
 
 /// web3's `formatParam` for `bytes` (size 0) and `bytesN`.
 fn format_bytes(text: &str, size: usize, field: &str, differences: &mut Vec<String>) -> String {
+    // ASCII of even length that needs no padding is sent as written (hex
+    // calldata, the common case): one UTF-16 unit per byte, so the walk
+    // below would neither pad nor fix it.
+    if text.is_ascii() && text.len().is_multiple_of(2) {
+        let width = size.saturating_mul(2);
+        let max = if text.starts_with("0x") {
+            width.saturating_add(2)
+        } else {
+            width
+        };
+        if size == 0 || text.len() >= max {
+            return text.to_owned();
+        }
+    }
     let mut units: Vec<u16> = text.encode_utf16().collect();
     let mut padded = false;
     if size > 0 {
