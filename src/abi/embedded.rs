@@ -13,6 +13,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use alloy_json_abi::{Function, JsonAbi};
+use alloy_primitives::B256;
 
 use super::registry::EMBEDDED_ABIS;
 
@@ -52,6 +53,12 @@ static FUNCTIONS: [OnceLock<Option<Function>>; table::FUNCTION_COUNT] =
 /// The parsed files, in the order of [`EMBEDDED_ABIS`].
 static CONTRACTS: [OnceLock<Option<JsonAbi>>; EMBEDDED_ABIS.len()] =
     [const { OnceLock::new() }; EMBEDDED_ABIS.len()];
+
+/// The Keccak-256 of the embedded file of contract `index`, computed when
+/// the table was generated (a build records it for every ABI it read).
+pub(crate) fn file_keccak256(index: usize) -> Option<B256> {
+    table::FILE_KECCAK256.get(index).copied().map(B256::new)
+}
 
 /// The index in [`EMBEDDED_ABIS`] of the contract `name`.
 pub(crate) fn contract_index(name: &str) -> Option<usize> {

@@ -34,6 +34,13 @@ macro_rules! embedded_abis {
     };
 }
 
+/// The Keccak-256 of `abis/<name>.json` as embedded, when `name` is an
+/// embedded ABI: recorded when the table was generated, so a build that reads
+/// an embedded ABI does not hash the file again.
+pub fn embedded_abi_keccak256(name: &str) -> Option<alloy_primitives::B256> {
+    super::embedded::contract_index(name).and_then(super::embedded::file_keccak256)
+}
+
 /// The ABIs shipped with bundlec, as `(contract name, JSON ABI text)`, sorted
 /// by name. Each entry is the file `abis/<name>.json`.
 pub const EMBEDDED_ABIS: &[(&str, &str)] = embedded_abis![

@@ -34,7 +34,7 @@ use std::rc::Rc;
 
 use alloy_primitives::{Address, B256, U256, hex, keccak256};
 
-use crate::abi::registry::{AbiRegistry, EMBEDDED_ABIS};
+use crate::abi::registry::{AbiRegistry, embedded_abi_keccak256};
 use crate::address_book::AddressBook;
 use crate::decode::{CallSite, DecodeError, Decoder, render};
 use crate::plan::{Plan, PlannedCall, Step};
@@ -924,9 +924,13 @@ fn input_views(inputs: &Inputs, abis_used: &BTreeSet<String>) -> Vec<manifest::I
                 AbiOrigin::AbiDir => "abi-dir",
             };
             views.push(file_view(role, &abi.file, Some(contract)));
-        } else if let Some((_, text)) = EMBEDDED_ABIS.iter().find(|(name, _)| name == contract) {
-            let embedded = InputFile::new(format!("abis/{contract}.json"), text.as_bytes());
-            views.push(file_view("embedded-abi", &embedded, Some(contract)));
+        } else if let Some(hash) = embedded_abi_keccak256(contract) {
+            views.push(manifest::InputView {
+                role: "embedded-abi".to_string(),
+                name: format!("abis/{contract}.json"),
+                contract: Some(contract.to_string()),
+                keccak256: view::hash(hash),
+            });
         }
     }
     views
