@@ -13,11 +13,11 @@ use std::time::Duration;
 
 use bundlec::abi::registry::AbiRegistry;
 use bundlec::address_book::AddressBook;
-use bundlec::build::{BuildRequest, InputFile, Inputs, OutputFile, build};
+use bundlec::build::{BuildRequest, InputFile, Inputs, OutputFile, build, plan_batches};
 use bundlec::plan::plan_runbook;
 use bundlec::runbook::{DeploymentSource, Source, parse_runbook};
 use bundlec::txbuilder::{check, parse_json};
-use bundlec::verify::{self, Findings, Request, Target};
+use bundlec::verify::{self, Request, Target};
 use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
 
 #[path = "support/floor.rs"]
@@ -49,9 +49,9 @@ fn outputs(intent: &str, registry: &AbiRegistry) -> Vec<OutputFile> {
 }
 
 /// `bundlec verify`, with or without `--intent`, after the files are read:
-/// parse the batch, recompile the intent when asked (as the CLI does today:
-/// build, then read the built batch back), check. Without `--intent` the
-/// runbook only stands for the flags naming the Safe, chain and version.
+/// parse the batch, recompile the intent when asked (as the CLI does: plan
+/// it and lay out its batches, nothing rendered), check. Without `--intent`
+/// the runbook only stands for the flags naming the Safe, chain and version.
 fn verify_text(
     text: &str,
     intent: &str,
@@ -64,12 +64,9 @@ fn verify_text(
         panic!("inline deployment")
     };
     let intent_calls = with_intent.then(|| {
-        let built = outputs(intent, registry);
-        let file = built.iter().find(|o| o.batch.is_some()).expect("batch");
-        let expected = parse_json(&file.contents).expect("built batch");
-        verify::read_batch(&expected, &mut Findings::new())
-            .expect("calls")
-            .calls
+        let plan = plan_runbook(&runbook, deployment, registry).expect("plan");
+        let batches = plan_batches("refund", &runbook, deployment, &plan).expect("batches");
+        batches.first().expect("batch").safe_calls()
     });
     let book = AddressBook::for_deployment(deployment, runbook.safe.address);
     verify::verify(&Request {

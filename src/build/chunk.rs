@@ -106,16 +106,7 @@ pub fn chunk_steps<'a>(
     limits: Limits,
     model: &GasModel,
 ) -> Result<Vec<Chunk<'a>>, ChunkError> {
-    let mut chunker = Chunker {
-        limits: Limits {
-            max_calls: limits.max_calls.max(1),
-            max_gas: limits.max_gas,
-        },
-        model,
-        done: Vec::new(),
-        current: Vec::new(),
-        load: Load::default(),
-    };
+    let mut chunker = Chunker::new(limits, model);
     for step in steps {
         match step {
             Step::Call(call) => chunker.call(call)?,
@@ -127,8 +118,21 @@ pub fn chunk_steps<'a>(
             Step::Together { calls, span } => chunker.together(calls, span)?,
         }
     }
-    chunker.close();
-    Ok(chunker.done)
+    Ok(chunker.finish())
+}
+
+/// [`chunk_steps`] for plain calls, each as a [`Step::Call`] of its own: the
+/// `acceptOwnership()` calls, which have no frame and no span.
+pub fn chunk_calls<'a>(
+    calls: &'a [PlannedCall],
+    limits: Limits,
+    model: &GasModel,
+) -> Result<Vec<Chunk<'a>>, ChunkError> {
+    let mut chunker = Chunker::new(limits, model);
+    for call in calls {
+        chunker.call(call)?;
+    }
+    Ok(chunker.finish())
 }
 
 /// The estimated gas of a batch of `calls`, as [`chunk_steps`] counts it.
@@ -162,7 +166,26 @@ struct Chunker<'a, 'm> {
     load: Load,
 }
 
-impl<'a> Chunker<'a, '_> {
+impl<'a, 'm> Chunker<'a, 'm> {
+    fn new(limits: Limits, model: &'m GasModel) -> Self {
+        Chunker {
+            limits: Limits {
+                max_calls: limits.max_calls.max(1),
+                max_gas: limits.max_gas,
+            },
+            model,
+            done: Vec::new(),
+            current: Vec::new(),
+            load: Load::default(),
+        }
+    }
+
+    /// The batches, the last one closed.
+    fn finish(mut self) -> Vec<Chunk<'a>> {
+        self.close();
+        self.done
+    }
+
     fn total(&self, load: Load) -> u64 {
         self.model.total(load.gas, load.bytes)
     }

@@ -5,7 +5,9 @@
 //! [`build`] is pure: it takes the parsed intent file, its deployment, the
 //! plan, the ABI registry the plan was made with and the input files' names
 //! and bytes, and returns every output file's name and contents. The caller
-//! writes them. The same request always gives the same bytes.
+//! writes them. The same request always gives the same bytes. It is
+//! [`plan_batches`], the batches laid out with nothing rendered (what
+//! `verify --intent` compares a batch with), then [`render`].
 //!
 //! For an intent file with stem `pause` the outputs are:
 //! - `pause.json`, or `pause.1.json`, `pause.2.json`, … when the plan has more
@@ -37,17 +39,17 @@ use alloy_primitives::{Address, B256, U256, hex, keccak256};
 use crate::abi::registry::{AbiRegistry, embedded_abi_keccak256};
 use crate::address_book::AddressBook;
 use crate::decode::{CallSite, DecodeError, Decoder, render};
-use crate::plan::{Plan, PlannedCall, Step};
+use crate::plan::{Plan, PlannedCall};
 use crate::runbook::{Deployment, InputError, Location, Runbook};
 use crate::safe::batching::{BatchingError, Call, safe_tx_for_calls};
 use crate::safe::deployments::MultiSendChoice;
 use crate::safe::proposal::Proposal;
 use crate::safe::typed_data::safe_tx_typed_data;
 use crate::safe::view::{self, SafeTxView};
-use crate::safe::{Operation, SafeTx, SafeVersion, safe_tx_hashes};
-use crate::txbuilder::{BatchFile, BatchMeta, WriteError};
+use crate::safe::{NonceRange, Operation, SafeTx, SafeVersion, safe_tx_hashes};
+use crate::txbuilder::{BatchFile, BatchMeta, BatchTransaction, WriteError};
 
-pub use chunk::{Chunk, ChunkError, Limits, batch_gas, chunk_steps};
+pub use chunk::{Chunk, ChunkError, Limits, batch_gas, chunk_calls, chunk_steps};
 pub use gas::{GasModel, MaxGasSource};
 pub use manifest::Manifest;
 pub use transaction::{TransactionError, batch_transaction, encode_contract_inputs};
@@ -385,16 +387,104 @@ pub fn is_companion_file_of(stem: &str, name: &str) -> bool {
     is_batch_file_of(stem, &format!("{stem}{batch}.json"))
 }
 
-/// One batch, laid out before it is written.
-struct BatchPlan<'a> {
-    kind: BatchKind,
-    file: String,
-    meta_name: String,
-    safe: Address,
-    version: SafeVersion,
-    nonce: u64,
-    calls: Vec<&'a PlannedCall>,
-    gas: u64,
+/// One batch as build lays it out, before any file is rendered: its file
+/// name, which Safe proposes it at which nonce and through which
+/// MultiSendCallOnly, and its calls. [`build`] writes exactly these batches
+/// (see [`plan_batches`]); `bundlec verify --intent` compares a batch with
+/// them without rendering anything.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedBatch<'a> {
+    pub kind: BatchKind,
+    /// The batch file's name ([`batch_file_name`]).
+    pub file: String,
+    /// Its `meta.name`: `[bundle] name` (`: acceptOwnership` for the accept
+    /// batches), with `(part k of n)` when there are several.
+    pub meta_name: String,
+    pub chain_id: u64,
+    /// The Safe that proposes and executes it.
+    pub safe: Address,
+    pub version: SafeVersion,
+    /// The nonce of its Safe transaction (the first of `nonce_range`).
+    pub nonce: u64,
+    /// `[safe] nonce = "a..b"`: the nonces the (only) main batch is
+    /// pre-signed at. `None` for one nonce, and for an accept batch.
+    pub nonce_range: Option<NonceRange>,
+    /// Which MultiSendCallOnly it goes through when it has several calls:
+    /// `[safe]`'s choice for the main batches; the chain's default, or the
+    /// named address on a chain the table does not know, for the accept
+    /// batches (the new owner's master copy is not given).
+    pub multi_send: MultiSendChoice,
+    /// Its calls in order; a wrapped step's frame is repeated in every part
+    /// that holds some of its body.
+    pub calls: Vec<&'a PlannedCall>,
+    /// The Safe transaction's estimated gas (see [`gas`]).
+    pub gas: u64,
+    /// Where an error about the batch points: `[safe]`, or `[accept]`.
+    pub at: Location,
+}
+
+impl PlannedBatch<'_> {
+    /// The nonces its Safe transaction is signed at: its own, or every nonce
+    /// of `nonce_range`.
+    pub fn nonces(&self) -> Vec<u64> {
+        match self.nonce_range {
+            Some(range) => range.nonces().collect(),
+            None => vec![self.nonce],
+        }
+    }
+
+    /// Its calls as the Safe makes them.
+    pub fn safe_calls(&self) -> Vec<Call> {
+        self.calls
+            .iter()
+            .map(|c| Call {
+                to: c.to,
+                value: c.value,
+                data: c.data.clone(),
+            })
+            .collect()
+    }
+
+    /// Its Safe transaction at [`Self::nonce`]: the call itself, or several
+    /// wrapped in `multiSend` on the MultiSendCallOnly `multi_send` picks.
+    /// Refused when there is none to pick (see [`safe_tx_for_calls`]).
+    pub fn safe_tx(&self) -> Result<SafeTx, BuildError> {
+        safe_tx_for_calls(
+            &self.safe_calls(),
+            self.version,
+            self.chain_id,
+            U256::from(self.nonce),
+            self.multi_send,
+        )
+        .map_err(|source| BuildError::Batching {
+            at: self.at.clone(),
+            file: self.file.clone(),
+            source,
+        })
+    }
+
+    /// The batch file's transactions (see [`batch_transaction`]): refused when
+    /// a call's arguments have no Transaction Builder form that encodes to its
+    /// data.
+    pub fn transactions(&self) -> Result<Vec<BatchTransaction>, BuildError> {
+        // Each distinct function's `contractMethod` is made once per batch.
+        let mut writer = transaction::Transactions::new();
+        self.calls
+            .iter()
+            .enumerate()
+            .map(|(index, call)| {
+                writer
+                    .batch_transaction(call)
+                    .map_err(|source| BuildError::Transaction {
+                        at: self.at.clone(),
+                        file: self.file.clone(),
+                        index,
+                        summary: call.summary.clone(),
+                        source: Box::new(source),
+                    })
+            })
+            .collect()
+    }
 }
 
 /// The `max_gas` a build splits by, and where it comes from: `[bundle]
@@ -425,7 +515,30 @@ fn signatures(runbook: &Runbook) -> u64 {
 /// Builds every output file of one intent file: batches first (main, then
 /// accept), then each batch's typed data and proposal, the manifest last.
 pub fn build(req: &BuildRequest<'_>) -> Result<Vec<OutputFile>, BuildError> {
-    let runbook = req.runbook;
+    let batches = plan_batches(req.stem, req.runbook, req.deployment, req.plan)?;
+    render(req, &batches)
+}
+
+/// The batches [`build`] writes for an intent file (with stem `stem`), laid
+/// out and nothing rendered: the plan split into Safe transactions within
+/// `[bundle] max_calls` and `max_gas` ([`chunk`]), main batches from `[safe]
+/// nonce`, then the `acceptOwnership()` batches from `[accept] nonce`.
+///
+/// Refused, as build refuses them: a deployment of another chain, a plan
+/// that does not fit the limits or compiles to no call, acceptOwnership()
+/// calls without an `[accept]` table, a nonce that overflows, a `[safe]
+/// nonce` range over several Safe transactions, and a batch of several calls
+/// with no MultiSendCallOnly to go through. What build refuses after this is
+/// about the files it renders: a call whose arguments have no Transaction
+/// Builder form that encodes to its data ([`PlannedBatch::transactions`]), a
+/// call the manifest cannot decode, an output that would carry an unsafe
+/// character.
+pub fn plan_batches<'a>(
+    stem: &str,
+    runbook: &Runbook,
+    deployment: &Deployment,
+    plan: &'a Plan,
+) -> Result<Vec<PlannedBatch<'a>>, BuildError> {
     let max_calls = runbook.bundle.max_calls;
     let (max_gas, _) = max_gas(runbook);
     let limits = Limits { max_calls, max_gas };
@@ -451,26 +564,19 @@ pub fn build(req: &BuildRequest<'_>) -> Result<Vec<OutputFile>, BuildError> {
     };
 
     // Every address in the deployment is only meaningful on its own chain.
-    if req.deployment.chain_id != runbook.safe.chain_id {
+    if deployment.chain_id != runbook.safe.chain_id {
         return Err(InputError::new(
             runbook.safe.at.clone(),
             format!(
                 "the Safe is on chain {} but the deployment is for chain {}: \
                  its addresses would be called on the wrong chain",
-                runbook.safe.chain_id, req.deployment.chain_id
+                runbook.safe.chain_id, deployment.chain_id
             ),
         )
         .into());
     }
 
-    let main = chunk_steps(&req.plan.steps, limits, &model).map_err(chunk_error)?;
-    // The accept calls as steps, for the same chunking (they borrow from here).
-    let accept_steps: Vec<Step> = req
-        .plan
-        .accept
-        .iter()
-        .flat_map(|accept| accept.calls.iter().cloned().map(Step::Call))
-        .collect();
+    let main = chunk_steps(&plan.steps, limits, &model).map_err(chunk_error)?;
     if main.is_empty() {
         let at = runbook
             .intents
@@ -480,8 +586,8 @@ pub fn build(req: &BuildRequest<'_>) -> Result<Vec<OutputFile>, BuildError> {
             InputError::new(at, "the intents compile to no calls: nothing to build").into(),
         );
     }
-    let mut batches = lay_out(
-        req,
+    let layout = Layout { stem, runbook };
+    let mut batches = layout.lay_out(
         BatchKind::Main,
         main,
         runbook.safe.address,
@@ -490,7 +596,7 @@ pub fn build(req: &BuildRequest<'_>) -> Result<Vec<OutputFile>, BuildError> {
         &runbook.safe.at,
     )?;
 
-    if let Some(accept) = &req.plan.accept {
+    if let Some(accept) = &plan.accept {
         let Some(config) = &runbook.accept else {
             return Err(InputError::new(
                 runbook.safe.at.clone(),
@@ -507,9 +613,8 @@ pub fn build(req: &BuildRequest<'_>) -> Result<Vec<OutputFile>, BuildError> {
             gas_per_call,
             signatures: gas::DEFAULT_SIGNATURES,
         };
-        let chunks = chunk_steps(&accept_steps, limits, &accept_model).map_err(chunk_error)?;
-        batches.extend(lay_out(
-            req,
+        let chunks = chunk_calls(&accept.calls, limits, &accept_model).map_err(chunk_error)?;
+        batches.extend(layout.lay_out(
             BatchKind::Accept,
             chunks,
             accept.new_owner,
@@ -528,14 +633,28 @@ pub fn build(req: &BuildRequest<'_>) -> Result<Vec<OutputFile>, BuildError> {
         )
         .into());
     }
+    // Each batch can be proposed: a batch of several calls needs a
+    // MultiSendCallOnly to go through (see `PlannedBatch::safe_tx`).
+    for batch in &batches {
+        batch.safe_tx()?;
+    }
+    Ok(batches)
+}
 
+/// Every output file of the batches [`plan_batches`] laid out for `req`, in
+/// [`build`]'s order.
+pub fn render(
+    req: &BuildRequest<'_>,
+    batches: &[PlannedBatch<'_>],
+) -> Result<Vec<OutputFile>, BuildError> {
+    let runbook = req.runbook;
     // Batches first, in order (main, then accept), then the typed data and
     // proposal of each, the manifest last.
     let mut outputs = Vec::with_capacity(batches.len().saturating_mul(3).saturating_add(1));
     let mut companions = Vec::with_capacity(batches.len().saturating_mul(2));
     let mut views = Vec::with_capacity(batches.len());
     let mut abis_used = BTreeSet::new();
-    for batch in &batches {
+    for batch in batches {
         let (batch_file, beside, batch_view) = write_batch(req, batch, &mut abis_used)?;
         outputs.push(batch_file);
         companions.extend(beside);
@@ -620,7 +739,7 @@ fn refuse_unsafe_output(req: &BuildRequest<'_>, output: &OutputFile) -> Result<(
 
 /// Why a runbook with `[safe] nonce = "a..b"` cannot be pre-signed: it
 /// compiles to several Safe transactions.
-fn presign_refusal(range: crate::safe::NonceRange, batches: &[BatchPlan<'_>]) -> String {
+fn presign_refusal(range: NonceRange, batches: &[PlannedBatch<'_>]) -> String {
     let files: Vec<&str> = batches.iter().map(|b| b.file.as_str()).collect();
     let accept = batches.iter().find(|b| b.kind == BatchKind::Accept);
     let why = match accept {
@@ -646,48 +765,76 @@ fn presign_refusal(range: crate::safe::NonceRange, batches: &[BatchPlan<'_>]) ->
     )
 }
 
-/// Names, nonces and meta names for the chunks of one kind.
-fn lay_out<'a>(
-    req: &BuildRequest<'_>,
-    kind: BatchKind,
-    chunks: Vec<Chunk<'a>>,
-    safe: Address,
-    version: SafeVersion,
-    first_nonce: u64,
-    at: &Location,
-) -> Result<Vec<BatchPlan<'a>>, BuildError> {
-    let parts = chunks.len();
-    let name = &req.runbook.bundle.name;
-    chunks
-        .into_iter()
-        .enumerate()
-        .map(|(i, chunk)| {
-            let part = i + 1;
-            let nonce = u64::try_from(i)
-                .ok()
-                .and_then(|i| first_nonce.checked_add(i))
-                .ok_or_else(|| {
-                    InputError::new(at.clone(), format!("nonce {first_nonce} + {i} overflows"))
-                })?;
-            let mut meta_name = match kind {
-                BatchKind::Main => name.clone(),
-                BatchKind::Accept => format!("{name}: acceptOwnership"),
-            };
-            if parts > 1 {
-                meta_name.push_str(&format!(" (part {part} of {parts})"));
-            }
-            Ok(BatchPlan {
-                kind,
-                file: batch_file_name(req.stem, kind, part, parts),
-                meta_name,
-                safe,
-                version,
-                nonce,
-                calls: chunk.calls,
-                gas: chunk.gas,
+/// What the batches of one intent file share: the names their files and
+/// `meta.name` start with, the Safes, nonces and MultiSendCallOnly choice.
+struct Layout<'r> {
+    stem: &'r str,
+    runbook: &'r Runbook,
+}
+
+impl Layout<'_> {
+    /// Names, nonces and meta names for the chunks of one kind.
+    fn lay_out<'a>(
+        &self,
+        kind: BatchKind,
+        chunks: Vec<Chunk<'a>>,
+        safe: Address,
+        version: SafeVersion,
+        first_nonce: u64,
+        at: &Location,
+    ) -> Result<Vec<PlannedBatch<'a>>, BuildError> {
+        let runbook = self.runbook;
+        let parts = chunks.len();
+        let name = &runbook.bundle.name;
+        // `[safe]` says which MultiSendCallOnly the Safe's master copy
+        // batches through; the `[accept]` Safe's master copy is not given, so
+        // its batches take the chain's default, or the named address on a
+        // chain the table does not know.
+        let (multi_send, nonce_range) = match kind {
+            BatchKind::Main => (runbook.safe.multi_send, runbook.safe.nonce_range),
+            BatchKind::Accept => (
+                MultiSendChoice {
+                    deployment_type: None,
+                    address: runbook.safe.multi_send.address,
+                },
+                None,
+            ),
+        };
+        chunks
+            .into_iter()
+            .enumerate()
+            .map(|(i, chunk)| {
+                let part = i + 1;
+                let nonce = u64::try_from(i)
+                    .ok()
+                    .and_then(|i| first_nonce.checked_add(i))
+                    .ok_or_else(|| {
+                        InputError::new(at.clone(), format!("nonce {first_nonce} + {i} overflows"))
+                    })?;
+                let mut meta_name = match kind {
+                    BatchKind::Main => name.clone(),
+                    BatchKind::Accept => format!("{name}: acceptOwnership"),
+                };
+                if parts > 1 {
+                    meta_name.push_str(&format!(" (part {part} of {parts})"));
+                }
+                Ok(PlannedBatch {
+                    kind,
+                    file: batch_file_name(self.stem, kind, part, parts),
+                    meta_name,
+                    chain_id: runbook.safe.chain_id,
+                    safe,
+                    version,
+                    nonce,
+                    nonce_range,
+                    multi_send,
+                    calls: chunk.calls,
+                    gas: chunk.gas,
+                    at: at.clone(),
+                })
             })
-        })
-        .collect()
+            .collect()
+    }
 }
 
 /// The batch file of one batch, the typed data and proposal of its Safe
@@ -695,71 +842,19 @@ fn lay_out<'a>(
 /// manifest.
 fn write_batch(
     req: &BuildRequest<'_>,
-    batch: &BatchPlan<'_>,
+    batch: &PlannedBatch<'_>,
     abis_used: &mut BTreeSet<String>,
 ) -> Result<(OutputFile, Vec<OutputFile>, manifest::BatchView), BuildError> {
     let runbook = req.runbook;
-    let chain_id = runbook.safe.chain_id;
-    let safe_at = match batch.kind {
-        BatchKind::Main => runbook.safe.at.clone(),
-        BatchKind::Accept => runbook
-            .accept
-            .as_ref()
-            .map_or_else(|| runbook.safe.at.clone(), |a| a.at.clone()),
-    };
+    let chain_id = batch.chain_id;
+    let safe_at = batch.at.clone();
 
-    let mut writer = transaction::Transactions::new();
-    let mut batch_transaction = |call| writer.batch_transaction(call);
-    let transactions = batch
-        .calls
-        .iter()
-        .enumerate()
-        .map(|(index, call)| {
-            batch_transaction(call).map_err(|source| BuildError::Transaction {
-                at: safe_at.clone(),
-                file: batch.file.clone(),
-                index,
-                summary: call.summary.clone(),
-                source: Box::new(source),
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let transactions = batch.transactions()?;
     let mut meta = BatchMeta::new(batch.meta_name.clone(), batch.safe);
     meta.description = runbook.bundle.description.clone();
     let file = BatchFile::new(chain_id, runbook.bundle.created_at, meta, transactions);
 
-    let calls: Vec<Call> = batch
-        .calls
-        .iter()
-        .map(|c| Call {
-            to: c.to,
-            value: c.value,
-            data: c.data.clone(),
-        })
-        .collect();
-    // `[safe]` says which MultiSendCallOnly the Safe's master copy batches
-    // through; the `[accept]` Safe's master copy is not given, so its batches
-    // take the chain's default, or the named address on a chain the table
-    // does not know.
-    let choice = match batch.kind {
-        BatchKind::Main => runbook.safe.multi_send,
-        BatchKind::Accept => MultiSendChoice {
-            deployment_type: None,
-            address: runbook.safe.multi_send.address,
-        },
-    };
-    let tx = safe_tx_for_calls(
-        &calls,
-        batch.version,
-        chain_id,
-        U256::from(batch.nonce),
-        choice,
-    )
-    .map_err(|source| BuildError::Batching {
-        at: safe_at.clone(),
-        file: batch.file.clone(),
-        source,
-    })?;
+    let tx = batch.safe_tx()?;
     let hashes = safe_tx_hashes(batch.version, chain_id, batch.safe, &tx);
 
     let book = Rc::new(AddressBook::for_deployment(req.deployment, batch.safe));
@@ -828,14 +923,8 @@ fn write_batch(
     // The Safe transaction at each nonce it is signed at: the batch's own,
     // or every nonce of `[safe] nonce = "a..b"` (only a lone main batch gets
     // here with a range: see `presign_refusal`).
-    let range = match batch.kind {
-        BatchKind::Main => runbook.safe.nonce_range,
-        BatchKind::Accept => None,
-    };
-    let nonces: Vec<u64> = match range {
-        Some(range) => range.nonces().collect(),
-        None => vec![batch.nonce],
-    };
+    let range = batch.nonce_range;
+    let nonces = batch.nonces();
     let companion_error = |file: &str, e: serde_json::Error| BuildError::Serialize {
         at: safe_at.clone(),
         file: file.to_owned(),

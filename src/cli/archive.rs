@@ -59,7 +59,7 @@ pub fn run(args: ArchiveArgs) -> Result<Outcome, CliError> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let runbook = reviewed.compiled.runbook();
+    let runbook = reviewed.compiled.intent.runbook();
     let folder = archive::folder_name(runbook.bundle.created_at, &stem)?;
     let intent_shown = args.bundle.display().to_string();
 

@@ -16,11 +16,12 @@ use bundlec::build::{
     self, AbiFile, AbiOrigin, BatchKind, BuildRequest, InputFile, Inputs, MaxGasSource, OutputFile,
     OutputRole,
 };
-use bundlec::plan::plan_runbook;
+use bundlec::plan::{Plan, plan_runbook};
 use bundlec::runbook::{
     Deployment, DeploymentSource, InputError, Located, Runbook, Source, parse_deployment,
     parse_runbook,
 };
+use bundlec::safe::batching::Call;
 use bundlec::safe::view;
 use bundlec::verify::Target as VerifyTarget;
 use clap::Args;
@@ -493,17 +494,48 @@ struct Compiled {
     /// Every file read, to refuse outputs that would overwrite one.
     inputs: Vec<PathBuf>,
     runbook: Runbook,
-    deployment: Deployment,
-    /// The address book's file as named (the intent itself when inline) and its keccak256.
-    book_file: (String, alloy_primitives::B256),
-    registry: AbiRegistry,
     /// The plan's notes for the build summary.
     notes: Vec<Located<String>>,
 }
 
-/// An intent file compiled in memory, for `bundlec verify --intent`.
+/// One batch an intent file compiles to, as `verify --intent` compares a
+/// batch with it: from the plan, nothing rendered.
+struct ExpectedBatch {
+    file: String,
+    kind: BatchKind,
+    /// The chain, Safe, version, nonce and MultiSendCallOnly it is proposed with.
+    target: VerifyTarget,
+    /// Its calls, in order.
+    calls: Vec<Call>,
+    /// What each call is for, as the plan (and the manifest) says.
+    summaries: Vec<String>,
+}
+
+impl ExpectedBatch {
+    fn new(batch: &build::PlannedBatch<'_>) -> Self {
+        ExpectedBatch {
+            file: batch.file.clone(),
+            kind: batch.kind,
+            target: VerifyTarget {
+                chain_id: batch.chain_id,
+                safe: batch.safe,
+                version: batch.version,
+                nonce: alloy_primitives::U256::from(batch.nonce),
+                multi_send: batch.multi_send,
+                // The intent may come from the batch's author: it vouches for nothing.
+                trusted_multi_send_call_only: None,
+            },
+            calls: batch.safe_calls(),
+            summaries: batch.calls.iter().map(|c| c.summary.clone()).collect(),
+        }
+    }
+}
+
+/// An intent file compiled in memory, for `bundlec verify --intent`: read,
+/// parsed, planned and laid out in batches as `bundlec build` does, with the
+/// same refusals, but no file rendered.
 pub struct CompiledIntent {
-    outputs: Vec<OutputFile>,
+    batches: Vec<ExpectedBatch>,
     runbook: Runbook,
     pub deployment: Deployment,
     /// The address book's file as named (the intent itself when inline) and its keccak256.
@@ -513,47 +545,44 @@ pub struct CompiledIntent {
 }
 
 impl CompiledIntent {
-    /// The batch of that file name (or the only batch), as JSON, and the Safe
-    /// that proposes it.
-    pub fn batch_named(&self, name: &str) -> Option<(serde_json::Value, VerifyTarget)> {
-        let batches: Vec<&OutputFile> = self.outputs.iter().filter(|o| o.batch.is_some()).collect();
-        let output = batches
-            .iter()
-            .find(|o| o.name == name)
-            .or(if batches.len() == 1 {
-                batches.first()
-            } else {
-                None
-            })?;
-        let summary = output.batch.as_ref()?;
-        let version = match summary.kind {
-            BatchKind::Main => self.runbook.safe.version,
-            BatchKind::Accept => self.runbook.accept.as_ref()?.version,
-        };
-        let value = serde_json::from_str(&output.contents).ok()?;
-        Some((
-            value,
-            VerifyTarget {
-                chain_id: self.runbook.safe.chain_id,
-                safe: summary.safe,
-                version,
-                nonce: alloy_primitives::U256::from(summary.nonce),
-                multi_send: match summary.kind {
-                    BatchKind::Main => self.runbook.safe.multi_send,
-                    BatchKind::Accept => bundlec::safe::deployments::MultiSendChoice {
-                        deployment_type: None,
-                        address: self.runbook.safe.multi_send.address,
-                    },
-                },
-                // The intent may come from the batch's author: it vouches for nothing.
-                trusted_multi_send_call_only: None,
-            },
-        ))
+    fn new(prepared: Prepared, batches: Vec<ExpectedBatch>) -> Self {
+        CompiledIntent {
+            batches,
+            runbook: prepared.runbook,
+            deployment: prepared.deployment,
+            book_file: prepared.book_file,
+            registry: prepared.registry,
+        }
     }
 
-    /// Every file the build makes (batches, then the manifest), in memory.
-    pub fn outputs(&self) -> &[OutputFile] {
-        &self.outputs
+    /// The batch of that file name, or the only batch (a batch given under
+    /// another name, or on standard input).
+    fn batch(&self, name: &str) -> Option<&ExpectedBatch> {
+        self.batches
+            .iter()
+            .find(|b| b.file == name)
+            .or(match self.batches.as_slice() {
+                [only] => Some(only),
+                _ => None,
+            })
+    }
+
+    /// The calls of the batch of that file name (or of the only batch), and
+    /// the Safe transaction's target: the chain, the Safe that proposes it,
+    /// its version, nonce and MultiSendCallOnly choice.
+    pub fn batch_named(&self, name: &str) -> Option<(&[Call], VerifyTarget)> {
+        self.batch(name)
+            .map(|b| (b.calls.as_slice(), b.target.clone()))
+    }
+
+    /// What each call of `batch` (as [`Self::batch_named`] picks it) is for.
+    pub fn summaries(&self, batch: &str) -> Option<&[String]> {
+        self.batch(batch).map(|b| b.summaries.as_slice())
+    }
+
+    /// The kind of the batch of that file name, if the intent builds one.
+    pub fn batch_kind(&self, name: &str) -> Option<BatchKind> {
+        self.batches.iter().find(|b| b.file == name).map(|b| b.kind)
     }
 
     pub fn runbook(&self) -> &Runbook {
@@ -565,29 +594,9 @@ impl CompiledIntent {
         self.runbook.safe.nonce_range
     }
 
+    /// The batch files, in the order the build writes them (main, then accept).
     pub fn batch_names(&self) -> Vec<String> {
-        self.outputs
-            .iter()
-            .filter(|o| o.batch.is_some())
-            .map(|o| o.name.clone())
-            .collect()
-    }
-
-    /// What each call of `batch` is for, from the manifest this intent builds.
-    pub fn summaries(&self, batch: &str) -> Option<Vec<String>> {
-        // The batch `batch_named` picks: by name, else the only one (a batch
-        // given under another name, or on standard input).
-        let batches: Vec<&OutputFile> = self.outputs.iter().filter(|o| o.batch.is_some()).collect();
-        let batch = match batches.as_slice() {
-            [only] if !batches.iter().any(|o| o.name == batch) => only.name.as_str(),
-            _ => batch,
-        };
-        let manifest = self
-            .outputs
-            .iter()
-            .find(|o| o.role == OutputRole::Manifest)?;
-        let value: serde_json::Value = serde_json::from_str(&manifest.contents).ok()?;
-        manifest_summaries(&value, batch)
+        self.batches.iter().map(|b| b.file.clone()).collect()
     }
 
     /// Names from the deployment, with `safe` as the Safe that signs.
@@ -596,32 +605,90 @@ impl CompiledIntent {
     }
 }
 
-/// The `summary` of every call a manifest records for `batch`.
-fn manifest_summaries(manifest: &serde_json::Value, batch: &str) -> Option<Vec<String>> {
-    let entry = manifest
-        .get("batches")?
-        .as_array()?
-        .iter()
-        .find(|b| b.get("file").and_then(serde_json::Value::as_str) == Some(batch))?;
-    entry
-        .get("calls")?
-        .as_array()?
-        .iter()
-        .map(|c| c.get("summary")?.as_str().map(str::to_string))
-        .collect()
+/// An intent file built in memory, every output rendered: for `bundlec
+/// review` and `archive`, which hold the files on disk to it.
+pub struct BuiltIntent {
+    pub intent: CompiledIntent,
+    outputs: Vec<OutputFile>,
 }
 
-/// Compiles `path` the way `bundlec build` would, without writing anything.
+impl BuiltIntent {
+    /// Every file the build makes (batches, their typed data and proposals,
+    /// then the manifest), in memory.
+    pub fn outputs(&self) -> &[OutputFile] {
+        &self.outputs
+    }
+}
+
+/// Compiles `path` as `bundlec build` would, up to its batches, without
+/// rendering or writing anything: what `verify --intent` compares a batch
+/// with. An intent that build refuses is refused here with the same error,
+/// up to what only concerns the files build renders (see
+/// [`build::plan_batches`]).
 pub fn compile_for_verify(path: &Path, abi_dir: Option<&Path>) -> Result<CompiledIntent, CliError> {
     let (registry, abi_dir_files, _) = base_registry(abi_dir)?;
-    let compiled = compile(path, &registry, &abi_dir_files).map_err(CliError)?;
-    Ok(CompiledIntent {
-        outputs: compiled.outputs,
-        runbook: compiled.runbook,
-        deployment: compiled.deployment,
-        book_file: compiled.book_file,
-        registry: compiled.registry,
+    let prepared = prepare(path, registry, &abi_dir_files).map_err(CliError)?;
+    let batches = build::plan_batches(
+        &prepared.stem,
+        &prepared.runbook,
+        &prepared.deployment,
+        &prepared.plan,
+    )
+    .map_err(|e| CliError(e.to_string()))?;
+    let expected = batches.iter().map(ExpectedBatch::new).collect();
+    Ok(CompiledIntent::new(prepared, expected))
+}
+
+/// Compiles and builds `path` in memory as `bundlec build` would, every
+/// output rendered, without writing anything.
+pub fn build_in_memory(path: &Path, abi_dir: Option<&Path>) -> Result<BuiltIntent, CliError> {
+    let (registry, abi_dir_files, _) = base_registry(abi_dir)?;
+    let prepared = prepare(path, registry, &abi_dir_files).map_err(CliError)?;
+    let request = prepared.request();
+    let batches = build::plan_batches(
+        request.stem,
+        request.runbook,
+        request.deployment,
+        request.plan,
+    )
+    .map_err(|e| CliError(e.to_string()))?;
+    let outputs = build::render(&request, &batches).map_err(|e| CliError(e.to_string()))?;
+    let expected = batches.iter().map(ExpectedBatch::new).collect();
+    Ok(BuiltIntent {
+        intent: CompiledIntent::new(prepared, expected),
+        outputs,
     })
+}
+
+/// An intent file read, parsed and planned, with everything its build needs.
+struct Prepared {
+    /// The file's name without `.toml`: every output's name starts with it.
+    stem: String,
+    runbook: Runbook,
+    deployment: Deployment,
+    plan: Plan,
+    /// The address book's file as named (the intent itself when inline) and its keccak256.
+    book_file: (String, alloy_primitives::B256),
+    /// The embedded and --abi-dir ABIs, and the address book's.
+    registry: AbiRegistry,
+    /// The files the manifest records.
+    inputs: Inputs,
+    /// Every file read, to refuse outputs that would overwrite one.
+    read: Vec<PathBuf>,
+}
+
+impl Prepared {
+    fn request(&self) -> BuildRequest<'_> {
+        BuildRequest {
+            stem: &self.stem,
+            runbook: &self.runbook,
+            deployment: &self.deployment,
+            plan: &self.plan,
+            registry: &self.registry,
+            inputs: &self.inputs,
+            bundlec_version: env!("CARGO_PKG_VERSION"),
+        }
+    }
 }
 
 /// Reads, parses, plans and builds one intent file. Errors are the text to
@@ -631,6 +698,24 @@ fn compile(
     base_registry: &AbiRegistry,
     abi_dir_files: &BTreeMap<String, AbiFile>,
 ) -> Result<Compiled, String> {
+    let prepared = prepare(path, base_registry.clone(), abi_dir_files)?;
+    let outputs = build::build(&prepared.request()).map_err(|e| e.to_string())?;
+    Ok(Compiled {
+        outputs,
+        inputs: prepared.read,
+        runbook: prepared.runbook,
+        notes: prepared.plan.notes,
+    })
+}
+
+/// Reads, parses and plans one intent file, with `registry` (the embedded
+/// and --abi-dir ABIs) extended by its address book's ABI files. Errors are
+/// the text to print: `file:line:column: message` wherever the place is known.
+fn prepare(
+    path: &Path,
+    mut registry: AbiRegistry,
+    abi_dir_files: &BTreeMap<String, AbiFile>,
+) -> Result<Prepared, String> {
     let shown = path.display().to_string();
     let intent_bytes = args::read_input(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
     let text =
@@ -663,7 +748,6 @@ fn compile(
         }
     };
 
-    let mut registry = base_registry.clone();
     let mut abis = abi_dir_files.clone();
     for (name, entry) in &deployment.contracts {
         let Some(abi_file) = &entry.abi_file else {
@@ -720,24 +804,15 @@ fn compile(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .ok_or_else(|| format!("{shown}: not a file name"))?;
-    let outputs = build::build(&BuildRequest {
-        stem: &stem,
-        runbook: &runbook,
-        deployment: &deployment,
-        plan: &plan,
-        registry: &registry,
-        inputs: &inputs,
-        bundlec_version: env!("CARGO_PKG_VERSION"),
-    })
-    .map_err(|e| e.to_string())?;
-    Ok(Compiled {
-        outputs,
-        inputs: read,
+    Ok(Prepared {
+        stem,
         runbook,
         deployment,
+        plan,
         book_file,
         registry,
-        notes: plan.notes,
+        inputs,
+        read,
     })
 }
 

@@ -14,7 +14,7 @@ use bundlec::build::manifest::Manifest;
 use bundlec::review::{self, BLANK_SIGNERS, SafeTransaction, Signers};
 use clap::Args;
 
-use super::build::{CompiledIntent, parent_dir, resolved};
+use super::build::{BuiltIntent, parent_dir, resolved};
 use super::{CliError, Outcome, args};
 
 #[derive(Debug, Args)]
@@ -34,7 +34,7 @@ pub struct ReviewArgs {
 /// A runbook reviewed: what it compiled to, its manifest, the review, and
 /// whether every batch verified.
 pub struct Reviewed {
-    pub compiled: CompiledIntent,
+    pub compiled: BuiltIntent,
     pub manifest: Manifest,
     pub markdown: String,
     pub ok: bool,
@@ -44,7 +44,7 @@ pub struct Reviewed {
 
 /// The files `compiled` builds that are not on disk in `dir` as built:
 /// `differs: PATH` / `missing: PATH`, as `build --check` names them.
-fn differences(compiled: &CompiledIntent, dir: &Path) -> Vec<String> {
+fn differences(compiled: &BuiltIntent, dir: &Path) -> Vec<String> {
     compiled
         .outputs()
         .iter()
@@ -71,7 +71,7 @@ pub fn review(
             "a runbook is read from a file, not standard input (-): its address book and outputs are found beside it".into(),
         ));
     }
-    let compiled = super::build::compile_for_verify(bundle, None)?;
+    let compiled = super::build::build_in_memory(bundle, None)?;
     let dir = parent_dir(bundle);
     let differ = differences(&compiled, &dir);
     if !differ.is_empty() {
@@ -86,24 +86,25 @@ pub fn review(
         .map_err(|e| CliError(format!("the manifest built from {}: {e}", bundle.display())))?;
 
     let batch_paths: Vec<PathBuf> = compiled
+        .intent
         .batch_names()
         .iter()
         .map(|name| dir.join(name))
         .collect();
     let mut read = vec![bundle.to_path_buf()];
     read.extend(compiled.outputs().iter().map(|o| dir.join(&o.name)));
-    read.push(PathBuf::from(&compiled.book_file.0));
+    read.push(PathBuf::from(&compiled.intent.book_file.0));
     if let Some(book) = deployment {
         read.push(book.to_path_buf());
     }
     let checked = super::verify::verify_built(
         bundle,
-        &compiled,
+        &compiled.intent,
         batch_paths.clone(),
         deployment.map(Path::to_path_buf),
     )?;
 
-    let runbook = compiled.runbook();
+    let runbook = compiled.intent.runbook();
     let mut transactions = Vec::with_capacity(checked.len());
     for c in &checked {
         let batch = manifest
@@ -111,12 +112,7 @@ pub fn review(
             .iter()
             .find(|b| b.file == c.name)
             .ok_or_else(|| CliError(format!("the manifest has no batch {}", c.name)))?;
-        let main = compiled
-            .outputs()
-            .iter()
-            .find(|o| o.name == c.name)
-            .and_then(|o| o.batch.as_ref())
-            .is_some_and(|b| b.kind == BatchKind::Main);
+        let main = compiled.intent.batch_kind(&c.name) == Some(BatchKind::Main);
         let signers = if main && !runbook.safe.owners.is_empty() {
             Signers::Owners {
                 owners: runbook.safe.owners.iter().map(|o| o.value).collect(),

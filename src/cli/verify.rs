@@ -671,9 +671,13 @@ fn check_parts(
         Some(path) => Some(read_signers_book(path)?),
         None => None,
     };
+    let loaded;
     let registry = match &compiled {
-        Some(compiled) => compiled.registry.clone(),
-        None => args::load_registry(registry_dir)?,
+        Some(compiled) => &compiled.registry,
+        None => {
+            loaded = args::load_registry(registry_dir)?;
+            &loaded
+        }
     };
 
     // Several files are parts of one intent (or manifest): each is checked at
@@ -850,7 +854,7 @@ fn check_parts(
             BatchRun { path, name, at },
             compiled,
             signers_book.as_ref(),
-            &registry,
+            registry,
             preliminary,
         )?;
         checked.push(Checked {
@@ -918,8 +922,8 @@ fn verify_one(
         nonce: flag_nonce,
     };
 
-    let mut intent_calls: Option<Vec<Call>> = None;
-    let mut summaries: Option<Vec<String>> = None;
+    let mut intent_calls: Option<&[Call]> = None;
+    let mut summaries: Option<&[String]> = None;
     let mut from_intent = Partial::default();
     let mut intent_multi_send = MultiSendChoice::default();
     let mut book = None;
@@ -932,10 +936,7 @@ fn verify_one(
                 compiled.batch_names().join(", ")
             ))
         })?;
-        let mut scratch = verify::Findings::new();
-        let contents = verify::read_batch(&expected, &mut scratch)
-            .map_err(|e| CliError(format!("the batch built from {}: {e}", intent.display())))?;
-        intent_calls = Some(contents.calls);
+        intent_calls = Some(expected);
         summaries = compiled.summaries(batch_name);
         intent_multi_send = target.multi_send;
         // With `[safe] nonce = "a..b"`, this run's nonce of the range.
@@ -1161,8 +1162,8 @@ fn verify_one(
             multi_send,
             trusted_multi_send_call_only: args.multi_send_call_only,
         },
-        intent_calls: intent_calls.as_deref(),
-        summaries: summaries.as_deref(),
+        intent_calls,
+        summaries,
         manifest_safe_tx: manifest_view.as_ref(),
         given_safe_tx: given.as_ref(),
         expect_safe_tx_hash: args.expect_safe_tx_hash,

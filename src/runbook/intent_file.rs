@@ -711,7 +711,7 @@ fn parse_intent(cx: &Ctx, spanned: &Spanned<RawIntent>) -> Result<Intent, InputE
             let mut ids = |v: &Option<Spanned<RawIds>>| -> Result<Vec<Located<U256>>, InputError> {
                 let mut out = Vec::new();
                 for item in v.as_ref().map(RawIds::items).unwrap_or_default().iter() {
-                    // One place for every id of a range.
+                    // Every id of a range has the range's place: found once.
                     let at = cx.at(item);
                     for id in job_ids(cx, item)? {
                         if let Some(first) = seen.insert(id, at.clone()) {
