@@ -98,7 +98,7 @@ fn planned(
         data,
         summary: format!("{contract}.{}", function.name),
         gas: PROFILE.function_gas(contract, &function.signature()),
-        function,
+        function: function.into(),
         args,
     }
 }

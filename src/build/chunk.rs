@@ -379,7 +379,9 @@ mod tests {
             to: Address::ZERO,
             value: U256::ZERO,
             data: Bytes::new(),
-            function: Function::parse(&format!("function {name}()")).unwrap(),
+            function: Function::parse(&format!("function {name}()"))
+                .unwrap()
+                .into(),
             args: Vec::new(),
             summary: name.to_string(),
             gas: Some(gas),

@@ -3,6 +3,7 @@
 //! and that encode to the same bytes.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use alloy_json_abi::{Function, StateMutability};
 use alloy_primitives::hex;
@@ -59,7 +60,7 @@ pub fn batch_transaction(call: &PlannedCall) -> Result<BatchTransaction, Transac
 #[derive(Debug, Default)]
 pub struct Transactions {
     /// Lookups only: nothing written depends on the map's order.
-    methods: HashMap<Function, Method>,
+    methods: HashMap<Rc<Function>, Method>,
     selectors: Selectors,
 }
 
@@ -83,13 +84,13 @@ impl Transactions {
     ) -> Result<BatchTransaction, TransactionError> {
         let values = contract_inputs_values(&call.function, &call.args)
             .map_err(|e| TransactionError::Inputs(e.to_string()))?;
-        let method = match self.methods.get(&call.function) {
+        let method = match self.methods.get(&*call.function) {
             Some(method) => method,
             None => {
                 let method = contract_method(&call.function)?;
                 let json = method_json(&method)?;
                 self.methods
-                    .entry(call.function.clone())
+                    .entry(Rc::clone(&call.function))
                     .or_insert(Method { method, json })
             }
         };
@@ -160,7 +161,7 @@ mod tests {
             to: Address::repeat_byte(0x77),
             value: U256::ZERO,
             data,
-            function,
+            function: function.into(),
             args,
             summary: String::new(),
             gas: None,

@@ -6,6 +6,8 @@
 //! must then be a full signature. Calls to a hub-managed module under the hub
 //! layout go through the hub's forwarder and may not carry ETH.
 
+use std::rc::Rc;
+
 use alloy_dyn_abi::DynSolValue;
 use alloy_json_abi::{Function, Param, StateMutability};
 use alloy_primitives::{Address, U256};
@@ -370,7 +372,7 @@ impl Planner<'_> {
         &self,
         target: &Target,
         function: &Located<String>,
-    ) -> Result<Function, InputError> {
+    ) -> Result<Rc<Function>, InputError> {
         let written = function.value.trim();
         if let Some(abi) = &target.abi {
             return self.function(abi, written, &function.at);
@@ -385,6 +387,7 @@ impl Planner<'_> {
         }
         canonical_signature(written).map_err(|e| err(e.to_string()))?;
         Function::parse(written)
+            .map(Rc::new)
             .map_err(|e| err(format!("`{written}` is not a function signature: {e}")))
     }
 

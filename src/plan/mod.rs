@@ -16,6 +16,8 @@
 //! paused. The Safe's owner list and threshold carry over between
 //! `rotate-signers` intents.
 
+use std::rc::Rc;
+
 use alloy_dyn_abi::DynSolValue;
 use alloy_json_abi::Function;
 use alloy_primitives::{Address, Bytes, U256};
@@ -124,8 +126,9 @@ pub struct PlannedCall {
     /// The ABI-encoded calldata (selector included).
     pub data: Bytes,
     /// The function and arguments `data` encodes, for the batch's
-    /// `contractMethod` / `contractInputsValues` and for people.
-    pub function: Function,
+    /// `contractMethod` / `contractInputsValues` and for people; shared by
+    /// every call of the function.
+    pub function: Rc<Function>,
     pub args: Vec<DynSolValue>,
     /// One line on what the call does, e.g. "pause JobRegistry via SystemPause".
     pub summary: String,

@@ -10,7 +10,9 @@
 //!   refund needs is paused is refused; under the hub layout a refund whose
 //!   state is neither written (`system_paused`) nor known is refused too.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use alloy_dyn_abi::{DynSolValue, JsonAbiExt};
 use alloy_json_abi::Function;
@@ -75,9 +77,30 @@ pub(super) struct Planner<'a> {
     pub refunded: BTreeMap<U256, Location>,
     /// What the build summary must say about choices the plan made.
     pub notes: Vec<Located<String>>,
-    /// The selector of every function encoded so far: a refund of thousands
-    /// of jobs calls one function thousands of times.
+    /// The selector of every signature encoded so far.
     selectors: Selectors,
+    /// Every function taken from the registry so far, shared: a refund of
+    /// thousands of jobs calls one function thousands of times, and each
+    /// call holds it. Keyed by where the registry keeps the function, which
+    /// outlives the planner.
+    shared: RefCell<BTreeMap<*const Function, Rc<Function>>>,
+    /// The same, by the ABI and the name or signature the function was
+    /// asked for with: the registry's lookup is not free either.
+    named: RefCell<BTreeMap<String, BTreeMap<String, Rc<Function>>>>,
+    /// The signature and selector of every function encoded so far, keyed
+    /// by where its shared copy lives; the entry holds that copy, so no
+    /// other function can take its place.
+    encodings: RefCell<BTreeMap<*const Function, Rc<Encoding>>>,
+}
+
+/// What encoding a call of a function needs besides its arguments, made
+/// once per distinct function.
+#[derive(Debug)]
+struct Encoding {
+    /// The shared copy the entry is keyed by, kept alive by the entry.
+    _function: Rc<Function>,
+    signature: String,
+    selector: [u8; 4],
 }
 
 impl<'a> Planner<'a> {
@@ -102,6 +125,9 @@ impl<'a> Planner<'a> {
             refunded: BTreeMap::new(),
             notes: Vec::new(),
             selectors: Selectors::new(),
+            shared: RefCell::new(BTreeMap::new()),
+            named: RefCell::new(BTreeMap::new()),
+            encodings: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -348,27 +374,81 @@ impl<'a> Planner<'a> {
 
     // ---- encoding -------------------------------------------------------
 
-    /// A function of a registry ABI, by name or signature.
-    pub fn function(&self, abi: &str, name: &str, at: &Location) -> Result<Function, InputError> {
-        self.registry
+    /// A function of a registry ABI, by name or signature, shared with every
+    /// other call of it.
+    pub fn function(
+        &self,
+        abi: &str,
+        name: &str,
+        at: &Location,
+    ) -> Result<Rc<Function>, InputError> {
+        // The maps are borrowed only in this function, never across a call
+        // out (see `memo::Eip55::of`); were a borrow to fail, the function
+        // is looked up and copied anew.
+        if let Some(found) = self.named.try_borrow().ok().and_then(|named| {
+            named
+                .get(abi)
+                .and_then(|functions| functions.get(name))
+                .map(Rc::clone)
+        }) {
+            return Ok(found);
+        }
+        let function = self
+            .registry
             .function(abi, name)
-            .cloned()
-            .map_err(|e| InputError::new(at.clone(), e.to_string()))
+            .map_err(|e| InputError::new(at.clone(), e.to_string()))?;
+        let key: *const Function = function;
+        let shared = match self.shared.try_borrow_mut() {
+            Ok(mut shared) => Rc::clone(
+                shared
+                    .entry(key)
+                    .or_insert_with(|| Rc::new(function.clone())),
+            ),
+            Err(_) => return Ok(Rc::new(function.clone())),
+        };
+        if let Ok(mut named) = self.named.try_borrow_mut() {
+            named
+                .entry(abi.to_owned())
+                .or_default()
+                .insert(name.to_owned(), Rc::clone(&shared));
+        }
+        Ok(shared)
+    }
+
+    /// The signature and selector of `function`, computed once per shared copy.
+    fn encoding(&self, function: &Rc<Function>) -> Rc<Encoding> {
+        let make = || {
+            let signature = function.signature();
+            let selector = self.selectors.of(&signature);
+            Rc::new(Encoding {
+                _function: Rc::clone(function),
+                signature,
+                selector,
+            })
+        };
+        // Borrowed only here; `make` borrows `selectors`, never this map.
+        let Ok(mut encodings) = self.encodings.try_borrow_mut() else {
+            return make();
+        };
+        Rc::clone(encodings.entry(Rc::as_ptr(function)).or_insert_with(make))
     }
 
     /// Encodes a call of `function` with `args`.
     pub fn encode(
         &self,
-        function: &Function,
+        function: &Rc<Function>,
         args: &[DynSolValue],
         at: &Location,
     ) -> Result<Bytes, InputError> {
-        let signature = function.signature();
-        let arguments = function
-            .abi_encode_input_raw(args)
-            .map_err(|e| InputError::new(at.clone(), format!("cannot encode {signature}: {e}")))?;
+        let encoding = self.encoding(function);
+        let arguments = function.abi_encode_input_raw(args).map_err(|e| {
+            InputError::new(
+                at.clone(),
+                format!("cannot encode {}: {e}", encoding.signature),
+            )
+        })?;
         let mut data = Vec::with_capacity(arguments.len().saturating_add(4));
-        data.extend_from_slice(&self.selectors.of(&signature));
+        data.extend_from_slice(&encoding.selector);
         data.extend_from_slice(&arguments);
         Ok(Bytes::from(data))
     }
@@ -390,7 +470,7 @@ impl<'a> Planner<'a> {
     pub fn call_with(
         &self,
         to: Address,
-        function: Function,
+        function: Rc<Function>,
         args: Vec<DynSolValue>,
         value: U256,
         summary: String,
@@ -416,13 +496,13 @@ impl<'a> Planner<'a> {
 
     /// The gas bound of `function` called on `to`: the Safe's own owner
     /// changes, or a profile figure for the contract the deployment has there.
-    fn function_gas(&self, to: Address, function: &Function) -> Option<u64> {
-        let signature = function.signature();
+    fn function_gas(&self, to: Address, function: &Rc<Function>) -> Option<u64> {
+        let encoding = self.encoding(function);
         if to == self.safe() {
-            return super::signers::safe_function_gas(&signature);
+            return super::signers::safe_function_gas(&encoding.signature);
         }
         let contract = self.deployment.contract_at(to)?;
-        self.profile.function_gas(contract, &signature)
+        self.profile.function_gas(contract, &encoding.signature)
     }
 
     /// A call to a protocol module: direct, or through the hub's forwarder
@@ -467,7 +547,7 @@ impl<'a> Planner<'a> {
     pub fn module_call_with(
         &self,
         module: &Module,
-        function: Function,
+        function: Rc<Function>,
         args: Vec<DynSolValue>,
         value: U256,
         what: &str,
@@ -515,7 +595,7 @@ impl<'a> Planner<'a> {
         &self,
         hub: &Module,
         module: &Module,
-        function: &Function,
+        function: &Rc<Function>,
         args: &[DynSolValue],
         summary: String,
         at: &Location,
@@ -535,7 +615,7 @@ impl<'a> Planner<'a> {
         // The forwarded call's bound plus the hub's own work around it.
         call.gas = self
             .profile
-            .function_gas(module.name(), &function.signature())
+            .function_gas(module.name(), &self.encoding(function).signature)
             .and_then(|gas| gas.checked_add(self.profile.hub.forward_gas));
         Ok(call)
     }
