@@ -112,7 +112,7 @@ impl Planner<'_> {
             .as_ref()
             .is_some_and(|m| self.routes_via_hub(m));
         if !value.is_zero() && routed {
-            let hub = self.hub(value_at, "this call")?;
+            let hub = self.hub(value_at, &"this call")?;
             return Err(InputError::new(
                 value_at.clone(),
                 format!(

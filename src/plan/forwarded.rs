@@ -153,7 +153,7 @@ impl Planner<'_> {
             // A forwardPauseCall names no target: it calls the hub.
             let to = match child.to {
                 Some(to) => to,
-                None => self.hub(at, "a forwarded pause call")?.address,
+                None => self.hub(at, &"a forwarded pause call")?.address,
             };
             let module = self
                 .deployment

@@ -109,7 +109,7 @@ impl Planner<'_> {
         } else {
             (hub_profile.unpause_all, "unpause")
         };
-        let hub = self.hub(at, &format!("{verb} of the modules it manages"))?;
+        let hub = self.hub(at, &format_args!("{verb} of the modules it manages"))?;
         let why = format!(
             "{}.{function}() {verb}s every module it manages and would revert",
             hub.name()

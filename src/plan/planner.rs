@@ -342,7 +342,8 @@ impl<'a> Planner<'a> {
     }
 
     /// The hub, which a call under the hub layout needs.
-    pub fn hub(&self, at: &Location, why: &str) -> Result<Module, InputError> {
+    /// `why` is formatted only for the error.
+    pub fn hub(&self, at: &Location, why: &dyn std::fmt::Display) -> Result<Module, InputError> {
         let name = self.profile.hub.contract;
         self.profile
             .contract(name)
@@ -537,7 +538,7 @@ impl<'a> Planner<'a> {
             let summary = what.to_owned();
             return self.call_with(module.address, function, vec![], U256::ZERO, summary, at);
         }
-        let hub = self.hub(at, &format!("calls to {}", module.name()))?;
+        let hub = self.hub(at, &format_args!("calls to {}", module.name()))?;
         self.require_control(hub.address, at)?;
         let summary = format!("{what} via {}", hub.name());
         self.forward(&hub, module, &function, &[], summary, at)
@@ -566,7 +567,7 @@ impl<'a> Planner<'a> {
                 at,
             );
         }
-        let hub = self.hub(at, &format!("calls to {}", module.name()))?;
+        let hub = self.hub(at, &format_args!("calls to {}", module.name()))?;
         if !value.is_zero() {
             return Err(InputError::new(
                 at.clone(),
