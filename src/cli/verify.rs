@@ -188,6 +188,169 @@ fn read_json(path: &Path) -> Result<Value, CliError> {
     bundlec::txbuilder::parse_json(&text).map_err(|e| CliError(format!("{}: {e}", path.display())))
 }
 
+/// A manifest (or a file that may be one) as [`read_json`] reads it, but
+/// without each batch entry's `calls`: their decoded trees are most of a
+/// manifest's bytes and nothing in verify reads them. They are still parsed,
+/// the way a `Value` is, and dropped as they are read.
+///
+/// Anything that is not the shape build writes (not an object, `batches` not
+/// an array of objects) or does not parse is read again as a whole `Value`,
+/// so those files are judged, and their errors worded, exactly as before.
+fn read_manifest(path: &Path) -> Result<Value, CliError> {
+    let bytes = args::read_file(path)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| CliError(format!("{}: not UTF-8 text", path.display())))?;
+    let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    match serde_json::from_str::<slim::Manifest>(body) {
+        Ok(slim::Manifest(value)) => Ok(value),
+        Err(_) => bundlec::txbuilder::parse_json(&text)
+            .map_err(|e| CliError(format!("{}: {e}", path.display()))),
+    }
+}
+
+/// The readers behind [`read_manifest`].
+mod slim {
+    use std::fmt;
+
+    use serde::Deserialize;
+    use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
+    use serde_json::{Map, Value};
+
+    /// A top-level object whose `batches` is read by [`Batches`].
+    pub struct Manifest(pub Value);
+
+    /// An array of [`Batch`]es.
+    struct Batches(Value);
+
+    /// An object whose `calls` is parsed and dropped.
+    struct Batch(Value);
+
+    /// Any JSON value, parsed as fully as a `Value` (numbers included, to the
+    /// same nesting limit) and kept nowhere.
+    struct Discard;
+
+    struct ObjectVisitor {
+        skip: Option<&'static str>,
+        batches: bool,
+    }
+
+    impl<'de> Visitor<'de> for ObjectVisitor {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut object = Map::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if self.skip == Some(key.as_str()) {
+                    map.next_value::<Discard>()?;
+                    // A later `calls` replaces an earlier one in a `Value`:
+                    // either way nothing of it is kept.
+                    object.remove(&key);
+                } else if self.batches && key == "batches" {
+                    let Batches(value) = map.next_value()?;
+                    object.insert(key, value);
+                } else {
+                    let value = map.next_value::<Value>()?;
+                    object.insert(key, value);
+                }
+            }
+            Ok(Value::Object(object))
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Manifest {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_map(ObjectVisitor {
+                skip: None,
+                batches: true,
+            })
+            .map(Manifest)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Batch {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_map(ObjectVisitor {
+                skip: Some("calls"),
+                batches: false,
+            })
+            .map(Batch)
+        }
+    }
+
+    struct BatchesVisitor;
+
+    impl<'de> Visitor<'de> for BatchesVisitor {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an array of batch objects")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let mut batches = Vec::new();
+            while let Some(Batch(value)) = seq.next_element()? {
+                batches.push(value);
+            }
+            Ok(Value::Array(batches))
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Batches {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_seq(BatchesVisitor).map(Batches)
+        }
+    }
+
+    struct DiscardVisitor;
+
+    impl<'de> Visitor<'de> for DiscardVisitor {
+        type Value = Discard;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+
+        fn visit_bool<E>(self, _: bool) -> Result<Discard, E> {
+            Ok(Discard)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Discard, E> {
+            Ok(Discard)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Discard, E> {
+            Ok(Discard)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Discard, E> {
+            Ok(Discard)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Discard, E> {
+            Ok(Discard)
+        }
+        fn visit_unit<E>(self) -> Result<Discard, E> {
+            Ok(Discard)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Discard, A::Error> {
+            while seq.next_element::<Discard>()?.is_some() {}
+            Ok(Discard)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Discard, A::Error> {
+            while map.next_key::<Discard>()?.is_some() {
+                map.next_value::<Discard>()?;
+            }
+            Ok(Discard)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Discard {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(DiscardVisitor)
+        }
+    }
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(
         || path.display().to_string(),
@@ -689,10 +852,17 @@ fn check_parts(
         .collect();
     let mut missing = Vec::new();
     let mut missing_nonces: Vec<String> = Vec::new();
+    // The manifest, read once for every check of every part.
+    let mut manifest_read: Option<Value> = None;
     if parts.len() > 1 {
         let expected: Vec<String> = match (compiled, &args.manifest) {
             (Some(compiled), _) => compiled.batch_names(),
-            (None, Some(path)) => manifest_files(&read_json(path)?, path)?,
+            (None, Some(path)) => {
+                let manifest = read_manifest(path)?;
+                let files = manifest_files(&manifest, path)?;
+                manifest_read = Some(manifest);
+                files
+            }
             (None, None) => {
                 return Err(CliError(
                     "several batches are verified as parts of one runbook: give --intent (or --manifest)"
@@ -727,7 +897,13 @@ fn check_parts(
     // --nonce FIRST..LAST, else the intent's `[safe] nonce = "a..b"`, else the
     // manifest's `presigned` list (which cannot vouch for itself).
     let manifest_value = match &args.manifest {
-        Some(path) => Some((read_json(path)?, path)),
+        Some(path) => Some((
+            match manifest_read.take() {
+                Some(manifest) => manifest,
+                None => read_manifest(path)?,
+            },
+            path,
+        )),
         None => None,
     };
     let first_name = parts.first().map(|(_, n)| n.clone()).unwrap_or_default();
@@ -851,7 +1027,12 @@ fn check_parts(
         let at = at_nonce.zip(range_source);
         let (report, book) = verify_one(
             args,
-            BatchRun { path, name, at },
+            BatchRun {
+                path,
+                name,
+                at,
+                manifest: manifest_value.as_ref().map(|(manifest, _)| manifest),
+            },
             compiled,
             signers_book.as_ref(),
             registry,
@@ -893,6 +1074,8 @@ struct BatchRun<'a> {
     path: &'a Path,
     name: &'a str,
     at: Option<(U256, RangeSource)>,
+    /// `--manifest`, as [`read_manifest`] read it.
+    manifest: Option<&'a Value>,
 }
 
 fn verify_one(
@@ -907,6 +1090,7 @@ fn verify_one(
         path: batch_path,
         name: batch_name,
         at,
+        manifest,
     } = run;
     let batch = read_json(batch_path)?;
     refuse_manifest_as_batch(&batch, batch_path)?;
@@ -1030,12 +1214,11 @@ fn verify_one(
 
     let mut manifest_view = None;
     let mut from_manifest = Partial::default();
-    if let Some(path) = &args.manifest {
+    if let (Some(path), Some(manifest)) = (&args.manifest, manifest) {
         // Its call summaries are free text from the batch's author: only the
         // intent's, recompiled here, are shown.
-        let manifest = read_json(path)?;
         let (partial, view) = manifest_entry_at(
-            &manifest,
+            manifest,
             batch_name,
             path,
             flag_nonce.or(at.map(|(n, _)| n)),
@@ -1047,7 +1230,7 @@ fn verify_one(
     let given: Option<GivenSafeTx> = match &args.safe_tx {
         None => None,
         Some(path) => {
-            let mut value = read_json(path)?;
+            let mut value = read_manifest(path)?;
             // A whole manifest: the Safe transaction it records for this batch.
             if value.get("batches").is_some() {
                 let (_, view) = manifest_entry(&value, batch_name, path)?;
