@@ -349,6 +349,54 @@ mod slim {
             d.deserialize_any(DiscardVisitor)
         }
     }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// The full `Value` with every batch's `calls` removed, when it parses.
+        fn full_without_calls(text: &str) -> Option<Value> {
+            let mut value: Value = serde_json::from_str(text).ok()?;
+            if let Some(batches) = value.get_mut("batches").and_then(Value::as_array_mut) {
+                for batch in batches {
+                    if let Some(object) = batch.as_object_mut() {
+                        object.remove("calls");
+                    }
+                }
+            }
+            Some(value)
+        }
+
+        #[test]
+        fn reads_what_a_value_reads_but_the_calls() {
+            let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+            let cases = [
+                r#"{"chain_id":"1","batches":[{"file":"a.json","calls":[{"decoded":{"x":[1,2.5,null,true]}}],"safe_tx":{"nonce":"1"}}]}"#.to_owned(),
+                r#"{"batches":[{"file":"a.json","calls":1,"calls":[2]}],"batches":[{"file":"b.json"}]}"#.to_owned(),
+                r#"{"batches":[{"calls":[1e400]}]}"#.to_owned(),
+                r#"{"batches":[{"calls":["\x"]}]}"#.to_owned(),
+                r#"{"batches":[{"calls":{"a":1,}}]}"#.to_owned(),
+                r#"{"batches":[{"calls":[]}]} x"#.to_owned(),
+                format!(r#"{{"batches":[{{"calls":{deep}}}]}}"#),
+                r#"{"batches":{"file":"a.json"}}"#.to_owned(),
+                r#"{"batches":[1]}"#.to_owned(),
+                r#"[]"#.to_owned(),
+                r#"{"transactions":[],"calls":[1]}"#.to_owned(),
+            ];
+            for text in &cases {
+                let slim = serde_json::from_str::<Manifest>(text).ok().map(|m| m.0);
+                let full = full_without_calls(text);
+                // Where the slim reading fails, read_manifest reads a whole
+                // Value, so only a slim success must agree with it.
+                if slim.is_some() || full.is_none() {
+                    assert_eq!(slim, full, "{text}");
+                }
+            }
+            assert!(
+                serde_json::from_str::<Manifest>(cases.first().map_or("", String::as_str)).is_ok()
+            );
+        }
+    }
 }
 
 fn file_name(path: &Path) -> String {
