@@ -542,11 +542,22 @@ pub struct CompiledIntent {
     pub book_file: (String, alloy_primitives::B256),
     /// The ABIs the intent was compiled with (embedded, --abi-dir, deployment).
     pub registry: AbiRegistry,
+    /// The keccak256 of each ABI file the intent's address book gave, by
+    /// contract: what the signer's own book must agree with.
+    pub book_abis: BTreeMap<String, alloy_primitives::B256>,
 }
 
 impl CompiledIntent {
     fn new(prepared: Prepared, batches: Vec<ExpectedBatch>) -> Self {
+        let book_abis = prepared
+            .inputs
+            .abis
+            .iter()
+            .filter(|(_, abi)| matches!(abi.origin, AbiOrigin::Deployment))
+            .map(|(name, abi)| (name.clone(), alloy_primitives::keccak256(&abi.file.bytes)))
+            .collect();
         CompiledIntent {
+            book_abis,
             batches,
             runbook: prepared.runbook,
             deployment: prepared.deployment,
@@ -819,7 +830,7 @@ fn prepare(
 /// `abi` of a book entry as a file inside `dir`, the book's folder: a
 /// relative path that, resolved (symbolic links and `..` included), stays in
 /// that folder. The error says why not.
-fn abi_path_inside(dir: &Path, abi: &str) -> Result<PathBuf, String> {
+pub(super) fn abi_path_inside(dir: &Path, abi: &str) -> Result<PathBuf, String> {
     let path = Path::new(abi);
     if path.is_absolute()
         || path.has_root()

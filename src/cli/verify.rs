@@ -1,5 +1,6 @@
 //! `bundlec verify`: the signer's independent check of a batch.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use alloy_primitives::{Address, B256, U256};
@@ -616,6 +617,8 @@ fn refuse_manifest_as_batch(value: &Value, path: &Path) -> Result<(), CliError> 
 struct SignersBook {
     deployment: bundlec::runbook::Deployment,
     origin: BookOrigin,
+    /// The folder its `abi` paths are relative to.
+    dir: PathBuf,
 }
 
 fn read_signers_book(path: &Path) -> Result<SignersBook, CliError> {
@@ -630,6 +633,9 @@ fn read_signers_book(path: &Path) -> Result<SignersBook, CliError> {
         .map_err(|e| CliError(e.to_string()))?;
     Ok(SignersBook {
         deployment,
+        dir: path
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
         origin: BookOrigin {
             file: path.display().to_string(),
             keccak256: keccak,
@@ -705,6 +711,53 @@ fn book_disagreements(
         });
     }
     out
+}
+
+/// Every ABI file the intent's book gives must be the file the signer's own
+/// book gives for that contract, byte for byte. Functions are matched to
+/// the intent's named arguments by their parameter names, so an ABI that
+/// travels with the batch and swaps two names compiles the intent to a call
+/// that swaps the arguments, and decodes it with the same lie.
+fn book_abi_disagreements(
+    intent_abis: &BTreeMap<String, alloy_primitives::B256>,
+    own: &SignersBook,
+) -> Result<Vec<Preliminary>, CliError> {
+    let mut own_abis = BTreeMap::new();
+    for (name, entry) in &own.deployment.contracts {
+        let Some(abi_file) = &entry.abi_file else {
+            continue;
+        };
+        let full = super::build::abi_path_inside(&own.dir, abi_file).map_err(|why| {
+            CliError(format!(
+                "{}: the ABI of {name}, `{}`, {why}",
+                own.origin.file,
+                bundlec::text::untrusted(abi_file)
+            ))
+        })?;
+        let bytes = args::read_file(&full)?;
+        own_abis.insert(name.clone(), alloy_primitives::keccak256(&bytes));
+    }
+    let names: BTreeSet<&String> = intent_abis.keys().chain(own_abis.keys()).collect();
+    let shown = |hash: Option<&alloy_primitives::B256>| {
+        hash.map_or_else(
+            || "no ABI file (bundlec's own, if any)".to_string(),
+            |h| format!("an ABI file with keccak256 {h}"),
+        )
+    };
+    Ok(names
+        .into_iter()
+        .filter(|name| intent_abis.get(*name) != own_abis.get(*name))
+        .map(|name| Preliminary {
+            code: Code::AddressBookMismatch,
+            path: "address_book".into(),
+            message: format!(
+                "the intent's address book reads `{}` with {}, your book with {}: the intent's arguments are matched to parameter names from that ABI",
+                bundlec::text::untrusted(name),
+                shown(intent_abis.get(name)),
+                shown(own_abis.get(name))
+            ),
+        })
+        .collect())
 }
 
 pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
@@ -1240,6 +1293,7 @@ fn verify_one(
         match signers_book {
             Some(own) => {
                 preliminary.extend(book_disagreements(&compiled.deployment, &own.deployment));
+                preliminary.extend(book_abi_disagreements(&compiled.book_abis, own)?);
             }
             None => {
                 preliminary.push(Preliminary {
