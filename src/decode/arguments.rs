@@ -59,7 +59,7 @@ pub(crate) fn decode_arguments_of(
         offset,
         reason,
     };
-    let Some((selector, _)) = calldata.split_first_chunk::<4>() else {
+    let Some((selector, body)) = calldata.split_first_chunk::<4>() else {
         return Err(fail(
             0,
             format!("{} bytes is too short for a selector", calldata.len()),
@@ -68,26 +68,16 @@ pub(crate) fn decode_arguments_of(
     if *selector != selector_of_function {
         return Err(fail(0, "the selector is not this function's".into()));
     }
-    decode_selected(function, calldata)
+    decode_body(function, body)
 }
 
-/// Decodes `calldata` as a call of `function`, which the registry's selector
-/// index gave for `calldata`'s own selector: hashing the signature again to
-/// compare selectors would cost a Keccak-256 per call.
-pub(crate) fn decode_selected(
-    function: &Function,
-    calldata: &[u8],
-) -> Result<Vec<DynSolValue>, ArgumentError> {
+/// Decodes the arguments after the selector (`body`) as `function`'s;
+/// offsets in errors count from the selector.
+fn decode_body(function: &Function, body: &[u8]) -> Result<Vec<DynSolValue>, ArgumentError> {
     let fail = |offset: usize, reason: String| ArgumentError {
         signature: function.signature(),
         offset,
         reason,
-    };
-    let Some((_, body)) = calldata.split_first_chunk::<4>() else {
-        return Err(fail(
-            0,
-            format!("{} bytes is too short for a selector", calldata.len()),
-        ));
     };
     let types = input_types(function)?;
     // Before decoding: overlapping tails would make the decoder copy the same
