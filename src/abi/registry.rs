@@ -17,7 +17,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::ops::Range;
 
 use alloy_dyn_abi::DynSolType;
 use alloy_json_abi::{Function, JsonAbi, Param};
@@ -462,44 +461,29 @@ impl AbiRegistry {
         contract: &str,
         name_or_signature: &str,
     ) -> Result<&Function, LookupError> {
-        let abi = match self.contract_or_error(contract)? {
-            Contract::Added(abi) => abi,
-            Contract::Embedded(index) => {
-                return embedded_function(contract, index, name_or_signature);
-            }
-        };
-        let input = name_or_signature.trim();
-        if input.contains('(') {
-            let signature = canonical_signature(input)?;
-            let name = signature
-                .split_once('(')
-                .map_or(signature.as_str(), |(name, _)| name);
-            let Some(overloads) = abi.function(name) else {
-                return Err(unknown_function(contract, function_names(abi), name));
-            };
-            return overloads
-                .iter()
-                .find(|f| f.signature() == signature)
-                .ok_or_else(|| LookupError::UnknownSignature {
-                    contract: contract.to_owned(),
-                    signature,
-                    candidates: sorted_signatures(overloads),
-                });
-        }
-        if input.is_empty() {
-            return Err(LookupError::InvalidSignature {
-                input: name_or_signature.to_owned(),
-                reason: "no function name was given".to_owned(),
-            });
-        }
-        match abi.function(input).map(Vec::as_slice) {
-            Some([only]) => Ok(only),
-            Some(overloads) if !overloads.is_empty() => Err(LookupError::Overloaded {
-                contract: contract.to_owned(),
-                name: input.to_owned(),
-                candidates: sorted_signatures(overloads),
-            }),
-            _ => Err(unknown_function(contract, function_names(abi), input)),
+        match self.contract_or_error(contract)? {
+            Contract::Added(abi) => pick_function(
+                contract,
+                name_or_signature,
+                || function_names(abi),
+                |name| {
+                    abi.function(name)
+                        .map(|overloads| overloads.iter().map(|f| (f.signature(), f)).collect())
+                        .unwrap_or_default()
+                },
+                Ok,
+            ),
+            Contract::Embedded(index) => pick_function(
+                contract,
+                name_or_signature,
+                || embedded::function_names(index),
+                |name| {
+                    embedded::overloads(index, name)
+                        .filter_map(|at| Some((embedded::entry(at)?.signature.to_owned(), at)))
+                        .collect()
+                },
+                |at| embedded_at(contract, at),
+            ),
         }
     }
 
@@ -691,18 +675,20 @@ impl AbiRegistry {
     }
 }
 
-/// [`AbiRegistry::function`] for the embedded contract at `index`: the same
-/// answers and errors as for that ABI added as a user's, from the table.
-fn embedded_function(
+/// How [`AbiRegistry::function`] reads a name or a signature, whatever holds
+/// the contract's functions: `names` lists its function names (sorted),
+/// `overloads(name)` the functions of that name with their canonical
+/// signatures, in the file's order, and `get` turns the one found into the
+/// function.
+fn pick_function<'r, C>(
     contract: &str,
-    index: usize,
     name_or_signature: &str,
-) -> Result<&'static Function, LookupError> {
-    let signatures = |overloads: Range<usize>| -> Vec<String> {
-        let mut signatures: Vec<String> = overloads
-            .filter_map(embedded::entry)
-            .map(|entry| entry.signature.to_owned())
-            .collect();
+    names: impl FnOnce() -> Vec<String>,
+    overloads: impl Fn(&str) -> Vec<(String, C)>,
+    get: impl FnOnce(C) -> Result<&'r Function, LookupError>,
+) -> Result<&'r Function, LookupError> {
+    let sorted = |overloads: &[(String, C)]| {
+        let mut signatures: Vec<String> = overloads.iter().map(|(s, _)| s.clone()).collect();
         signatures.sort();
         signatures
     };
@@ -712,23 +698,16 @@ fn embedded_function(
         let name = signature
             .split_once('(')
             .map_or(signature.as_str(), |(name, _)| name);
-        let overloads = embedded::overloads(index, name);
-        if overloads.is_empty() {
-            return Err(unknown_function(
-                contract,
-                embedded::function_names(index),
-                name,
-            ));
+        let mut candidates = overloads(name);
+        if candidates.is_empty() {
+            return Err(unknown_function(contract, names(), name));
         }
-        let found = overloads
-            .clone()
-            .find(|&at| embedded::entry(at).is_some_and(|e| e.signature == signature));
-        return match found {
-            Some(at) => embedded_at(contract, at),
+        return match candidates.iter().position(|(s, _)| *s == signature) {
+            Some(at) => get(candidates.swap_remove(at).1),
             None => Err(LookupError::UnknownSignature {
                 contract: contract.to_owned(),
+                candidates: sorted(&candidates),
                 signature,
-                candidates: signatures(overloads),
             }),
         };
     }
@@ -738,18 +717,17 @@ fn embedded_function(
             reason: "no function name was given".to_owned(),
         });
     }
-    let overloads = embedded::overloads(index, input);
-    match overloads.len() {
-        0 => Err(unknown_function(
-            contract,
-            embedded::function_names(index),
-            input,
-        )),
-        1 => embedded_at(contract, overloads.start),
+    let mut candidates = overloads(input);
+    match candidates.len() {
+        0 => Err(unknown_function(contract, names(), input)),
+        1 => match candidates.pop() {
+            Some((_, only)) => get(only),
+            None => Err(unknown_function(contract, names(), input)),
+        },
         _ => Err(LookupError::Overloaded {
             contract: contract.to_owned(),
             name: input.to_owned(),
-            candidates: signatures(overloads),
+            candidates: sorted(&candidates),
         }),
     }
 }
@@ -1032,12 +1010,6 @@ fn is_identifier(name: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
-}
-
-fn sorted_signatures(functions: &[Function]) -> Vec<String> {
-    let mut signatures: Vec<String> = functions.iter().map(Function::signature).collect();
-    signatures.sort();
-    signatures
 }
 
 /// The names of the functions of `abi`, sorted.
