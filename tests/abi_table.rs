@@ -8,7 +8,9 @@
 //! function's object, parsed alone, is the function the whole file gives; run
 //! it with `BUNDLEC_REGENERATE=1` to rewrite the table.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 
 use alloy_json_abi::{Function, JsonAbi};
 use bundlec::abi::registry::EMBEDDED_ABIS;
@@ -66,19 +68,13 @@ struct Row {
     span: (usize, usize),
 }
 
-/// The ABI files, sorted by contract name: `(name, text)`.
+/// The ABI files, sorted by contract name: `(name, text)`. They are
+/// `EMBEDDED_ABIS`, which tests/abi_registry.rs holds to `abis/*.json`.
 fn abi_files() -> Vec<(String, String)> {
-    let mut files: Vec<(String, String)> = std::fs::read_dir(manifest_dir().join("abis"))
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-        .map(|path| {
-            let name = path.file_stem().unwrap().to_str().unwrap().to_owned();
-            (name, std::fs::read_to_string(&path).unwrap())
-        })
-        .collect();
-    files.sort();
-    files
+    EMBEDDED_ABIS
+        .iter()
+        .map(|(name, text)| (name.to_string(), text.to_string()))
+        .collect()
 }
 
 fn rows(files: &[(String, String)]) -> Vec<Row> {
@@ -198,27 +194,12 @@ fn generate(files: &[(String, String)]) -> String {
 
 #[test]
 fn abi_table_is_generated_from_the_abi_files() {
-    let files = abi_files();
-    let embedded: Vec<&str> = EMBEDDED_ABIS.iter().map(|(name, _)| *name).collect();
-    let on_disk: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
-    assert_eq!(
-        embedded, on_disk,
-        "EMBEDDED_ABIS must list abis/*.json, sorted"
+    let generated = generate(&abi_files());
+    common::sync_generated(
+        &manifest_dir().join("src/abi/embedded/table.rs"),
+        &generated,
+        "abi_table",
     );
-
-    let generated = generate(&files);
-    let table_path = manifest_dir().join("src/abi/embedded/table.rs");
-    let committed = std::fs::read_to_string(&table_path).unwrap_or_default();
-    if committed != generated {
-        if std::env::var_os("BUNDLEC_REGENERATE").is_some() {
-            std::fs::write(&table_path, &generated).unwrap();
-        } else {
-            panic!(
-                "{} is out of date: run `BUNDLEC_REGENERATE=1 cargo test --test abi_table`",
-                Path::new("src/abi/embedded/table.rs").display()
-            );
-        }
-    }
 }
 
 #[test]
