@@ -16,7 +16,7 @@ use bundlec::address_book::AddressBook;
 use bundlec::build::{BuildRequest, InputFile, Inputs, OutputFile, build, plan_batches};
 use bundlec::plan::plan_runbook;
 use bundlec::runbook::{DeploymentSource, Source, parse_runbook};
-use bundlec::txbuilder::{check, parse_json};
+use bundlec::txbuilder::{check, parse_batch};
 use bundlec::verify::{self, Request, Target};
 use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
 
@@ -58,7 +58,7 @@ fn verify_text(
     with_intent: bool,
     registry: &AbiRegistry,
 ) -> verify::Report {
-    let batch = parse_json(text).expect("batch");
+    let batch = parse_batch(text).expect("batch");
     let runbook = parse_runbook(&Source::new("refund.toml", intent)).expect("intent");
     let DeploymentSource::Inline(deployment) = &runbook.deployment else {
         panic!("inline deployment")
@@ -140,7 +140,7 @@ fn benches(c: &mut Criterion) {
             b.iter(|| verify_text(batch, &intent, true, &registry))
         });
         group.bench_function(BenchmarkId::new("checksum", n), |b| {
-            b.iter(|| check(&parse_json(batch).expect("batch")).expect("check"))
+            b.iter(|| check(&parse_batch(batch).expect("batch")).expect("check"))
         });
         group.finish();
     }

@@ -99,12 +99,20 @@ pub fn batch_verify(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let Ok(batch) = bundlec::txbuilder::parse_json(text) else {
+    let Ok(value) = bundlec::txbuilder::parse_json(text) else {
         return;
     };
+    // verify reads the file as a borrowed tree; both trees read any text alike.
+    let batch = bundlec::txbuilder::parse_batch(text)
+        .unwrap_or_else(|e| panic!("parse_json reads it, parse_batch does not: {e}"));
     let checksum = bundlec::txbuilder::check(&batch);
+    assert_eq!(
+        checksum,
+        bundlec::txbuilder::check(&value),
+        "the borrowed and the owned tree give different checksum reports"
+    );
     // The same JSON read as a proposed Safe transaction (`verify --safe-tx`).
-    let given = verify::parse_given_safe_tx(&batch).ok();
+    let given = verify::parse_given_safe_tx(&value).ok();
 
     let run = |strict: bool| {
         verify::verify(&Request {
@@ -327,7 +335,7 @@ fn check_built_batch(
     contents: &str,
     summary: &build::BatchSummary,
 ) {
-    let batch = bundlec::txbuilder::parse_json(contents)
+    let batch = bundlec::txbuilder::parse_batch(contents)
         .unwrap_or_else(|e| panic!("built batch {name} is not JSON: {e}"));
     let checksum = bundlec::txbuilder::check(&batch)
         .unwrap_or_else(|e| panic!("built batch {name} has no checksum: {e}"));

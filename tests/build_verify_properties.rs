@@ -203,8 +203,9 @@ fn verify_batch(
     intent_calls: &[Call],
     book: &AddressBook,
 ) -> verify::Report {
+    let batch = bundlec::txbuilder::Json::from(batch);
     verify::verify(&Request {
-        batch,
+        batch: &batch,
         target: target(output),
         intent_calls: Some(intent_calls),
         manifest_safe_tx: None,

@@ -254,8 +254,9 @@ fn codes(
 ) -> (bool, Vec<Code>) {
     let target = target_of(b);
     let book = book_for(target.safe);
+    let batch = bundlec::txbuilder::Json::from(batch);
     let request = Request {
-        batch,
+        batch: &batch,
         target,
         intent_calls: Some(expected_calls),
         manifest_safe_tx: None,
@@ -540,4 +541,71 @@ fn a_nested_owner_gets_its_approve_hash_transaction() {
     let hashed: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(nested["safe_tx_hash"], hashed["nested"]["safe_tx_hash"]);
     assert_eq!(nested["data"], hashed["nested"]["data"]);
+}
+
+/// A field given twice counts as `JSON.parse` (and so the Transaction Builder)
+/// reads it: the last one. The command reads the file's own text, so the
+/// test writes the duplicate into the text: a decoy `to` before the real one
+/// changes nothing (same checksum, VERIFIED); a hostile `to` after it is the
+/// call the Safe makes, and fails against the intent even with the checksum
+/// recomputed over what the app reads.
+#[test]
+fn a_field_given_twice_counts_as_the_last_one() {
+    let b = &bundle_batches()[0];
+    let text = std::fs::read_to_string(&b.batch).unwrap();
+    let original = read_json(&b.batch);
+    let real_to = original["transactions"][0]["to"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let real_field = format!("\"to\": \"{real_to}\"");
+    assert!(text.contains(&real_field), "{}", b.batch.display());
+    let hostile = "0xa77ac6e2a77ac6e2a77ac6e2a77ac6e2a77ac6e2";
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        run_json(&[
+            "verify".into(),
+            path.display().to_string(),
+            "--intent".into(),
+            b.intent.display().to_string(),
+            "--json".into(),
+        ])
+    };
+
+    let decoy_first = text.replacen(
+        &real_field,
+        &format!("\"to\": \"{hostile}\", {real_field}"),
+        1,
+    );
+    let (code, report) = run(b.batch.file_name().unwrap().to_str().unwrap(), &decoy_first);
+    assert_eq!(code, 0, "{report:#}");
+    let (_, clean) = run_json(&[
+        "verify".into(),
+        b.batch.display().to_string(),
+        "--intent".into(),
+        b.intent.display().to_string(),
+        "--json".into(),
+    ]);
+    // The whole report, hashes included, is the clean file's.
+    assert_eq!(report, clean);
+
+    let hostile_last = text.replacen(
+        &real_field,
+        &format!("{real_field}, \"to\": \"{hostile}\""),
+        1,
+    );
+    let as_read = bundlec::txbuilder::parse_json(&hostile_last).unwrap();
+    let stored = original["meta"]["checksum"].as_str().unwrap();
+    let recomputed = format_checksum(&compute_checksum(&as_read).unwrap());
+    let hostile_last = hostile_last.replacen(stored, &recomputed, 1);
+    let (code, report) = run(
+        b.batch.file_name().unwrap().to_str().unwrap(),
+        &hostile_last,
+    );
+    assert_eq!(code, 1, "{report:#}");
+    let text = report.to_string();
+    assert!(text.contains("intent-mismatch"), "{report:#}");
+    assert!(!text.contains("checksum-mismatch"), "{report:#}");
 }

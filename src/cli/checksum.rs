@@ -41,9 +41,10 @@ fn judge(path: &Path) -> Result<ChecksumReport, CliError> {
         ))
     })?;
     let value =
-        txbuilder::parse_json(&text).map_err(|e| CliError(format!("{}: {e}", path.display())))?;
+        txbuilder::parse_batch(&text).map_err(|e| CliError(format!("{}: {e}", path.display())))?;
     let report = txbuilder::check(&value).map_err(|e| CliError(format!("{}: {e}", path.display())));
-    super::free_at_exit((value, text));
+    super::free_at_exit(value);
+    super::free_at_exit(text);
     report
 }
 

@@ -9,6 +9,7 @@ use bundlec::safe::batching::Call;
 use bundlec::safe::deployments::{self, AddressType, MultiSendChoice};
 use bundlec::safe::view::SafeTxView;
 use bundlec::safe::{NonceRange, SafeVersion, parse_nonce_range};
+use bundlec::txbuilder::{Json, JsonTree};
 use bundlec::verify::{
     self, Acceptance, BookOrigin, Code, GivenSafeTx, NestedOwner, Preliminary, Report, Request,
     Target, Verdict,
@@ -182,14 +183,17 @@ impl Partial {
     }
 }
 
-fn read_json(path: &Path) -> Result<Value, CliError> {
+fn read_text(path: &Path) -> Result<String, CliError> {
     let bytes = args::read_file(path)?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| CliError(format!("{}: not UTF-8 text", path.display())))?;
-    bundlec::txbuilder::parse_json(&text).map_err(|e| CliError(format!("{}: {e}", path.display())))
+    String::from_utf8(bytes).map_err(|_| CliError(format!("{}: not UTF-8 text", path.display())))
 }
 
-/// A manifest (or a file that may be one) as [`read_json`] reads it, but
+/// A batch file, parsed with its strings borrowed from `text`.
+fn parse_batch<'t>(text: &'t str, path: &Path) -> Result<Json<'t>, CliError> {
+    bundlec::txbuilder::parse_batch(text).map_err(|e| CliError(format!("{}: {e}", path.display())))
+}
+
+/// A manifest (or a file that may be one) as `txbuilder::parse_json` reads it, but
 /// without each batch entry's `calls`: their decoded trees are most of a
 /// manifest's bytes and nothing in verify reads them. They are still parsed,
 /// the way a `Value` is, and dropped as they are read.
@@ -198,9 +202,7 @@ fn read_json(path: &Path) -> Result<Value, CliError> {
 /// an array of objects) or does not parse is read again as a whole `Value`,
 /// so those files are judged, and their errors worded, exactly as before.
 fn read_manifest(path: &Path) -> Result<Value, CliError> {
-    let bytes = args::read_file(path)?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| CliError(format!("{}: not UTF-8 text", path.display())))?;
+    let text = read_text(path)?;
     let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
     match serde_json::from_str::<slim::Manifest>(body) {
         Ok(slim::Manifest(value)) => Ok(value),
@@ -583,11 +585,11 @@ fn manifest_entry(
 
 /// A bundlec manifest (`*.safe.json`, with `batches`) given where a batch
 /// belongs: say how to pass it, naming the batch files it records.
-fn refuse_manifest_as_batch(value: &Value, path: &Path) -> Result<(), CliError> {
-    if value.get("transactions").is_some() {
+fn refuse_manifest_as_batch(value: &Json<'_>, path: &Path) -> Result<(), CliError> {
+    if JsonTree::get(value, "transactions").is_some() {
         return Ok(());
     }
-    let Some(batches) = value.get("batches").and_then(Value::as_array) else {
+    let Some(batches) = JsonTree::get(value, "batches").and_then(JsonTree::as_array) else {
         return Ok(());
     };
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
@@ -597,7 +599,7 @@ fn refuse_manifest_as_batch(value: &Value, path: &Path) -> Result<(), CliError> 
     };
     let files: Vec<String> = batches
         .iter()
-        .filter_map(|b| b.get("file").and_then(Value::as_str))
+        .filter_map(|b| JsonTree::get(b, "file").and_then(JsonTree::as_str))
         .map(beside)
         .collect();
     let batch = if files.is_empty() {
@@ -1193,7 +1195,8 @@ fn verify_one(
         at,
         manifest,
     } = run;
-    let batch = read_json(batch_path)?;
+    let text = read_text(batch_path)?;
+    let batch = parse_batch(&text, batch_path)?;
     refuse_manifest_as_batch(&batch, batch_path)?;
     let flag_nonce = match args.nonce {
         Some(NonceArg::One(n)) => Some(n),
@@ -1463,6 +1466,7 @@ fn verify_one(
     let report =
         verify::verify(&request).map_err(|e| CliError(format!("{}: {e}", batch_path.display())))?;
     super::free_at_exit(batch);
+    super::free_at_exit(text);
     debug_assert!(report.ok == (report.verdict != Verdict::Failed));
     Ok((report, book))
 }

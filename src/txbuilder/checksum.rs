@@ -18,6 +18,7 @@ use serde_json::Value;
 
 use super::ChecksumError;
 use super::js;
+use super::tree::{Json, JsonTree, Node};
 
 /// The serializer the Transaction Builder hashes.
 ///
@@ -27,7 +28,7 @@ use super::js;
 ///
 /// The checksum itself never builds this string: [`write_value`] streams the
 /// same text into the hasher ([`KeccakWriter`]).
-pub fn serialize_for_checksum(v: &Value) -> String {
+pub fn serialize_for_checksum(v: &impl JsonTree) -> String {
     let mut out = String::new();
     // Writing to a String cannot fail.
     let _ = write_value(v, &mut out);
@@ -36,9 +37,9 @@ pub fn serialize_for_checksum(v: &Value) -> String {
 
 /// Writes the checksum form of `v` (see [`serialize_for_checksum`]) to any
 /// sink.
-pub fn write_value(v: &Value, out: &mut dyn fmt::Write) -> fmt::Result {
-    match v {
-        Value::Array(items) => {
+pub fn write_value<J: JsonTree>(v: &J, out: &mut dyn fmt::Write) -> fmt::Result {
+    match v.node() {
+        Node::Array(items) => {
             out.write_char('[')?;
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
@@ -48,36 +49,36 @@ pub fn write_value(v: &Value, out: &mut dyn fmt::Write) -> fmt::Result {
             }
             out.write_char(']')
         }
-        Value::Object(map) => {
-            let mut fields: Vec<(&str, Part<'_>)> = map
-                .iter()
-                .map(|(key, value)| (key.as_str(), Part::Json(value)))
+        Node::Object => {
+            let mut fields: Vec<(&str, Part<'_, J>)> = v
+                .fields()
+                .map(|(key, value)| (key, Part::Json(value)))
                 .collect();
             write_object(&mut fields, out)
         }
-        Value::Null => out.write_str("null"),
-        Value::Bool(true) => out.write_str("true"),
-        Value::Bool(false) => out.write_str("false"),
-        Value::Number(n) => js::write_number(n, out),
-        Value::String(s) => js::write_quoted(s, out),
+        Node::Null => out.write_str("null"),
+        Node::Bool(true) => out.write_str("true"),
+        Node::Bool(false) => out.write_str("false"),
+        Node::Number(n) => js::write_number(&n, out),
+        Node::String(s) => js::write_quoted(s, out),
     }
 }
 
 /// How to write one value of an object in the checksum form: a parsed JSON
 /// value, a string, `null`, or anything else a writer knows how to put.
-pub enum Part<'a> {
+pub enum Part<'a, J = Value> {
     Null,
     Str(&'a str),
-    Json(&'a Value),
+    Json(&'a J),
     With(&'a dyn Fn(&mut dyn fmt::Write) -> fmt::Result),
 }
 
-impl Part<'_> {
+impl<J: JsonTree> Part<'_, J> {
     fn write(&self, out: &mut dyn fmt::Write) -> fmt::Result {
         match self {
             Part::Null => out.write_str("null"),
             Part::Str(s) => js::write_quoted(s, out),
-            Part::Json(v) => write_value(v, out),
+            Part::Json(v) => write_value(*v, out),
             Part::With(write) => write(out),
         }
     }
@@ -86,7 +87,10 @@ impl Part<'_> {
 /// Writes an object in the checksum form from its fields in any order: keys
 /// sorted by UTF-16 code units, each key once with the last of its values
 /// (as `JSON.parse` keeps the last of duplicate keys). Sorts `fields`.
-pub fn write_object(fields: &mut [(&str, Part<'_>)], out: &mut dyn fmt::Write) -> fmt::Result {
+pub fn write_object<J: JsonTree>(
+    fields: &mut [(&str, Part<'_, J>)],
+    out: &mut dyn fmt::Write,
+) -> fmt::Result {
     // Stable, so equal keys stay in their order and the last one is kept.
     fields.sort_by(|(a, _), (b, _)| js::compare_utf16(a, b));
     out.write_str("{[")?;
@@ -105,9 +109,9 @@ pub fn write_object(fields: &mut [(&str, Part<'_>)], out: &mut dyn fmt::Write) -
 }
 
 /// The fields of a sorted slice, the last of each run of equal keys.
-fn kept<'f, 'a>(
-    fields: &'f [(&'a str, Part<'a>)],
-) -> impl Iterator<Item = &'f (&'a str, Part<'a>)> {
+fn kept<'f, 'a, J>(
+    fields: &'f [(&'a str, Part<'a, J>)],
+) -> impl Iterator<Item = &'f (&'a str, Part<'a, J>)> {
     let mut fields = fields.iter().peekable();
     std::iter::from_fn(move || {
         loop {
@@ -207,7 +211,7 @@ pub fn format_checksum(checksum: &B256) -> String {
 /// JavaScript would hash a batch without a `meta` object as if it had
 /// `meta: {name: null}`; no UI-generated batch lacks one, so this refuses,
 /// like [`compute_checksum`].
-pub fn checksum_of_object_as_is(batch: &Value) -> Result<B256, ChecksumError> {
+pub fn checksum_of_object_as_is(batch: &impl JsonTree) -> Result<B256, ChecksumError> {
     hash_batch(batch, false)
 }
 
@@ -219,53 +223,46 @@ pub fn checksum_of_object_as_is(batch: &Value) -> Result<B256, ChecksumError> {
 /// no `meta` object ([`ChecksumError::NoMetaObject`]). On the latter the UI
 /// itself would throw (`meta` undefined) or compare against an `undefined`
 /// stored checksum, so no checksum is ever accepted there either.
-pub fn compute_checksum(batch: &Value) -> Result<B256, ChecksumError> {
+pub fn compute_checksum(batch: &impl JsonTree) -> Result<B256, ChecksumError> {
     hash_batch(batch, true)
 }
 
 /// Hashes the batch as if `meta.name` were null (and, when `drop_checksum`,
 /// `meta.checksum` absent), without copying it: `meta` is written with those
 /// two fields changed and everything else as it is.
-fn hash_batch(batch: &Value, drop_checksum: bool) -> Result<B256, ChecksumError> {
-    let top = batch
-        .as_object()
-        .ok_or(ChecksumError::NotAnObject { found: kind(batch) })?;
-    let meta = top
+fn hash_batch<J: JsonTree>(batch: &J, drop_checksum: bool) -> Result<B256, ChecksumError> {
+    if !batch.is_object() {
+        return Err(ChecksumError::NotAnObject {
+            found: batch.kind(),
+        });
+    }
+    let meta = batch
         .get("meta")
-        .and_then(Value::as_object)
+        .filter(|meta| meta.is_object())
         .ok_or(ChecksumError::NoMetaObject)?;
     let write_meta = |out: &mut dyn fmt::Write| {
-        let mut fields: Vec<(&str, Part<'_>)> = meta
-            .iter()
+        let mut fields: Vec<(&str, Part<'_, J>)> = meta
+            .fields()
             .filter(|(key, _)| *key != "name" && !(drop_checksum && *key == "checksum"))
-            .map(|(key, value)| (key.as_str(), Part::Json(value)))
+            .map(|(key, value)| (key, Part::Json(value)))
             .collect();
         fields.push(("name", Part::Null));
         write_object(&mut fields, out)
     };
-    let mut fields: Vec<(&str, Part<'_>)> = top
-        .iter()
+    let mut fields: Vec<(&str, Part<'_, J>)> = batch
+        .fields()
         .map(|(key, value)| {
+            // Every `meta` is written as the last one: a duplicate `meta` key
+            // keeps only the last, and that is the one read above.
             let part = if key == "meta" {
                 Part::With(&write_meta)
             } else {
                 Part::Json(value)
             };
-            (key.as_str(), part)
+            (key, part)
         })
         .collect();
     Ok(hash_with(|out| write_object(&mut fields, out)))
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// What the UI's checksum check concludes about a batch file.
@@ -291,11 +288,13 @@ pub struct ChecksumReport {
 /// The comparison is exact string equality with the lowercase form, as the UI's
 /// `===` is: a checksum written in uppercase hex makes the UI warn, so it is
 /// reported as invalid here too.
-pub fn check(batch: &Value) -> Result<ChecksumReport, ChecksumError> {
-    let top = batch
-        .as_object()
-        .ok_or(ChecksumError::NotAnObject { found: kind(batch) })?;
-    let Some(meta) = top.get("meta").and_then(Value::as_object) else {
+pub fn check(batch: &impl JsonTree) -> Result<ChecksumReport, ChecksumError> {
+    if !batch.is_object() {
+        return Err(ChecksumError::NotAnObject {
+            found: batch.kind(),
+        });
+    }
+    let Some(meta) = batch.get("meta").filter(|meta| meta.is_object()) else {
         return Ok(ChecksumReport {
             stored: None,
             computed: None,
@@ -304,7 +303,7 @@ pub fn check(batch: &Value) -> Result<ChecksumReport, ChecksumError> {
     };
     let stored = meta
         .get("checksum")
-        .and_then(Value::as_str)
+        .and_then(JsonTree::as_str)
         .map(str::to_string);
     let computed = compute_checksum(batch)?;
     let valid = stored.as_deref() == Some(format_checksum(&computed).as_str());
@@ -322,6 +321,16 @@ pub fn check(batch: &Value) -> Result<ChecksumReport, ChecksumError> {
 /// carry 1-based line and column. See [`super::js`] for the inputs JavaScript
 /// accepts but this parser rejects.
 pub fn parse_json(text: &str) -> Result<Value, ChecksumError> {
+    parse_as(text)
+}
+
+/// Parses batch file text as [`parse_json`] does, into a tree that borrows
+/// its strings from `text`: the form verify and checksum read a file in.
+pub fn parse_batch(text: &str) -> Result<Json<'_>, ChecksumError> {
+    parse_as(text)
+}
+
+fn parse_as<'a, T: serde::Deserialize<'a>>(text: &'a str) -> Result<T, ChecksumError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     serde_json::from_str(text).map_err(|e| {
         let full = e.to_string();

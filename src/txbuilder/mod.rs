@@ -19,15 +19,17 @@ pub mod batch;
 pub mod checksum;
 pub mod encode;
 pub mod js;
+pub mod tree;
 
 pub use batch::{
     BATCH_FORMAT_VERSION, BatchFile, BatchMeta, BatchTransaction, ContractMethod,
     TX_BUILDER_VERSION,
 };
 pub use checksum::{
-    ChecksumReport, check, checksum_of_object_as_is, compute_checksum, format_checksum, parse_json,
-    serialize_for_checksum,
+    ChecksumReport, check, checksum_of_object_as_is, compute_checksum, format_checksum,
+    parse_batch, parse_json, serialize_for_checksum,
 };
+pub use tree::{Json, JsonTree};
 
 /// Why a batch file cannot be read or checked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

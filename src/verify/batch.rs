@@ -8,13 +8,13 @@
 //! with the bytes is a finding.
 
 use alloy_primitives::{Address, Bytes};
-use serde_json::Value;
 
 use super::findings::{Code, Findings};
 use crate::memo::Selectors;
 use crate::parse::{parse_address, parse_hex_bytes, parse_uint256};
 use crate::safe::batching::Call;
 use crate::txbuilder::encode::{AppEncoding, app_encode_with, method_label, refused_for_numbers};
+use crate::txbuilder::tree::{JsonTree, Node};
 
 /// Why a batch file is not one the Transaction Builder would load.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,29 +43,33 @@ pub struct BatchContents {
 /// Builder reads them. The app compares `chainId` as a string with `!==`, so
 /// a JSON number never matches any chain: it is kept, marked, so it cannot
 /// compare equal either.
-pub fn batch_identity(batch: &Value) -> (Option<String>, Option<String>) {
-    let chain_id = match batch.get("chainId") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(other) => Some(format!(
-            "{other} (not a string, which the Safe app reads as another chain)"
+pub fn batch_identity(batch: &impl JsonTree) -> (Option<String>, Option<String>) {
+    let chain_id = batch.get("chainId").and_then(|chain| match chain.node() {
+        Node::Null => None,
+        Node::String(s) => Some(s.to_string()),
+        _ => Some(format!(
+            "{} (not a string, which the Safe app reads as another chain)",
+            chain.as_value()
         )),
-    };
+    });
     let created_from_safe = batch
         .get("meta")
         .and_then(|m| m.get("createdFromSafeAddress"))
-        .and_then(Value::as_str)
+        .and_then(JsonTree::as_str)
         .map(str::to_string);
     (chain_id, created_from_safe)
 }
 
 /// Reads the batch's calls; label checks go to `findings` under `tx N`.
-pub fn read_batch(batch: &Value, findings: &mut Findings) -> Result<BatchContents, BatchError> {
-    let Some(object) = batch.as_object() else {
+pub fn read_batch(
+    batch: &impl JsonTree,
+    findings: &mut Findings,
+) -> Result<BatchContents, BatchError> {
+    if !batch.is_object() {
         return bad("batch", "a batch file must be a JSON object");
-    };
+    }
     let (chain_id, created_from_safe) = batch_identity(batch);
-    let Some(transactions) = object.get("transactions").and_then(Value::as_array) else {
+    let Some(transactions) = batch.get("transactions").and_then(JsonTree::as_array) else {
         return bad("batch", "`transactions` must be an array");
     };
     if transactions.is_empty() {
@@ -87,27 +91,27 @@ pub fn read_batch(batch: &Value, findings: &mut Findings) -> Result<BatchContent
     })
 }
 
-fn read_transaction(
+fn read_transaction<J: JsonTree>(
     index: usize,
-    tx: &Value,
+    tx: &J,
     selectors: &Selectors,
     findings: &mut Findings,
 ) -> Result<Call, BatchError> {
     let path = format!("tx {index}");
-    let Some(tx) = tx.as_object() else {
+    if !tx.is_object() {
         return bad(path, "a transaction must be a JSON object");
-    };
+    }
     // JavaScript truthiness: "" and null are absent, "0x" is present (empty calldata).
-    let raw_data = match tx.get("data") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) if s.is_empty() => None,
-        Some(Value::String(s)) => {
+    let raw_data = match tx.get("data").map(JsonTree::node) {
+        None | Some(Node::Null) => None,
+        Some(Node::String("")) => None,
+        Some(Node::String(s)) => {
             Some(parse_hex_bytes(s).or_else(|e| bad(&path, format!("`data`: {e}")))?)
         }
         Some(_) => return bad(path, "`data` must be a hex string or null"),
     };
-    let to = match tx.get("to") {
-        Some(Value::String(s)) => parse_address(s).or_else(|e| {
+    let to = match tx.get("to").and_then(JsonTree::as_str) {
+        Some(s) => parse_address(s).or_else(|e| {
             let app = if raw_data.is_none() {
                 " (the Transaction Builder fails to import this file and shows nothing)"
             } else {
@@ -118,14 +122,21 @@ fn read_transaction(
         _ => return bad(path, "`to` must be an address string"),
     };
     // The UI refuses a batch whose value is a JSON number.
-    let value = match tx.get("value") {
-        Some(Value::String(s)) => {
-            parse_uint256(s).or_else(|e| bad(&path, format!("`value`: {e}")))?
-        }
+    let value = match tx.get("value").and_then(JsonTree::as_str) {
+        Some(s) => parse_uint256(s).or_else(|e| bad(&path, format!("`value`: {e}")))?,
         _ => return bad(path, "`value` must be a decimal string of wei"),
     };
-    let method = tx.get("contractMethod").filter(|m| !m.is_null());
-    let values = tx.get("contractInputsValues").filter(|v| !v.is_null());
+    // The app's encoding reads these as `serde_json` values: copied here,
+    // one call's at a time, when the batch was read as borrowed text.
+    let method = tx
+        .get("contractMethod")
+        .filter(|m| !m.is_null())
+        .map(JsonTree::as_value);
+    let values = tx
+        .get("contractInputsValues")
+        .filter(|v| !v.is_null())
+        .map(JsonTree::as_value);
+    let (method, values) = (method.as_deref(), values.as_deref());
     if refused_for_numbers(values) {
         return bad(
             path,

@@ -14,7 +14,6 @@ pub mod render;
 pub mod scan;
 
 use alloy_primitives::{Address, B256, U256};
-use serde_json::Value;
 
 use crate::abi::registry::AbiRegistry;
 use crate::address_book::AddressBook;
@@ -23,7 +22,7 @@ use crate::safe::batching::{Call, safe_tx_for_calls};
 use crate::safe::deployments::MultiSendChoice;
 use crate::safe::view::SafeTxView;
 use crate::safe::{self, Operation, SafeTx, SafeTxHashes, SafeVersion, nested};
-use crate::txbuilder::{self, ChecksumReport};
+use crate::txbuilder::{self, ChecksumReport, Json, JsonTree};
 
 pub use batch::{BatchContents, BatchError, read_batch};
 pub use effects::{Effect, EffectKind};
@@ -77,7 +76,8 @@ pub struct Preliminary {
 
 /// Everything a verification compares.
 pub struct Request<'a> {
-    pub batch: &'a Value,
+    /// The batch file as read ([`crate::txbuilder::parse_batch`]).
+    pub batch: &'a Json<'a>,
     pub target: Target,
     /// The calls the intent recompiles to, when `--intent` was given.
     pub intent_calls: Option<&'a [Call]>,
@@ -207,11 +207,9 @@ pub fn verify(request: &Request) -> Result<Report, VerifyError> {
         Some(_) => {}
     }
 
-    if request
-        .batch
-        .get("transactions")
-        .and_then(Value::as_array)
-        .is_some_and(Vec::is_empty)
+    if JsonTree::get(request.batch, "transactions")
+        .and_then(JsonTree::as_array)
+        .is_some_and(<[_]>::is_empty)
     {
         return Err(VerifyError::NothingToSign);
     }
