@@ -84,6 +84,38 @@ pub trait JsonTree: Sized {
     }
 }
 
+/// Whether two trees are the same text up to layout: the same fields in the
+/// same order, and numbers of the same kind and bits (`==` on numbers holds
+/// `0.0` and `-0.0` equal, which this does not). What is computed from one
+/// may stand for the other.
+pub fn identical<J: JsonTree>(a: &J, b: &J) -> bool {
+    match (a.node(), b.node()) {
+        (Node::Null, Node::Null) => true,
+        (Node::Bool(a), Node::Bool(b)) => a == b,
+        (Node::Number(a), Node::Number(b)) => {
+            a.is_f64() == b.is_f64()
+                && a.as_u64() == b.as_u64()
+                && a.as_i64() == b.as_i64()
+                && a.as_f64().map(f64::to_bits) == b.as_f64().map(f64::to_bits)
+        }
+        (Node::String(a), Node::String(b)) => a == b,
+        (Node::Array(a), Node::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| identical(a, b))
+        }
+        (Node::Object, Node::Object) => {
+            let (mut a, mut b) = (a.fields(), b.fields());
+            loop {
+                match (a.next(), b.next()) {
+                    (None, None) => return true,
+                    (Some((ka, va)), Some((kb, vb))) if ka == kb && identical(va, vb) => {}
+                    _ => return false,
+                }
+            }
+        }
+        _ => false,
+    }
+}
+
 impl JsonTree for Value {
     fn node(&self) -> Node<'_, Self> {
         match self {
@@ -169,6 +201,25 @@ mod tests {
                 value.get("a").cloned()
             );
             assert_eq!(json.kind(), value.kind());
+            assert!(identical(&json, &json.clone()));
         }
+    }
+
+    #[test]
+    fn identical_tells_apart_what_equality_does_not() {
+        let parse = |text| -> Json<'_> { serde_json::from_str(text).unwrap() };
+        let zero = parse(r#"{"a":[0.0]}"#);
+        assert!(zero == parse(r#"{"a":[-0.0]}"#));
+        assert!(!identical(&zero, &parse(r#"{"a":[-0.0]}"#)));
+        assert!(!identical(&parse("[1]"), &parse("[1.0]")));
+        assert!(!identical(
+            &parse(r#"{"a":1,"b":2}"#),
+            &parse(r#"{"b":2,"a":1}"#)
+        ));
+        assert!(!identical(&parse(r#"{"a":1}"#), &parse(r#"{"a":1,"a":1}"#)));
+        assert!(identical(
+            &parse(r#"{"a":"x","b":[null,true]}"#),
+            &parse(r#"{ "a": "x", "b": [null, true] }"#)
+        ));
     }
 }

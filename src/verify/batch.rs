@@ -14,7 +14,7 @@ use crate::memo::Selectors;
 use crate::parse::{parse_address, parse_hex_bytes, parse_uint256};
 use crate::safe::batching::Call;
 use crate::txbuilder::encode::{AppEncoding, app_encode_with, method_label, refused_for_numbers};
-use crate::txbuilder::tree::{JsonTree, Node};
+use crate::txbuilder::tree::{JsonTree, Node, identical};
 
 /// Why a batch file is not one the Transaction Builder would load.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -80,8 +80,9 @@ pub fn read_batch(
     }
     let mut calls = Vec::with_capacity(transactions.len());
     let selectors = Selectors::new();
+    let mut last_method = None;
     for (index, tx) in transactions.iter().enumerate() {
-        let call = read_transaction(index, tx, &selectors, findings)?;
+        let call = read_transaction(index, tx, &selectors, &mut last_method, findings)?;
         calls.push(call);
     }
     Ok(BatchContents {
@@ -91,10 +92,15 @@ pub fn read_batch(
     })
 }
 
-fn read_transaction<J: JsonTree>(
+/// The last `contractMethod` read and its `serde_json` copy: a batch of
+/// thousands of calls to one function repeats the same method in each.
+type LastMethod<'a, J> = Option<(&'a J, serde_json::Value)>;
+
+fn read_transaction<'a, J: JsonTree>(
     index: usize,
-    tx: &J,
+    tx: &'a J,
     selectors: &Selectors,
+    last_method: &mut LastMethod<'a, J>,
     findings: &mut Findings,
 ) -> Result<Call, BatchError> {
     let path = format!("tx {index}");
@@ -127,16 +133,25 @@ fn read_transaction<J: JsonTree>(
         _ => return bad(path, "`value` must be a decimal string of wei"),
     };
     // The app's encoding reads these as `serde_json` values: copied here,
-    // one call's at a time, when the batch was read as borrowed text.
-    let method = tx
-        .get("contractMethod")
-        .filter(|m| !m.is_null())
-        .map(JsonTree::as_value);
+    // one call's at a time (the method once while it repeats), when the
+    // batch was read as borrowed text.
+    let method = match tx.get("contractMethod").filter(|m| !m.is_null()) {
+        Some(method) => {
+            if last_method
+                .as_ref()
+                .is_none_or(|(last, _)| !identical(*last, method))
+            {
+                *last_method = Some((method, method.as_value().into_owned()));
+            }
+            last_method.as_ref().map(|(_, copy)| copy)
+        }
+        None => None,
+    };
     let values = tx
         .get("contractInputsValues")
         .filter(|v| !v.is_null())
         .map(JsonTree::as_value);
-    let (method, values) = (method.as_deref(), values.as_deref());
+    let values = values.as_deref();
     if refused_for_numbers(values) {
         return bad(
             path,

@@ -10,6 +10,9 @@
 //!
 //! Codes never change meaning: scripts and docs/errors.md rely on them.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
+
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -45,7 +48,7 @@ pub enum Status {
 macro_rules! codes {
     ($($variant:ident = $text:literal, $severity:ident;)*) => {
         /// Every finding verify can report.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code {
             $($variant,)*
         }
@@ -206,9 +209,13 @@ fn normal_path(path: &str) -> String {
 #[derive(Debug, Default)]
 pub struct Findings {
     list: Vec<Finding>,
-    /// (code, path, message) of every finding, so a batch of 100,000 calls
-    /// does not compare each new finding with all earlier ones.
-    seen: std::collections::BTreeSet<(Code, String, String)>,
+    /// The places in `list` of the findings with each hash of (code, path,
+    /// message), so a batch of 100,000 calls neither compares each new
+    /// finding with all earlier ones nor keeps a second copy of every
+    /// message. Equal hashes are compared in full: a collision cannot drop a
+    /// finding. Only looked up, never iterated, so the order of the output
+    /// does not depend on it.
+    seen: HashMap<u64, Vec<usize>, BuildHasherDefault<DefaultHasher>>,
 }
 
 impl Findings {
@@ -243,8 +250,19 @@ impl Findings {
             status: Status::Open,
         };
         // The same pattern found twice at one place is one finding.
-        let key = (finding.code, finding.path.clone(), finding.message.clone());
-        if self.seen.insert(key) {
+        let mut hasher = DefaultHasher::new();
+        (finding.code, &finding.path, &finding.message).hash(&mut hasher);
+        let places = self.seen.entry(hasher.finish()).or_default();
+        let list = &self.list;
+        let found = places.iter().any(|&at| {
+            list.get(at).is_some_and(|earlier| {
+                earlier.code == finding.code
+                    && earlier.path == finding.path
+                    && earlier.message == finding.message
+            })
+        });
+        if !found {
+            places.push(self.list.len());
             self.list.push(finding);
         }
     }
@@ -326,6 +344,37 @@ pub fn group(findings: &[Finding]) -> Vec<FindingGroup<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A finding repeated at one place is kept once; one that differs in
+    /// code, path or message is its own finding, in the order found.
+    #[test]
+    fn repeats_collapse_and_differences_stay() {
+        let mut findings = Findings::new();
+        let adds = [
+            (Code::UnknownTarget, "tx 0", "a"),
+            (Code::UnknownTarget, "tx 0", "a"),
+            (Code::UnknownTarget, "tx 1", "a"),
+            (Code::UnknownTarget, "tx 0", "b"),
+            (Code::LabelMismatch, "tx 0", "a"),
+            (Code::UnknownTarget, "tx 1", "a"),
+        ];
+        for (code, path, message) in adds {
+            findings.add(code, path, message);
+        }
+        let kept: Vec<(Code, String, String)> = findings
+            .into_vec()
+            .into_iter()
+            .map(|f| (f.code, f.path, f.message))
+            .collect();
+        let expected = [
+            (Code::UnknownTarget, "tx 0", "a"),
+            (Code::UnknownTarget, "tx 1", "a"),
+            (Code::UnknownTarget, "tx 0", "b"),
+            (Code::LabelMismatch, "tx 0", "a"),
+        ]
+        .map(|(c, p, m)| (c, p.to_string(), m.to_string()));
+        assert_eq!(kept, expected);
+    }
 
     #[test]
     fn acceptances_parse_and_refuse_checks() {
