@@ -59,6 +59,7 @@ fn verify_text(
     registry: &AbiRegistry,
 ) -> verify::Report {
     let batch = parse_batch(text).expect("batch");
+    let batch = verify::read(&batch).expect("read");
     let runbook = parse_runbook(&Source::new("refund.toml", intent)).expect("intent");
     let DeploymentSource::Inline(deployment) = &runbook.deployment else {
         panic!("inline deployment")

@@ -113,10 +113,23 @@ pub fn batch_verify(data: &[u8]) {
     );
     // The same JSON read as a proposed Safe transaction (`verify --safe-tx`).
     let given = verify::parse_given_safe_tx(&value).ok();
+    let read = verify::read(&batch);
+    match (&read, verify::read(&value)) {
+        (Ok(a), Ok(b)) => assert_eq!(
+            (&a.checksum, &a.contents),
+            (&b.checksum, &b.contents),
+            "the borrowed and the owned tree read different calls"
+        ),
+        (Err(a), Err(b)) => assert_eq!(a, &b, "the two trees fail to read differently"),
+        (a, b) => panic!("one tree reads, the other does not: {a:?} / {b:?}"),
+    }
+    let Ok(read) = read else {
+        return;
+    };
 
     let run = |strict: bool| {
         verify::verify(&Request {
-            batch: &batch,
+            batch: &read,
             target: target(),
             intent_calls: None,
             manifest_safe_tx: None,
@@ -349,6 +362,8 @@ fn check_built_batch(
         },
     };
     let book = AddressBook::for_deployment(deployment, summary.safe);
+    let batch = verify::read(&batch)
+        .unwrap_or_else(|e| panic!("verify cannot read built batch {name}: {e}"));
     let report = verify::verify(&Request {
         batch: &batch,
         target: Target {

@@ -203,7 +203,7 @@ fn verify_batch(
     intent_calls: &[Call],
     book: &AddressBook,
 ) -> verify::Report {
-    let batch = bundlec::txbuilder::Json::from(batch);
+    let batch = verify::read(batch).unwrap();
     verify::verify(&Request {
         batch: &batch,
         target: target(output),

@@ -254,7 +254,7 @@ fn codes(
 ) -> (bool, Vec<Code>) {
     let target = target_of(b);
     let book = book_for(target.safe);
-    let batch = bundlec::txbuilder::Json::from(batch);
+    let batch = verify::read(batch).unwrap();
     let request = Request {
         batch: &batch,
         target,

@@ -1440,8 +1440,14 @@ fn verify_one(
         }
         None => intent_multi_send,
     };
+    // The file and its tree are freed once read: the calls are decoded into
+    // the memory they leave.
+    let read =
+        verify::read(&batch).map_err(|e| CliError(format!("{}: {e}", batch_path.display())))?;
+    drop(batch);
+    drop(text);
     let request = Request {
-        batch: &batch,
+        batch: &read,
         target: Target {
             chain_id,
             safe,
@@ -1465,8 +1471,7 @@ fn verify_one(
     };
     let report =
         verify::verify(&request).map_err(|e| CliError(format!("{}: {e}", batch_path.display())))?;
-    super::free_at_exit(batch);
-    super::free_at_exit(text);
+    super::free_at_exit(read);
     debug_assert!(report.ok == (report.verdict != Verdict::Failed));
     Ok((report, book))
 }

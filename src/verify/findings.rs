@@ -206,7 +206,7 @@ fn normal_path(path: &str) -> String {
 }
 
 /// Collects findings, deciding severity once.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Findings {
     list: Vec<Finding>,
     /// The places in `list` of the findings with each hash of (code, path,
@@ -264,6 +264,13 @@ impl Findings {
         if !found {
             places.push(self.list.len());
             self.list.push(finding);
+        }
+    }
+
+    /// Adds `other`'s findings after these, as found there.
+    pub fn extend(&mut self, other: &Findings) {
+        for f in &other.list {
+            self.add_as(f.code, f.severity, f.path.clone(), f.message.clone());
         }
     }
 

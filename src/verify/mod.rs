@@ -22,7 +22,7 @@ use crate::safe::batching::{Call, safe_tx_for_calls};
 use crate::safe::deployments::MultiSendChoice;
 use crate::safe::view::SafeTxView;
 use crate::safe::{self, Operation, SafeTx, SafeTxHashes, SafeVersion, nested};
-use crate::txbuilder::{self, ChecksumReport, Json, JsonTree};
+use crate::txbuilder::{self, ChecksumReport, JsonTree};
 
 pub use batch::{BatchContents, BatchError, read_batch};
 pub use effects::{Effect, EffectKind};
@@ -74,10 +74,58 @@ pub struct Preliminary {
     pub message: String,
 }
 
+/// A batch file as verify reads it ([`read`]): the checksum the UI would
+/// compute, the calls the Safe would make, and what reading them found. It
+/// holds nothing of the file, so the caller can free the file before the
+/// calls are decoded (on a large batch, the file and its tree are half of
+/// what verify holds).
+#[derive(Debug, Clone)]
+pub struct BatchRead {
+    pub checksum: ChecksumReport,
+    pub contents: BatchContents,
+    /// The checksum's and the calls' labels' findings, in the order found.
+    findings: Findings,
+}
+
+/// Reads a batch file for [`verify`]: the UI's checksum check, then its
+/// calls. The errors are the file's: not an object, no transactions, a
+/// transaction the Transaction Builder would not load.
+pub fn read(batch: &impl JsonTree) -> Result<BatchRead, VerifyError> {
+    let mut findings = Findings::new();
+    let checksum = txbuilder::check(batch).map_err(|_| VerifyError::NotAnObject)?;
+    match &checksum.stored {
+        None => findings.add(
+            Code::ChecksumMissing,
+            "batch",
+            "the batch has no meta.checksum, so nothing shows it is the file that was written",
+        ),
+        Some(_) if !checksum.valid => findings.add(
+            Code::ChecksumMismatch,
+            "batch",
+            "meta.checksum does not match the contents: the file was changed after it was written",
+        ),
+        Some(_) => {}
+    }
+
+    if batch
+        .get("transactions")
+        .and_then(JsonTree::as_array)
+        .is_some_and(<[_]>::is_empty)
+    {
+        return Err(VerifyError::NothingToSign);
+    }
+    let contents = read_batch(batch, &mut findings)?;
+    Ok(BatchRead {
+        checksum,
+        contents,
+        findings,
+    })
+}
+
 /// Everything a verification compares.
 pub struct Request<'a> {
-    /// The batch file as read ([`crate::txbuilder::parse_batch`]).
-    pub batch: &'a Json<'a>,
+    /// The batch file as [`read`] reads it.
+    pub batch: &'a BatchRead,
     pub target: Target,
     /// The calls the intent recompiles to, when `--intent` was given.
     pub intent_calls: Option<&'a [Call]>,
@@ -192,28 +240,9 @@ pub fn verify(request: &Request) -> Result<Report, VerifyError> {
         findings.add(p.code, p.path.clone(), p.message.clone());
     }
 
-    let checksum = txbuilder::check(request.batch).map_err(|_| VerifyError::NotAnObject)?;
-    match &checksum.stored {
-        None => findings.add(
-            Code::ChecksumMissing,
-            "batch",
-            "the batch has no meta.checksum, so nothing shows it is the file that was written",
-        ),
-        Some(_) if !checksum.valid => findings.add(
-            Code::ChecksumMismatch,
-            "batch",
-            "meta.checksum does not match the contents: the file was changed after it was written",
-        ),
-        Some(_) => {}
-    }
-
-    if JsonTree::get(request.batch, "transactions")
-        .and_then(JsonTree::as_array)
-        .is_some_and(<[_]>::is_empty)
-    {
-        return Err(VerifyError::NothingToSign);
-    }
-    let contents = read_batch(request.batch, &mut findings)?;
+    findings.extend(&request.batch.findings);
+    let checksum = request.batch.checksum.clone();
+    let contents = &request.batch.contents;
     if contents.chain_id.as_deref() != Some(target.chain_id.to_string().as_str()) {
         findings.add(
             Code::ChainMismatch,
