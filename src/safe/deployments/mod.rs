@@ -377,13 +377,33 @@ pub fn singleton_type(
     })
 }
 
+/// The places in [`table::ADDRESSES`] ordered by address, and by place
+/// among equal addresses: [`identify`] is asked about every call of a batch,
+/// and answers in the table's order.
+static BY_ADDRESS: std::sync::LazyLock<Vec<usize>> = std::sync::LazyLock::new(|| {
+    let mut places: Vec<usize> = (0..table::ADDRESSES.len()).collect();
+    places.sort_by_key(|&at| (table_address(at), at));
+    places
+});
+
+fn table_address(at: usize) -> Address {
+    table::ADDRESSES
+        .get(at)
+        .map_or(Address::ZERO, |&(_, _, _, address)| address)
+}
+
 /// Every Safe contract deployed at `address`: on `chain` (any address type
 /// the chain lists), or on any chain when the chain is not known, since an
 /// address of the table is the same contract wherever it exists.
 pub fn identify(chain: Option<u64>, address: Address) -> Vec<KnownDeployment> {
-    table::ADDRESSES
+    let by_address = &*BY_ADDRESS;
+    let first = by_address.partition_point(|&at| table_address(at) < address);
+    by_address
+        .get(first..)
+        .unwrap_or_default()
         .iter()
-        .filter(|(_, _, _, a)| *a == address)
+        .take_while(|&&at| table_address(at) == address)
+        .filter_map(|&at| table::ADDRESSES.get(at))
         .filter(|(release, _, address_type, _)| match chain {
             Some(chain_id) => {
                 address_types(*release, chain_id).is_some_and(|types| types.contains(address_type))
@@ -405,6 +425,44 @@ pub fn identify(chain: Option<u64>, address: Address) -> Vec<KnownDeployment> {
 mod tests {
     use super::*;
     use alloy_primitives::address;
+
+    /// The index answers as a scan of the table would, in the table's order.
+    #[test]
+    fn identify_is_a_scan_of_the_table() {
+        let scan = |chain: Option<u64>, address: Address| -> Vec<KnownDeployment> {
+            table::ADDRESSES
+                .iter()
+                .filter(|entry| entry.3 == address)
+                .filter(|(release, _, address_type, _)| {
+                    chain.is_none_or(|chain_id| {
+                        address_types(*release, chain_id)
+                            .is_some_and(|types| types.contains(address_type))
+                    })
+                })
+                .map(
+                    |&(release, contract, address_type, address)| KnownDeployment {
+                        release,
+                        contract,
+                        address_type,
+                        address,
+                    },
+                )
+                .collect()
+        };
+        let addresses = table::ADDRESSES
+            .iter()
+            .map(|entry| entry.3)
+            .chain([Address::ZERO, Address::repeat_byte(0xff)]);
+        for address in addresses {
+            for chain in [None, Some(1), Some(10), Some(324), Some(3)] {
+                assert_eq!(
+                    identify(chain, address),
+                    scan(chain, address),
+                    "{address} {chain:?}"
+                );
+            }
+        }
+    }
 
     fn v(s: &str) -> SafeVersion {
         s.parse().unwrap()
