@@ -186,6 +186,8 @@ mod tests {
             r#"{"a":1,"b":[true,null,"x\n"],"a":2.5,"c":{"d":-3,"d":"e"}}"#,
             r#"[1e400]"#,
             r#"{"k\u0000":18446744073709551615,"n":-9223372036854775808,"f":1e-7}"#,
+            // A key spelled with an escape is the key: JSON.parse reads "to".
+            r#"{"\u0061":"escaped","b":"\u0041\n"}"#,
         ];
         for text in texts {
             let value: Result<Value, _> = serde_json::from_str(text);
