@@ -44,7 +44,7 @@ use crate::runbook::{Deployment, InputError, Location, Runbook};
 use crate::safe::batching::{BatchingError, Call, safe_tx_for_calls};
 use crate::safe::deployments::MultiSendChoice;
 use crate::safe::proposal::Proposal;
-use crate::safe::typed_data::safe_tx_typed_data;
+use crate::safe::typed_data::safe_tx_typed_data_with_data_hex;
 use crate::safe::view::{self, SafeTxView};
 use crate::safe::{NonceRange, Operation, SafeTx, SafeVersion, safe_tx_hashes};
 use crate::txbuilder::{BatchFile, BatchMeta, BatchTransaction, WriteError};
@@ -931,6 +931,11 @@ fn write_batch(
         message: e.to_string(),
     };
     let mut presigned = Vec::new();
+    // The Safe transaction's data as hex, encoded once: the typed data, the
+    // proposal (at every nonce) and the manifest's `safe_tx` all show it, and
+    // for a large MultiSend it takes megabytes. It is handed from one to the
+    // next and back, rather than copied.
+    let mut data_hex = hex::encode_prefixed(&tx.data);
     for nonce in nonces {
         let (tx, hashes) = if nonce == batch.nonce {
             (tx.clone(), hashes)
@@ -943,12 +948,17 @@ fn write_batch(
             (tx, hashes)
         };
         let (typed_name, proposal_name) = companion_file_names(&batch.file, nonce, range.is_some());
-        let typed = safe_tx_typed_data(batch.version, chain_id, batch.safe, &tx)
+        let typed_data =
+            safe_tx_typed_data_with_data_hex(batch.version, chain_id, batch.safe, &tx, data_hex);
+        let typed = typed_data
             .to_json_string()
             .map_err(|e| companion_error(&typed_name, e))?;
-        let proposal = Proposal::new(&tx, hashes.safe_tx_hash, req.stem)
+        let proposal_body =
+            Proposal::with_data_hex(&tx, typed_data.message.data, hashes.safe_tx_hash, req.stem);
+        let proposal = proposal_body
             .to_json_string()
             .map_err(|e| companion_error(&proposal_name, e))?;
+        data_hex = proposal_body.data;
         if range.is_some() {
             presigned.push(manifest::PresignedView {
                 nonce: nonce.to_string(),
@@ -981,7 +991,7 @@ fn write_batch(
         batch_checksum: hex::encode_prefixed(checksum),
         estimated_gas: batch.gas.to_string(),
         calls: call_views,
-        safe_tx: SafeTxView::new(&tx, &hashes),
+        safe_tx: SafeTxView::with_data_hex(&tx, data_hex, &hashes),
         presigned: range.map(|_| presigned),
     };
     Ok((output, outputs, view))
