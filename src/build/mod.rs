@@ -857,6 +857,21 @@ fn write_batch(
     let tx = batch.safe_tx()?;
     let hashes = safe_tx_hashes(batch.version, chain_id, batch.safe, &tx);
 
+    let serialize_error = |e: WriteError| BuildError::Serialize {
+        at: safe_at.clone(),
+        file: batch.file.clone(),
+        message: e.to_string(),
+    };
+    // One pass: the checksum the file carries is the one the manifest records.
+    let (contents, checksum) = file
+        .to_json_string_with_checksum()
+        .map_err(serialize_error)?;
+    // The batch's transactions (each with its contractMethod and input
+    // values) take about a kilobyte a call and are done with once written:
+    // freed before the calls are decoded, their memory holds the call trees
+    // instead of adding to the build's peak.
+    drop(file);
+
     let book = Rc::new(AddressBook::for_deployment(req.deployment, batch.safe));
     let eip55 = Rc::new(crate::memo::Eip55::new());
     let decoder = Decoder::new(req.registry, &book);
@@ -896,15 +911,6 @@ fn write_batch(
         });
     }
 
-    let serialize_error = |e: WriteError| BuildError::Serialize {
-        at: safe_at.clone(),
-        file: batch.file.clone(),
-        message: e.to_string(),
-    };
-    // One pass: the checksum the file carries is the one the manifest records.
-    let (contents, checksum) = file
-        .to_json_string_with_checksum()
-        .map_err(serialize_error)?;
     let output = OutputFile {
         name: batch.file.clone(),
         contents,
