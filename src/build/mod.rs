@@ -44,7 +44,7 @@ use crate::runbook::{Deployment, InputError, Location, Runbook};
 use crate::safe::batching::{BatchingError, Call, safe_tx_for_calls};
 use crate::safe::deployments::MultiSendChoice;
 use crate::safe::proposal::Proposal;
-use crate::safe::typed_data::safe_tx_typed_data;
+use crate::safe::typed_data::safe_tx_typed_data_with_data_hex;
 use crate::safe::view::{self, SafeTxView};
 use crate::safe::{NonceRange, Operation, SafeTx, SafeVersion, safe_tx_hashes};
 use crate::txbuilder::{BatchFile, BatchMeta, BatchTransaction, WriteError};
@@ -857,6 +857,21 @@ fn write_batch(
     let tx = batch.safe_tx()?;
     let hashes = safe_tx_hashes(batch.version, chain_id, batch.safe, &tx);
 
+    let serialize_error = |e: WriteError| BuildError::Serialize {
+        at: safe_at.clone(),
+        file: batch.file.clone(),
+        message: e.to_string(),
+    };
+    // One pass: the checksum the file carries is the one the manifest records.
+    let (contents, checksum) = file
+        .to_json_string_with_checksum()
+        .map_err(serialize_error)?;
+    // The batch's transactions (each with its contractMethod and input
+    // values) take about a kilobyte a call and are done with once written:
+    // freed before the calls are decoded, their memory holds the call trees
+    // instead of adding to the build's peak.
+    drop(file);
+
     let book = Rc::new(AddressBook::for_deployment(req.deployment, batch.safe));
     let eip55 = Rc::new(crate::memo::Eip55::new());
     let decoder = Decoder::new(req.registry, &book);
@@ -896,15 +911,6 @@ fn write_batch(
         });
     }
 
-    let serialize_error = |e: WriteError| BuildError::Serialize {
-        at: safe_at.clone(),
-        file: batch.file.clone(),
-        message: e.to_string(),
-    };
-    // One pass: the checksum the file carries is the one the manifest records.
-    let (contents, checksum) = file
-        .to_json_string_with_checksum()
-        .map_err(serialize_error)?;
     let output = OutputFile {
         name: batch.file.clone(),
         contents,
@@ -931,6 +937,11 @@ fn write_batch(
         message: e.to_string(),
     };
     let mut presigned = Vec::new();
+    // The Safe transaction's data as hex, encoded once: the typed data, the
+    // proposal (at every nonce) and the manifest's `safe_tx` all show it, and
+    // for a large MultiSend it takes megabytes. It is handed from one to the
+    // next and back, rather than copied.
+    let mut data_hex = hex::encode_prefixed(&tx.data);
     for nonce in nonces {
         let (tx, hashes) = if nonce == batch.nonce {
             (tx.clone(), hashes)
@@ -943,12 +954,17 @@ fn write_batch(
             (tx, hashes)
         };
         let (typed_name, proposal_name) = companion_file_names(&batch.file, nonce, range.is_some());
-        let typed = safe_tx_typed_data(batch.version, chain_id, batch.safe, &tx)
+        let typed_data =
+            safe_tx_typed_data_with_data_hex(batch.version, chain_id, batch.safe, &tx, data_hex);
+        let typed = typed_data
             .to_json_string()
             .map_err(|e| companion_error(&typed_name, e))?;
-        let proposal = Proposal::new(&tx, hashes.safe_tx_hash, req.stem)
+        let proposal_body =
+            Proposal::with_data_hex(&tx, typed_data.message.data, hashes.safe_tx_hash, req.stem);
+        let proposal = proposal_body
             .to_json_string()
             .map_err(|e| companion_error(&proposal_name, e))?;
+        data_hex = proposal_body.data;
         if range.is_some() {
             presigned.push(manifest::PresignedView {
                 nonce: nonce.to_string(),
@@ -981,7 +997,7 @@ fn write_batch(
         batch_checksum: hex::encode_prefixed(checksum),
         estimated_gas: batch.gas.to_string(),
         calls: call_views,
-        safe_tx: SafeTxView::new(&tx, &hashes),
+        safe_tx: SafeTxView::with_data_hex(&tx, data_hex, &hashes),
         presigned: range.map(|_| presigned),
     };
     Ok((output, outputs, view))

@@ -111,6 +111,19 @@ pub fn safe_tx_typed_data(
     safe: Address,
     tx: &SafeTx,
 ) -> SafeTxTypedData {
+    safe_tx_typed_data_with_data_hex(version, chain_id, safe, tx, hex::encode_prefixed(&tx.data))
+}
+
+/// [`safe_tx_typed_data`] with `tx.data` already written as `0x` hex
+/// (`data_hex`), for a caller that shows the same data in other outputs and
+/// encodes it once.
+pub fn safe_tx_typed_data_with_data_hex(
+    version: SafeVersion,
+    chain_id: u64,
+    safe: Address,
+    tx: &SafeTx,
+    data_hex: String,
+) -> SafeTxTypedData {
     let field = |name, kind| TypedField { name, kind };
     let mut eip712_domain = Vec::with_capacity(2);
     if version.domain_has_chain_id() {
@@ -142,7 +155,7 @@ pub fn safe_tx_typed_data(
         message: Message {
             to: address(tx.to),
             value: tx.value.to_string(),
-            data: hex::encode_prefixed(&tx.data),
+            data: data_hex,
             operation: tx.operation.to_string(),
             safe_tx_gas: tx.safe_tx_gas.to_string(),
             base_gas: tx.base_gas.to_string(),
@@ -158,9 +171,15 @@ pub fn safe_tx_typed_data(
 impl SafeTxTypedData {
     /// Two-space pretty JSON ending in a newline, as build writes it.
     pub fn to_json_string(&self) -> Result<String, serde_json::Error> {
-        let mut text = serde_json::to_string_pretty(self)?;
-        text.push('\n');
-        Ok(text)
+        // Sized once: `message.data` is most of the text (a MultiSend's hex
+        // can take megabytes), and a buffer grown by doubling ends up to twice
+        // that. The types, domain and the other fields fit the margin.
+        let capacity = self.message.data.len().saturating_add(4096);
+        let mut bytes = Vec::with_capacity(capacity);
+        serde_json::to_writer_pretty(&mut bytes, self)?;
+        bytes.push(b'\n');
+        // serde_json writes UTF-8; the check is one pass over the bytes.
+        String::from_utf8(bytes).map_err(|e| serde::ser::Error::custom(e.to_string()))
     }
 }
 

@@ -30,10 +30,17 @@ pub struct SafeTxView {
 
 impl SafeTxView {
     pub fn new(tx: &SafeTx, hashes: &SafeTxHashes) -> Self {
+        SafeTxView::with_data_hex(tx, hex::encode_prefixed(&tx.data), hashes)
+    }
+
+    /// [`SafeTxView::new`] with `tx.data` already written as `0x` hex
+    /// (`data_hex`), for a caller that shows the same data in other outputs
+    /// and encodes it once.
+    pub fn with_data_hex(tx: &SafeTx, data_hex: String, hashes: &SafeTxHashes) -> Self {
         SafeTxView {
             to: address(tx.to),
             value: tx.value.to_string(),
-            data: hex::encode_prefixed(&tx.data),
+            data: data_hex,
             operation: tx.operation.to_string(),
             safe_tx_gas: tx.safe_tx_gas.to_string(),
             base_gas: tx.base_gas.to_string(),
