@@ -57,3 +57,52 @@ fn parts_a_build_no_longer_produces_are_reported_and_removed() {
         .assert()
         .success();
 }
+
+/// A previous manifest that cannot be read as one (not JSON, or over
+/// `--max-input-bytes`, like any input) removes nothing: the build says so
+/// and writes its outputs; the parts it listed stay.
+#[test]
+fn a_manifest_that_cannot_be_read_removes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("deployments")).unwrap();
+    std::fs::copy(
+        "bundles/deployments/example.toml",
+        dir.path().join("deployments/example.toml"),
+    )
+    .unwrap();
+    let intent = dir.path().join("unpause.toml");
+    let text = std::fs::read_to_string("bundles/unpause.toml").unwrap();
+    std::fs::write(&intent, &text).unwrap();
+    bundlec().arg("build").arg(&intent).assert().success();
+    let part = dir.path().join("unpause.3.json");
+    assert!(part.exists());
+    std::fs::write(&intent, text.replace("max_calls = 2", "max_calls = 100")).unwrap();
+    let manifest = dir.path().join("unpause.safe.json");
+    let listed = std::fs::read_to_string(&manifest).unwrap();
+
+    // One byte under the manifest: the runbook and its address book still fit.
+    let under = (listed.len() - 1).to_string();
+    let cases: [(&str, String, Option<&str>); 2] = [
+        ("not JSON", format!("{listed}}}"), None),
+        ("over the limit", listed.clone(), Some(under.as_str())),
+    ];
+    for (what, contents, limit) in cases {
+        std::fs::write(&manifest, &contents).unwrap();
+        let mut command = bundlec();
+        if let Some(limit) = limit {
+            command.args(["--max-input-bytes", limit]);
+        }
+        let build = command.arg("build").arg(&intent).output().unwrap();
+        let stdout = String::from_utf8_lossy(&build.stdout);
+        let stderr = String::from_utf8_lossy(&build.stderr);
+        assert!(build.status.success(), "{what}: {stderr}");
+        assert!(
+            format!("{stdout}{stderr}").contains("is not a manifest bundlec can read"),
+            "{what}: {stdout} {stderr}"
+        );
+        assert!(part.exists(), "{what}: a listed part was removed");
+        std::fs::write(&intent, &text).unwrap();
+        bundlec().arg("build").arg(&intent).assert().success();
+        std::fs::write(&intent, text.replace("max_calls = 2", "max_calls = 100")).unwrap();
+    }
+}

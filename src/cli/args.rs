@@ -129,9 +129,14 @@ pub fn read_input(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
     read_bounded(file, size)
 }
 
+/// The most bytes bundlec reads from one input (`--max-input-bytes`).
+pub fn max_input_bytes() -> u64 {
+    *MAX_INPUT_BYTES.get_or_init(|| DEFAULT_MAX_INPUT_BYTES)
+}
+
 fn read_bounded(reader: impl std::io::Read, size_hint: u64) -> Result<Vec<u8>, ReadError> {
     use std::io::Read as _;
-    let limit = *MAX_INPUT_BYTES.get_or_init(|| DEFAULT_MAX_INPUT_BYTES);
+    let limit = max_input_bytes();
     let capacity = usize::try_from(size_hint.min(limit).saturating_add(1)).unwrap_or(0);
     let mut bytes = Vec::with_capacity(capacity);
     // Read one byte past the limit rather than trusting metadata: pipes and

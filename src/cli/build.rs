@@ -306,10 +306,8 @@ fn stale_outputs(built: &[Built], targets: &[Target]) -> (Vec<PathBuf>, Vec<Path
         if fs::symlink_metadata(&manifest).is_err() {
             continue;
         }
-        let listed = args::read_input(&manifest).ok().and_then(|bytes| {
-            let listed = serde_json::from_slice::<ListedManifest<'_>>(&bytes).ok()?;
-            Some(listed.batches.iter().map(listed_files).collect::<Vec<_>>())
-        });
+        let listed = read_listed(&manifest)
+            .map(|listed| listed.batches.iter().map(listed_files).collect::<Vec<_>>());
         let Some(listed) = listed else {
             unreadable.push(manifest);
             continue;
@@ -337,29 +335,42 @@ fn stale_outputs(built: &[Built], targets: &[Target]) -> (Vec<PathBuf>, Vec<Path
 
 /// What [`stale_outputs`] reads of a manifest on disk: the file names of its
 /// batches. serde skips the rest (every call's text and decoded tree) without
-/// building it, and names without escapes are borrowed from the file's bytes.
+/// building it.
 #[derive(serde::Deserialize)]
-struct ListedManifest<'a> {
-    #[serde(borrow)]
-    batches: Vec<ListedBatch<'a>>,
+struct ListedManifest {
+    batches: Vec<ListedBatch>,
 }
 
 /// A manifest's batch entry: its `file` (required), and its `presigned`
 /// entries read loosely (any shape; only string names count), as small as a
 /// nonce range.
 #[derive(serde::Deserialize)]
-struct ListedBatch<'a> {
-    #[serde(borrow)]
-    file: std::borrow::Cow<'a, str>,
+struct ListedBatch {
+    file: String,
     #[serde(default)]
     presigned: Option<serde_json::Value>,
+}
+
+/// The manifest at `path` as [`ListedManifest`], or `None` when it cannot be
+/// read as one (or is over `--max-input-bytes`, like any input). It is
+/// parsed as it is read, never held whole: it is read after this build's
+/// outputs are made, and a previous manifest is about as large as the new one.
+fn read_listed(path: &Path) -> Option<ListedManifest> {
+    use std::io::Read as _;
+    let file = fs::File::open(path).ok()?;
+    let limit = args::max_input_bytes();
+    if file.metadata().ok()?.len() > limit {
+        return None;
+    }
+    let reader = std::io::BufReader::with_capacity(64 * 1024, file.take(limit));
+    serde_json::from_reader(reader).ok()
 }
 
 /// The files a manifest's batch entry says the build wrote for it: the batch,
 /// the typed data and proposal beside it (by their names: the manifest of an
 /// older bundlec does not list them), and those of every pre-signed nonce.
-fn listed_files(batch: &ListedBatch<'_>) -> Vec<String> {
-    let file = batch.file.clone().into_owned();
+fn listed_files(batch: &ListedBatch) -> Vec<String> {
+    let file = batch.file.clone();
     let (typed, proposal) = build::companion_file_names(&file, 0, false);
     let mut files = vec![file, typed, proposal];
     if let Some(presigned) = batch
