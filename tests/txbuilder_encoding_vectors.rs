@@ -175,3 +175,35 @@ fn bundlec_cases_the_vectors_do_not_have() {
     ));
     calldata(pairs, json!({"t": "[[[\"1\"],[\"2\"]],[[\"3\"],[\"4\"]]]"}));
 }
+
+/// A method read once ([`PreparedMethod`], as verify reads a batch of calls
+/// to one function) encodes any values as a fresh reading does: every
+/// vector's method with every vector's values, outcome and message alike.
+#[test]
+fn a_method_read_once_encodes_every_values_as_a_fresh_reading() {
+    use bundlec::memo::Selectors;
+    use bundlec::txbuilder::encode::PreparedMethod;
+    let cases: Vec<Value> = VECTORS
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| serde_json::from_str(line).expect("vector line is JSON"))
+        .collect();
+    let selectors = Selectors::new();
+    let mut pairs = 0;
+    for method_case in &cases {
+        let method = method_case.get("contractMethod");
+        let prepared = PreparedMethod::new(method);
+        for values_case in &cases {
+            let values = values_case.get("contractInputsValues");
+            assert_eq!(
+                prepared.encode(values, &selectors),
+                app_encode(method, values),
+                "method of {}, values of {}",
+                method_case["id"],
+                values_case["id"]
+            );
+            pairs += 1;
+        }
+    }
+    assert_eq!(pairs, 273 * 273);
+}

@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::abi::values::contract_inputs_values;
 use crate::memo::Selectors;
 use crate::plan::PlannedCall;
-use crate::txbuilder::encode::{AppEncoding, app_encode_with};
+use crate::txbuilder::encode::{AppEncoding, PreparedMethod};
 use crate::txbuilder::{BatchTransaction, ContractMethod};
 
 /// Why a planned call cannot be written as a batch transaction.
@@ -64,12 +64,12 @@ pub struct Transactions {
     selectors: Selectors,
 }
 
-/// A function's `contractMethod`, and the same as the JSON value the app
-/// encodes from.
+/// A function's `contractMethod`, and the same as the app's encoding reads
+/// it, once per function.
 #[derive(Debug)]
 struct Method {
     method: ContractMethod,
-    json: Value,
+    prepared: PreparedMethod,
 }
 
 impl Transactions {
@@ -88,13 +88,13 @@ impl Transactions {
             Some(method) => method,
             None => {
                 let method = contract_method(&call.function)?;
-                let json = method_json(&method)?;
+                let prepared = PreparedMethod::new(Some(&method_json(&method)?));
                 self.methods
                     .entry(Rc::clone(&call.function))
-                    .or_insert(Method { method, json })
+                    .or_insert(Method { method, prepared })
             }
         };
-        let encoded = encode_values(&method.json, &values, &self.selectors)?;
+        let encoded = encode_values(&method.prepared, &values, &self.selectors)?;
         if encoded != call.data.as_ref() {
             return Err(TransactionError::Mismatch {
                 data: hex::encode_prefixed(&call.data),
@@ -121,12 +121,13 @@ pub fn encode_contract_inputs(
     method: &ContractMethod,
     values: &[(String, String)],
 ) -> Result<Vec<u8>, TransactionError> {
-    encode_values(&method_json(method)?, values, &Selectors::new())
+    let prepared = PreparedMethod::new(Some(&method_json(method)?));
+    encode_values(&prepared, values, &Selectors::new())
 }
 
-/// [`encode_contract_inputs`] from the method's JSON value.
+/// [`encode_contract_inputs`] from the method as the app's encoding reads it.
 fn encode_values(
-    method: &Value,
+    method: &PreparedMethod,
     values: &[(String, String)],
     selectors: &Selectors,
 ) -> Result<Vec<u8>, TransactionError> {
@@ -135,7 +136,7 @@ fn encode_values(
         .map(|(k, v)| (k.clone(), Value::String(v.clone())))
         .collect();
     let values = Value::Object(map);
-    match app_encode_with(Some(method), Some(&values), selectors) {
+    match method.encode(Some(&values), selectors) {
         Ok(AppEncoding::Calldata(encoded)) => match encoded.differences.first() {
             // bundlec writes values that mean what they say.
             Some(difference) => Err(TransactionError::Encode(difference.clone())),

@@ -109,50 +109,134 @@ pub fn app_encode_with(
     values: Option<&Value>,
     selectors: &Selectors,
 ) -> Result<AppEncoding, EncodeError> {
-    let empty = |reason: &str| Ok(AppEncoding::Empty(reason.to_string()));
-    let Some(method) = method.filter(|m| !m.is_null()) else {
-        return empty("there is no contractMethod");
-    };
-    let name = match method.get("name") {
-        None | Some(Value::Null) => return empty("the method has no name"),
-        Some(v) if !truthy(v) => return empty("the method has no name"),
-        Some(Value::String(s)) if s == "receive" || s == "fallback" => {
-            return empty("the app does not encode `receive` or `fallback`");
+    PreparedMethod::new(method).encode(values, selectors)
+}
+
+/// What the app's encoding reads from a `contractMethod` alone, read once:
+/// a batch of thousands of calls to one function repeats its method in each
+/// transaction. [`PreparedMethod::encode`] then reads a transaction's values,
+/// with every outcome and error [`app_encode_with`] has, in the same order.
+#[derive(Debug, Clone)]
+pub struct PreparedMethod(Stage);
+
+#[derive(Debug, Clone)]
+enum Stage {
+    /// Decided by the method alone, before any value is read.
+    Settled(Result<AppEncoding, EncodeError>),
+    Ready {
+        /// The (key, type) of each input with a type string, for the value
+        /// nesting bound.
+        nesting: Vec<(String, String)>,
+        /// The call's shape, or why the app sends `0x` once the values
+        /// pass the nesting bound.
+        call: Result<CallShape, String>,
+    },
+}
+
+/// The method's part of an encoding: the selector's signature and each
+/// input's key, type and ABI type.
+#[derive(Debug, Clone)]
+struct CallShape {
+    signature: String,
+    /// Where the selector's signature is not the function's.
+    selector_note: Option<String>,
+    /// Each input, or why the app stops there (after the inputs before it
+    /// have read their values).
+    inputs: Vec<Result<InputShape, String>>,
+}
+
+#[derive(Debug, Clone)]
+struct InputShape {
+    key: String,
+    /// The type as the app encodes it (`function` is `bytes24`).
+    ty: String,
+    /// Read only after the input's value: its error comes second.
+    param: Result<Param, String>,
+}
+
+impl PreparedMethod {
+    pub fn new(method: Option<&Value>) -> Self {
+        let empty = |reason: &str| {
+            PreparedMethod(Stage::Settled(Ok(AppEncoding::Empty(reason.to_string()))))
+        };
+        let Some(method) = method.filter(|m| !m.is_null()) else {
+            return empty("there is no contractMethod");
+        };
+        let name = match method.get("name") {
+            None | Some(Value::Null) => return empty("the method has no name"),
+            Some(v) if !truthy(v) => return empty("the method has no name"),
+            Some(Value::String(s)) if s == "receive" || s == "fallback" => {
+                return empty("the app does not encode `receive` or `fallback`");
+            }
+            Some(Value::String(s)) => s.as_str(),
+            Some(_) => return empty("the method name is not a string"),
+        };
+        let inputs = match method.get("inputs") {
+            Some(Value::Array(inputs)) => inputs,
+            _ => return empty("the method has no `inputs` array"),
+        };
+        for (index, input) in inputs.iter().enumerate() {
+            if let Err(e) = nesting::check_param_json(input) {
+                return PreparedMethod(Stage::Settled(Err(EncodeError::Limit(ValueError {
+                    path: format!("inputs[{index}]"),
+                    problem: e.into(),
+                }))));
+            }
         }
-        Some(Value::String(s)) => s.as_str(),
-        Some(_) => return empty("the method name is not a string"),
-    };
-    let inputs = match method.get("inputs") {
-        Some(Value::Array(inputs)) => inputs,
-        _ => return empty("the method has no `inputs` array"),
-    };
-    for (index, input) in inputs.iter().enumerate() {
-        nesting::check_param_json(input).map_err(|e| {
-            EncodeError::Limit(ValueError {
-                path: format!("inputs[{index}]"),
-                problem: e.into(),
+        let nesting = inputs
+            .iter()
+            .enumerate()
+            .filter_map(|(index, input)| {
+                let ty = input.get("type").and_then(Value::as_str)?;
+                Some((input_key(index, input), ty.to_string()))
             })
-        })?;
+            .collect();
+        PreparedMethod(Stage::Ready {
+            nesting,
+            call: call_shape(name, inputs),
+        })
     }
-    check_value_nesting(inputs, values)?;
-    Ok(encode_call(name, inputs, values, selectors).unwrap_or_else(AppEncoding::Empty))
+
+    /// What the app sends for this method with `values`.
+    pub fn encode(
+        &self,
+        values: Option<&Value>,
+        selectors: &Selectors,
+    ) -> Result<AppEncoding, EncodeError> {
+        match &self.0 {
+            Stage::Settled(outcome) => outcome.clone(),
+            Stage::Ready { nesting, call } => {
+                check_value_nesting(nesting, values)?;
+                Ok(match call {
+                    Ok(shape) => {
+                        encode_call(shape, values, selectors).unwrap_or_else(AppEncoding::Empty)
+                    }
+                    Err(reason) => AppEncoding::Empty(reason.clone()),
+                })
+            }
+        }
+    }
+}
+
+/// The key input `index` reads its value under: its name when truthy.
+fn input_key(index: usize, input: &Value) -> String {
+    match input.get("name") {
+        Some(v) if truthy(v) => js_key(v),
+        _ => index.to_string(),
+    }
 }
 
 /// Bounds bundlec's work on the values as on the types: a JSON or list
 /// value nesting past the limit refuses the input as a whole.
-fn check_value_nesting(inputs: &[Value], values: Option<&Value>) -> Result<(), EncodeError> {
+fn check_value_nesting(
+    inputs: &[(String, String)],
+    values: Option<&Value>,
+) -> Result<(), EncodeError> {
     let Some(Value::Object(map)) = values else {
         return Ok(());
     };
-    for (index, input) in inputs.iter().enumerate() {
-        let Some(ty) = input.get("type").and_then(Value::as_str) else {
-            continue;
-        };
-        let key = match input.get("name") {
-            Some(v) if truthy(v) => js_key(v),
-            _ => index.to_string(),
-        };
-        let Some(Value::String(text)) = map.get(&key) else {
+    for (key, ty) in inputs {
+        let Some(Value::String(text)) = map.get(key) else {
             continue;
         };
         let checked = if ty.starts_with("tuple") || ty.starts_with("string[") {
@@ -172,13 +256,7 @@ fn check_value_nesting(inputs: &[Value], values: Option<&Value>) -> Result<(), E
     Ok(())
 }
 
-fn encode_call(
-    name: &str,
-    inputs: &[Value],
-    values: Option<&Value>,
-    selectors: &Selectors,
-) -> Result<AppEncoding, String> {
-    let mut differences = Vec::new();
+fn call_shape(name: &str, inputs: &[Value]) -> Result<CallShape, String> {
     let written = inputs
         .iter()
         .map(selector_type)
@@ -196,51 +274,73 @@ fn encode_call(
             let stem = name.split('(').next().unwrap_or(name).trim();
             format!("{stem}({})", types.join(","))
         });
-    if let Some(canonical) = &canonical
-        && canonical != &signature
-    {
-        differences.push(format!(
+    let selector_note = canonical.filter(|c| c != &signature).map(|canonical| {
+        format!(
             "the selector is the hash of `{signature}`, not of the function's signature `{canonical}`"
-        ));
+        )
+    });
+    let inputs = inputs
+        .iter()
+        .enumerate()
+        .map(|(index, input)| input_shape(index, input))
+        .collect();
+    Ok(CallShape {
+        signature,
+        selector_note,
+        inputs,
+    })
+}
+
+fn input_shape(index: usize, input: &Value) -> Result<InputShape, String> {
+    let Some(object) = input.as_object() else {
+        return Err(format!("input {index} is not an object"));
+    };
+    // web3 takes an input without a `name` key (and without components)
+    // for a struct shorthand and fails.
+    if !object.contains_key("name") && !object.contains_key("components") {
+        return Err(format!("input {index} has no `name` key"));
     }
-    let mut args = Vec::with_capacity(inputs.len());
-    for (index, input) in inputs.iter().enumerate() {
-        let Some(input) = input.as_object() else {
-            return Err(format!("input {index} is not an object"));
-        };
-        // web3 takes an input without a `name` key (and without components)
-        // for a struct shorthand and fails.
-        if !input.contains_key("name") && !input.contains_key("components") {
-            return Err(format!("input {index} has no `name` key"));
-        }
-        let key = match input.get("name") {
-            Some(v) if truthy(v) => js_key(v),
-            _ => index.to_string(),
-        };
-        let Some(Value::String(ty)) = input.get("type") else {
-            return Err(format!("input `{key}` has no type string"));
-        };
-        let raw = read_value(values, &key)?;
-        // web3 maps a top-level `function` to `bytes24`.
-        let ty_text = if ty == "function" {
-            "bytes24"
-        } else {
-            ty.as_str()
-        };
-        let param = param_type(ty_text, input.get("components"))?;
-        let value = parse_input(ty_text, &param, raw, &key, &mut differences)?;
-        if ty_text.contains("tuple")
+    let key = input_key(index, input);
+    let Some(Value::String(ty)) = object.get("type") else {
+        return Err(format!("input `{key}` has no type string"));
+    };
+    // web3 maps a top-level `function` to `bytes24`.
+    let ty = if ty == "function" {
+        "bytes24"
+    } else {
+        ty.as_str()
+    };
+    Ok(InputShape {
+        key,
+        ty: ty.to_string(),
+        param: param_type(ty, object.get("components")),
+    })
+}
+
+fn encode_call(
+    shape: &CallShape,
+    values: Option<&Value>,
+    selectors: &Selectors,
+) -> Result<AppEncoding, String> {
+    let mut differences: Vec<String> = shape.selector_note.iter().cloned().collect();
+    let mut args = Vec::with_capacity(shape.inputs.len());
+    for input in &shape.inputs {
+        let input = input.as_ref().map_err(Clone::clone)?;
+        let raw = read_value(values, &input.key)?;
+        let param = input.param.as_ref().map_err(Clone::clone)?;
+        let value = parse_input(&input.ty, param, raw, &input.key, &mut differences)?;
+        if input.ty.contains("tuple")
             && let Js::Json(parsed) = &value
         {
-            web3_tuple_array_lengths(ty_text, parsed, &format!("`{key}`"))?;
+            web3_tuple_array_lengths(&input.ty, parsed, &format!("`{}`", input.key))?;
         }
-        args.push(encode_value(&param, value, &key, &mut differences)?);
+        args.push(encode_value(param, value, &input.key, &mut differences)?);
     }
-    let mut data = selectors.of(&signature).to_vec();
+    let mut data = selectors.of(&shape.signature).to_vec();
     data.extend(DynSolValue::Tuple(args).abi_encode_params());
     Ok(AppEncoding::Calldata(Encoded {
         data: Bytes::from(data),
-        signature,
+        signature: shape.signature.clone(),
         differences,
     }))
 }

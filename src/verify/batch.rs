@@ -13,7 +13,7 @@ use super::findings::{Code, Findings};
 use crate::memo::Selectors;
 use crate::parse::{parse_address, parse_hex_bytes, parse_uint256};
 use crate::safe::batching::Call;
-use crate::txbuilder::encode::{AppEncoding, app_encode_with, method_label, refused_for_numbers};
+use crate::txbuilder::encode::{AppEncoding, PreparedMethod, method_label, refused_for_numbers};
 use crate::txbuilder::tree::{JsonTree, Node, identical};
 
 /// Why a batch file is not one the Transaction Builder would load.
@@ -92,9 +92,16 @@ pub fn read_batch(
     })
 }
 
-/// The last `contractMethod` read and its `serde_json` copy: a batch of
-/// thousands of calls to one function repeats the same method in each.
-type LastMethod<'a, J> = Option<(&'a J, serde_json::Value)>;
+/// The last `contractMethod` read, as the app's encoding reads it: a batch
+/// of thousands of calls to one function repeats the same method in each.
+type LastMethod<'a, J> = Option<(&'a J, MethodRead)>;
+
+/// A `contractMethod` copied as a `serde_json` value, and read once for the
+/// app's encoding.
+struct MethodRead {
+    json: serde_json::Value,
+    prepared: PreparedMethod,
+}
 
 fn read_transaction<'a, J: JsonTree>(
     index: usize,
@@ -141,9 +148,11 @@ fn read_transaction<'a, J: JsonTree>(
                 .as_ref()
                 .is_none_or(|(last, _)| !identical(*last, method))
             {
-                *last_method = Some((method, method.as_value().into_owned()));
+                let json = method.as_value().into_owned();
+                let prepared = PreparedMethod::new(Some(&json));
+                *last_method = Some((method, MethodRead { json, prepared }));
             }
-            last_method.as_ref().map(|(_, copy)| copy)
+            last_method.as_ref().map(|(_, read)| read)
         }
         None => None,
     };
@@ -164,11 +173,12 @@ fn read_transaction<'a, J: JsonTree>(
     // it is no claim about the bytes; the decoded tree shows what they do.
     // Without data the app encodes the method from its values.
     let encoding = match (method, values, &raw_data) {
-        (Some(_), Some(_), _) | (Some(_), None, None) => {
-            Some(app_encode_with(method, values, selectors))
+        (Some(method), Some(_), _) | (Some(method), None, None) => {
+            Some(method.prepared.encode(values, selectors))
         }
         _ => None,
     };
+    let method = method.map(|read| &read.json);
     let encoding = match encoding {
         // A bound on bundlec's work, not a label to judge: the batch is refused.
         Some(Err(err)) => return bad(path, format!("`contractMethod`: {err}")),
