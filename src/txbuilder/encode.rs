@@ -13,19 +13,23 @@
 //! - the selector hashes a name holding `(` as written, otherwise
 //!   `name(types as written)` (`uint` stays `uint`, a tuple is
 //!   `(components)`, a tuple without `components` is `tuple`);
-//! - input *i* reads `values[name || i]`; a falsy value is `""`; a missing
-//!   key named like a JavaScript built-in reads the built-in;
+//! - input *i* reads `values[name || i]`, the name as JavaScript prints it
+//!   (`1.0` reads `"1"`, said to the signer); a falsy value is `""`; a
+//!   missing key named like a JavaScript built-in reads the built-in;
 //! - top-level values are parsed by type: bool (trimmed, any case,
 //!   `true`/`1`/`false`/`0`), integers (quotes removed, BN.js `toBN`: hex
 //!   letters without `0x` make the whole string hex, an empty number is 0),
 //!   tuples and string arrays (`JSON.parse`), other arrays (the app's
-//!   bracket list: trailing comma dropped, empty slots are holes), anything
-//!   else as is;
+//!   bracket list: whitespace dropped inside items, empty slots are holes,
+//!   the list ends at its last item), anything else as is; "trimmed" is
+//!   JavaScript's trim (`js::trim`: U+FEFF yes, U+0085 no);
 //! - web3 then pads top-level `bytes`/`bytesN` (and 1-D dynamic arrays of
 //!   them): a short `bytesN` is right-padded, an odd-length value has its
 //!   first two characters replaced by `0x0`;
-//! - ethers encodes; inside tuples nothing is parsed or padded, and a bool
-//!   is JavaScript truthiness (`"false"` is true).
+//! - ethers encodes; inside tuples nothing is parsed or padded, a bool is
+//!   JavaScript truthiness (`"false"` is true), and a tuple given as an
+//!   object is refused when a component name repeats or is an
+//!   `Object.prototype` name.
 //!
 //! Where the bytes differ from what the file's text plainly says, the
 //! difference is reported with the calldata.
@@ -138,8 +142,10 @@ enum Stage {
 #[derive(Debug, Clone)]
 struct CallShape {
     signature: String,
-    /// Where the selector's signature is not the function's.
-    selector_note: Option<String>,
+    /// Where the selector's signature is not the function's, and inputs
+    /// whose name is not a string (the app reads their values under the
+    /// name as JavaScript prints it).
+    notes: Vec<String>,
     /// Each input, or why the app stops there (after the inputs before it
     /// have read their values).
     inputs: Vec<Result<InputShape, String>>,
@@ -279,6 +285,16 @@ fn call_shape(name: &str, inputs: &[Value]) -> Result<CallShape, String> {
             "the selector is the hash of `{signature}`, not of the function's signature `{canonical}`"
         )
     });
+    let name_notes = inputs.iter().enumerate().filter_map(|(index, input)| {
+        let name = input
+            .get("name")
+            .filter(|name| truthy(name) && !name.is_string())?;
+        Some(format!(
+            "input {index}'s name is {name}, not a string: the app reads its value under `{}`",
+            input_key(index, input)
+        ))
+    });
+    let notes = selector_note.into_iter().chain(name_notes).collect();
     let inputs = inputs
         .iter()
         .enumerate()
@@ -286,7 +302,7 @@ fn call_shape(name: &str, inputs: &[Value]) -> Result<CallShape, String> {
         .collect();
     Ok(CallShape {
         signature,
-        selector_note,
+        notes,
         inputs,
     })
 }
@@ -322,7 +338,7 @@ fn encode_call(
     values: Option<&Value>,
     selectors: &Selectors,
 ) -> Result<AppEncoding, String> {
-    let mut differences: Vec<String> = shape.selector_note.iter().cloned().collect();
+    let mut differences: Vec<String> = shape.notes.clone();
     let mut args = Vec::with_capacity(shape.inputs.len());
     for input in &shape.inputs {
         let input = input.as_ref().map_err(Clone::clone)?;
@@ -394,12 +410,10 @@ fn truthy(value: &Value) -> bool {
     }
 }
 
-/// A JSON value used as an object key, as JavaScript prints it.
+/// A JSON value used as an object key, as JavaScript converts it
+/// (`String(value)`: `1.0` is `"1"`, `["a"]` is `"a"`).
 fn js_key(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
+    super::js::to_js_string(value)
 }
 
 /// web3's type text for the selector: the type as written, a tuple with
@@ -475,6 +489,10 @@ fn param_type(ty: &str, components: Option<&Value>) -> Result<Param, String> {
     {
         let digits = stem.get(open.saturating_add(1)..).unwrap_or("");
         if digits.bytes().all(|b| b.is_ascii_digit()) {
+            // ethers refuses a size written with a leading zero (`[01]`).
+            if digits.len() > 1 && digits.starts_with('0') {
+                return Err(format!("invalid array length in `{ty}`"));
+            }
             let child = param_type(stem.get(..open).unwrap_or(""), components)?;
             let len = if digits.is_empty() {
                 None
@@ -654,7 +672,7 @@ fn parse_input(
         let Js::Str(text) = raw else {
             return Err(format!("{field}: the value must be a JSON string"));
         };
-        let parsed: Value = serde_json::from_str(text.trim())
+        let parsed: Value = serde_json::from_str(super::js::trim(&text))
             .map_err(|e| format!("{field}: the value is not JSON ({e})"))?;
         return Ok(Js::Json(parsed));
     }
@@ -664,7 +682,7 @@ fn parse_input(
                 "{field}: the value must be a bracketed list string"
             ));
         };
-        let list = parse_list(text.trim(), param, &field, differences)?;
+        let list = parse_list(super::js::trim(&text), param, &field, differences)?;
         // web3 pads the items of a 1-D dynamic `bytes[]` / `bytesN[]`.
         if let Param::Array(item, None) = param
             && let Param::Bytes | Param::FixedBytes(_) = item.as_ref()
@@ -711,7 +729,7 @@ fn parse_input(
 
 /// The app's top-level bool: trimmed, any case, `true`/`1` or `false`/`0`.
 fn parse_bool(text: &str) -> Option<bool> {
-    match text.trim().to_lowercase().as_str() {
+    match super::js::trim(text).to_lowercase().as_str() {
         "true" | "1" => Some(true),
         "false" | "0" => Some(false),
         _ => None,
@@ -721,7 +739,7 @@ fn parse_bool(text: &str) -> Option<bool> {
 /// The app's `parseIntValue` (quotes removed, trimmed) and BN.js `toBN`.
 fn parse_int(text: &str, field: &str, differences: &mut Vec<String>) -> Result<Js, String> {
     let cleaned: String = text.chars().filter(|c| *c != '"' && *c != '\'').collect();
-    let cleaned = cleaned.trim();
+    let cleaned = super::js::trim(&cleaned);
     if cleaned.is_empty() {
         return Err(format!("{field}: empty number"));
     }
@@ -876,37 +894,40 @@ fn parse_list(
         .strip_prefix('[')
         .and_then(|t| t.strip_suffix(']'))
         .ok_or(format!("{field}: `{text}` is not a bracketed list"))?;
-    if inner.is_empty() {
-        return Ok(Js::List(Vec::new()));
-    }
-    let mut pieces = Vec::new();
-    let mut depth = 0usize;
-    let mut start = 0usize;
-    for (i, c) in inner.char_indices() {
+    // The app's `parseStringToArray`: split at commas outside brackets (its
+    // depth may go below zero); a piece with any character is an item with
+    // every whitespace character dropped (the app trims the item after each
+    // character it adds), a piece with none is a hole, and the list ends at
+    // its last item (`[a,,]` has one).
+    let mut pieces: Vec<Option<String>> = Vec::new();
+    let mut current: Option<String> = None;
+    let mut depth = 0i64;
+    for c in inner.chars() {
+        if c == ',' && depth == 0 {
+            pieces.push(current.take());
+            continue;
+        }
         match c {
             '[' => depth = depth.saturating_add(1),
             ']' => depth = depth.saturating_sub(1),
-            ',' if depth == 0 => {
-                pieces.push(inner.get(start..i).unwrap_or(""));
-                start = i.saturating_add(1);
-            }
             _ => {}
         }
+        let piece = current.get_or_insert_with(String::new);
+        if !super::js::is_whitespace(c) {
+            piece.push(c);
+        }
     }
-    pieces.push(inner.get(start..).unwrap_or(""));
-    if pieces.len() > 1 && pieces.last().is_some_and(|p| p.trim().is_empty()) {
+    pieces.push(current);
+    while pieces.last().is_some_and(Option::is_none) {
         pieces.pop();
     }
-    let single = pieces.len() == 1;
     let mut items = Vec::with_capacity(pieces.len());
     for (i, piece) in pieces.into_iter().enumerate() {
-        let piece = piece.trim();
         let at = format!("{field}[{i}]");
-        let value = if piece.is_empty() && !single {
-            Js::Undefined
-        } else if piece.starts_with('[') {
-            match item.as_ref() {
-                Param::Array(..) => parse_list(piece, item, &at, differences)?,
+        let value = match piece {
+            None => Js::Undefined,
+            Some(piece) if piece.starts_with('[') && piece.ends_with(']') => match item.as_ref() {
+                Param::Array(..) => parse_list(&piece, item, &at, differences)?,
                 Param::Bool => {
                     differences.push(format!(
                         "{at} is a list, not a boolean: the app sends it as true"
@@ -914,10 +935,11 @@ fn parse_list(
                     Js::List(Vec::new())
                 }
                 _ => return Err(format!("{at}: a list where a single value belongs")),
+            },
+            Some(piece) => {
+                let unquoted: String = piece.chars().filter(|c| *c != '"' && *c != '\'').collect();
+                leaf(Some(&unquoted), item, &at, differences)?
             }
-        } else {
-            let unquoted: String = piece.chars().filter(|c| *c != '"' && *c != '\'').collect();
-            leaf(Some(&unquoted), item, &at, differences)?
         };
         items.push(value);
     }
@@ -1072,15 +1094,32 @@ fn encode_value(
         Param::Tuple(components) => {
             let items: Vec<Js> = match value {
                 Js::Json(Value::Array(items)) => items.into_iter().map(Js::Json).collect(),
-                Js::Json(Value::Object(map)) => components
-                    .iter()
-                    .map(|(name, _)| {
-                        let name = name.as_ref().ok_or(format!(
-                            "{field}: an object for a tuple with unnamed components"
-                        ))?;
-                        Ok(map.get(name).cloned().map_or(Js::Undefined, Js::Json))
-                    })
-                    .collect::<Result<Vec<_>, String>>()?,
+                Js::Json(Value::Object(map)) => {
+                    // ethers marks each name in a plain object as it reads
+                    // it: a name given twice, or one `Object.prototype`
+                    // already has (`valueOf`, `__proto__`), reads as taken.
+                    let mut taken = std::collections::BTreeSet::new();
+                    for name in components.iter().filter_map(|(name, _)| name.as_deref()) {
+                        let builtin = name == "__proto__"
+                            || PROTOTYPE_FUNCTIONS
+                                .iter()
+                                .any(|(builtin, _)| *builtin == name);
+                        if builtin || !taken.insert(name) {
+                            return Err(format!(
+                                "{field}: ethers refuses an object for a tuple whose component name `{name}` repeats or is a JavaScript built-in"
+                            ));
+                        }
+                    }
+                    components
+                        .iter()
+                        .map(|(name, _)| {
+                            let name = name.as_ref().ok_or(format!(
+                                "{field}: an object for a tuple with unnamed components"
+                            ))?;
+                            Ok(map.get(name).cloned().map_or(Js::Undefined, Js::Json))
+                        })
+                        .collect::<Result<Vec<_>, String>>()?
+                }
                 _ => return Err(format!("{field}: not a tuple")),
             };
             if items.len() != components.len() {

@@ -55,6 +55,51 @@ pub fn number_to_string(x: f64) -> String {
     ryu_js::Buffer::new().format_finite(x).to_string()
 }
 
+/// `String(value)` for a parsed JSON value, as JavaScript converts a value
+/// used as a property key: a number as `Number.prototype.toString` prints it
+/// (`1.0` is `"1"`), a list as its items joined with `,` (`null` items
+/// empty), an object as `[object Object]`.
+pub fn to_js_string(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => number_to_string(number_to_f64(n)),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| match item {
+                Value::Null => String::new(),
+                other => to_js_string(other),
+            })
+            .collect::<Vec<_>>()
+            .join(","),
+        Value::Object(_) => "[object Object]".to_string(),
+    }
+}
+
+/// Whether `String.prototype.trim` removes `c`: ECMAScript's WhiteSpace
+/// (tab, vertical tab, form feed, space, no-break space, the byte order
+/// mark, the Unicode space separators) and LineTerminator code points.
+/// Rust's `str::trim` differs: it also removes U+0085 and keeps U+FEFF.
+pub fn is_whitespace(c: char) -> bool {
+    matches!(
+        c,
+        '\u{9}' | '\u{a}' | '\u{b}' | '\u{c}' | '\u{d}' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202f}'
+                | '\u{205f}'
+                | '\u{3000}'
+                | '\u{feff}'
+    )
+}
+
+/// `String.prototype.trim`.
+pub fn trim(s: &str) -> &str {
+    s.trim_matches(is_whitespace)
+}
+
 /// `JSON.stringify(number)`: like `toString`, except that non-finite values
 /// become `null`. serde_json never holds one, but the rule costs nothing.
 pub fn stringify_number(n: &Number) -> String {

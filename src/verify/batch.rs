@@ -118,12 +118,26 @@ fn read_transaction<'a, J: JsonTree>(
     let raw_data = match tx.get("data").map(JsonTree::node) {
         None | Some(Node::Null) => None,
         Some(Node::String("")) => None,
+        // Safe{Wallet} builds the MultiSend with viem, which reads only a
+        // lowercase `0x` as hex: `0X…` would be sent as its characters.
+        Some(Node::String(s)) if s.starts_with("0X") => {
+            return bad(
+                path,
+                "`data` begins with `0X`: Safe{Wallet} reads only a lowercase `0x` as hex and would send these characters as text, not these bytes",
+            );
+        }
         Some(Node::String(s)) => {
             Some(parse_hex_bytes(s).or_else(|e| bad(&path, format!("`data`: {e}")))?)
         }
         Some(_) => return bad(path, "`data` must be a hex string or null"),
     };
     let to = match tx.get("to").and_then(JsonTree::as_str) {
+        Some(s) if s.starts_with("0X") => {
+            return bad(
+                path,
+                "`to` begins with `0X`: Safe{Wallet} reads only a lowercase `0x` as hex",
+            );
+        }
         Some(s) => parse_address(s).or_else(|e| {
             let app = if raw_data.is_none() {
                 " (the Transaction Builder fails to import this file and shows nothing)"
