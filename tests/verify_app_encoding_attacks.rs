@@ -178,3 +178,22 @@ fn lists_and_whitespace_encode_as_the_app_does() {
         assert_eq!(got, app, "{value:?}");
     }
 }
+
+/// The app refuses a file when `Object.values(contractInputsValues)` holds a
+/// number: an object's values, or a list's items (a string's characters and
+/// a bare number have none that are numbers).
+#[test]
+fn numbers_in_the_values_refuse_the_file_as_the_app_does() {
+    use bundlec::txbuilder::encode::refused_for_numbers;
+    use serde_json::json;
+    for (values, refused) in [
+        (json!({"a": 5}), true),
+        (json!([5]), true),
+        (json!(["5", null]), false),
+        (json!({"a": "5"}), false),
+        (json!("5"), false),
+        (json!(5), false),
+    ] {
+        assert_eq!(refused_for_numbers(Some(&values)), refused, "{values}");
+    }
+}

@@ -85,9 +85,13 @@ pub enum AppEncoding {
 /// a top-level JSON number gets the banner "Make sure all numbers are
 /// encoded as strings" and nothing is proposed.
 pub fn refused_for_numbers(values: Option<&Value>) -> bool {
-    values
-        .and_then(Value::as_object)
-        .is_some_and(|map| map.values().any(Value::is_number))
+    // The app checks `Object.values(contractInputsValues)`: an object's
+    // values, or a list's items.
+    match values {
+        Some(Value::Object(map)) => map.values().any(Value::is_number),
+        Some(Value::Array(items)) => items.iter().any(Value::is_number),
+        _ => false,
+    }
 }
 
 /// The name the app shows for a method (its `name`, when it is a string).
