@@ -5,8 +5,10 @@ mod common;
 
 use common::bundlec;
 
-#[test]
-fn parts_a_build_no_longer_produces_are_reported_and_removed() {
+/// The example unpause runbook (split into parts by `max_calls = 2`) and its
+/// address book, copied into a folder of their own: the folder, the runbook's
+/// path there, and its text.
+fn unpause_in_a_folder() -> (tempfile::TempDir, std::path::PathBuf, String) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("deployments")).unwrap();
     std::fs::copy(
@@ -16,6 +18,12 @@ fn parts_a_build_no_longer_produces_are_reported_and_removed() {
     .unwrap();
     let intent = dir.path().join("unpause.toml");
     let text = std::fs::read_to_string("bundles/unpause.toml").unwrap();
+    (dir, intent, text)
+}
+
+#[test]
+fn parts_a_build_no_longer_produces_are_reported_and_removed() {
+    let (dir, intent, text) = unpause_in_a_folder();
     assert!(
         text.contains("max_calls = 2"),
         "the fixture relies on unpause being split"
@@ -63,15 +71,7 @@ fn parts_a_build_no_longer_produces_are_reported_and_removed() {
 /// and writes its outputs; the parts it listed stay.
 #[test]
 fn a_manifest_that_cannot_be_read_removes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("deployments")).unwrap();
-    std::fs::copy(
-        "bundles/deployments/example.toml",
-        dir.path().join("deployments/example.toml"),
-    )
-    .unwrap();
-    let intent = dir.path().join("unpause.toml");
-    let text = std::fs::read_to_string("bundles/unpause.toml").unwrap();
+    let (dir, intent, text) = unpause_in_a_folder();
     std::fs::write(&intent, &text).unwrap();
     bundlec().arg("build").arg(&intent).assert().success();
     let part = dir.path().join("unpause.3.json");

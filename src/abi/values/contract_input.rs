@@ -42,6 +42,8 @@ use super::{
 };
 use crate::abi::nesting;
 use crate::parse::parse_address;
+// One definition of JavaScript's trim for the whole model of the app.
+use crate::txbuilder::js::{is_whitespace as is_js_whitespace, trim as js_trim};
 
 /// How the app reads a value of a given type (chosen by the input's type,
 /// in this order: bool, integer, tuple, string array, other array, as is).
@@ -318,29 +320,6 @@ fn read_at(param: &Param, text: &str, root: &str) -> Result<DynSolValue, ValueEr
         }
         Form::Unsupported => Err(at(root)(unsupported_function())),
     }
-}
-
-/// JavaScript's `String.prototype.trim` set: WhiteSpace and LineTerminator,
-/// which includes U+FEFF but not U+0085 (unlike Rust's `trim`).
-fn is_js_whitespace(c: char) -> bool {
-    matches!(
-        c,
-        '\u{9}'..='\u{d}'
-            | ' '
-            | '\u{a0}'
-            | '\u{1680}'
-            | '\u{2000}'..='\u{200a}'
-            | '\u{2028}'
-            | '\u{2029}'
-            | '\u{202f}'
-            | '\u{205f}'
-            | '\u{3000}'
-            | '\u{feff}'
-    )
-}
-
-fn js_trim(text: &str) -> &str {
-    text.trim_matches(is_js_whitespace)
 }
 
 /// The app's bool rule (input already trimmed).

@@ -410,15 +410,20 @@ pub fn identify(chain: Option<u64>, address: Address) -> Vec<KnownDeployment> {
             }
             None => true,
         })
-        .map(
-            |&(release, contract, address_type, address)| KnownDeployment {
-                release,
-                contract,
-                address_type,
-                address,
-            },
-        )
+        .map(known)
         .collect()
+}
+
+/// A row of [`table::ADDRESSES`] as [`identify`] answers it.
+fn known(
+    &(release, contract, address_type, address): &(Release, Contract, AddressType, Address),
+) -> KnownDeployment {
+    KnownDeployment {
+        release,
+        contract,
+        address_type,
+        address,
+    }
 }
 
 #[cfg(test)]
@@ -439,14 +444,7 @@ mod tests {
                             .is_some_and(|types| types.contains(address_type))
                     })
                 })
-                .map(
-                    |&(release, contract, address_type, address)| KnownDeployment {
-                        release,
-                        contract,
-                        address_type,
-                        address,
-                    },
-                )
+                .map(known)
                 .collect()
         };
         let addresses = table::ADDRESSES
