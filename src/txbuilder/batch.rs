@@ -311,7 +311,7 @@ impl WireBatch<'_> {
     fn write_checksum_form(&self, out: &mut dyn fmt::Write) -> fmt::Result {
         let meta = &self.meta;
         let write_meta = |out: &mut dyn fmt::Write| {
-            write_object::<Value>(
+            write_object::<Value, _>(
                 &mut [
                     // The UI hashes with `meta.name` set to null.
                     ("name", Part::Null),
@@ -343,7 +343,7 @@ impl WireBatch<'_> {
             // JavaScript holds every number as a double.
             out.write_str(&js::number_to_string(self.created_at as f64))
         };
-        write_object::<Value>(
+        write_object::<Value, _>(
             &mut [
                 ("version", Part::Str(self.version)),
                 ("chainId", Part::Str(&self.chain_id)),
@@ -377,7 +377,7 @@ impl WireTransaction<'_> {
             }
             None => out.write_str("null"),
         };
-        write_object::<Value>(
+        write_object::<Value, _>(
             &mut [
                 ("to", Part::Str(&self.to)),
                 ("value", Part::With(&value)),
@@ -404,7 +404,7 @@ impl ContractMethod {
         };
         let payable =
             |out: &mut dyn fmt::Write| out.write_str(if self.payable { "true" } else { "false" });
-        write_object::<Value>(
+        write_object::<Value, _>(
             &mut [
                 ("inputs", Part::With(&inputs)),
                 ("name", Part::Str(&self.name)),

@@ -37,7 +37,7 @@ pub fn serialize_for_checksum(v: &impl JsonTree) -> String {
 
 /// Writes the checksum form of `v` (see [`serialize_for_checksum`]) to any
 /// sink.
-pub fn write_value<J: JsonTree>(v: &J, out: &mut dyn fmt::Write) -> fmt::Result {
+pub fn write_value<J: JsonTree, W: fmt::Write + ?Sized>(v: &J, out: &mut W) -> fmt::Result {
     match v.node() {
         Node::Array(items) => {
             out.write_char('[')?;
@@ -74,12 +74,12 @@ pub enum Part<'a, J = Value> {
 }
 
 impl<J: JsonTree> Part<'_, J> {
-    fn write(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+    fn write<W: fmt::Write + ?Sized>(&self, out: &mut W) -> fmt::Result {
         match self {
             Part::Null => out.write_str("null"),
             Part::Str(s) => js::write_quoted(s, out),
             Part::Json(v) => write_value(*v, out),
-            Part::With(write) => write(out),
+            Part::With(write) => write(&mut &mut *out),
         }
     }
 }
@@ -87,9 +87,9 @@ impl<J: JsonTree> Part<'_, J> {
 /// Writes an object in the checksum form from its fields in any order: keys
 /// sorted by UTF-16 code units, each key once with the last of its values
 /// (as `JSON.parse` keeps the last of duplicate keys). Sorts `fields`.
-pub fn write_object<J: JsonTree>(
+pub fn write_object<J: JsonTree, W: fmt::Write + ?Sized>(
     fields: &mut [(&str, Part<'_, J>)],
-    out: &mut dyn fmt::Write,
+    out: &mut W,
 ) -> fmt::Result {
     // Stable, so equal keys stay in their order and the last one is kept.
     fields.sort_by(|(a, _), (b, _)| js::compare_utf16(a, b));
@@ -143,11 +143,21 @@ impl KeccakWriter {
         }
     }
 
+    #[inline]
     pub fn update(&mut self, bytes: &[u8]) {
-        if self.pending.len().saturating_add(bytes.len()) > KECCAK_BLOCK {
-            self.hasher.update(&self.pending);
-            self.pending.clear();
+        // The checksum form arrives a few bytes at a time (a quote, a comma,
+        // a key): the common case is a copy into the block being gathered.
+        if self.pending.len().saturating_add(bytes.len()) <= KECCAK_BLOCK {
+            self.pending.extend_from_slice(bytes);
+        } else {
+            self.flush_and_update(bytes);
         }
+    }
+
+    #[cold]
+    fn flush_and_update(&mut self, bytes: &[u8]) {
+        self.hasher.update(&self.pending);
+        self.pending.clear();
         if bytes.len() >= KECCAK_BLOCK {
             self.hasher.update(bytes);
         } else {
@@ -168,8 +178,15 @@ impl Default for KeccakWriter {
 }
 
 impl fmt::Write for KeccakWriter {
+    #[inline]
     fn write_str(&mut self, s: &str) -> fmt::Result {
         self.update(s.as_bytes());
+        Ok(())
+    }
+
+    #[inline]
+    fn write_char(&mut self, c: char) -> fmt::Result {
+        self.update(c.encode_utf8(&mut [0; 4]).as_bytes());
         Ok(())
     }
 }
@@ -186,7 +203,7 @@ impl io::Write for KeccakWriter {
 }
 
 /// Keccak-256 of what `write` writes.
-pub fn hash_with(write: impl FnOnce(&mut dyn fmt::Write) -> fmt::Result) -> B256 {
+pub fn hash_with(write: impl FnOnce(&mut KeccakWriter) -> fmt::Result) -> B256 {
     let mut sink = KeccakWriter::new();
     // The hasher never refuses bytes, so the only error a writer could
     // return is its own, and the writers here have none.

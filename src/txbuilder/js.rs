@@ -125,7 +125,7 @@ pub fn quote_json_string_into(s: &str, out: &mut String) {
 
 /// Writes `JSON.stringify(s)` to any sink (a `String`, or the checksum's
 /// hasher), runs of characters that need no escape in one piece.
-pub fn write_quoted(s: &str, out: &mut dyn fmt::Write) -> fmt::Result {
+pub fn write_quoted<W: fmt::Write + ?Sized>(s: &str, out: &mut W) -> fmt::Result {
     out.write_char('"')?;
     let mut rest = s;
     // Every byte that needs an escape is ASCII, so splitting there keeps
@@ -193,7 +193,7 @@ pub fn sorted_entries(map: &Map<String, Value>) -> Vec<(&String, &Value)> {
 
 /// Writes `JSON.stringify(number)` to any sink, without an intermediate
 /// string.
-pub fn write_number(n: &Number, out: &mut dyn fmt::Write) -> fmt::Result {
+pub fn write_number<W: fmt::Write + ?Sized>(n: &Number, out: &mut W) -> fmt::Result {
     let x = number_to_f64(n);
     if x.is_finite() {
         out.write_str(ryu_js::Buffer::new().format_finite(x))
