@@ -123,6 +123,26 @@ pub fn quote_json_string_into(s: &str, out: &mut String) {
     let _ = write_quoted(s, out);
 }
 
+/// Whether QuoteJSONString escapes this byte: `"`, `\` and the C0
+/// controls. A table, because strings are scanned for these a byte at a time
+/// and the checksum of a large batch scans megabytes.
+fn needs_escape(byte: u8) -> bool {
+    // Evaluated at compile time, where an index out of range fails the build.
+    #[allow(clippy::indexing_slicing)]
+    const TABLE: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 0x20 {
+            table[b] = true;
+            b += 1;
+        }
+        table[b'"' as usize] = true;
+        table[b'\\' as usize] = true;
+        table
+    };
+    TABLE.get(usize::from(byte)).copied().unwrap_or(false)
+}
+
 /// Writes `JSON.stringify(s)` to any sink (a `String`, or the checksum's
 /// hasher), runs of characters that need no escape in one piece.
 pub fn write_quoted<W: fmt::Write + ?Sized>(s: &str, out: &mut W) -> fmt::Result {
@@ -130,10 +150,7 @@ pub fn write_quoted<W: fmt::Write + ?Sized>(s: &str, out: &mut W) -> fmt::Result
     let mut rest = s;
     // Every byte that needs an escape is ASCII, so splitting there keeps
     // each piece on a character boundary.
-    while let Some(at) = rest
-        .bytes()
-        .position(|b| b == b'"' || b == b'\\' || b < 0x20)
-    {
+    while let Some(at) = rest.bytes().position(needs_escape) {
         let Some((plain, tail)) = rest.split_at_checked(at) else {
             break;
         };
@@ -307,6 +324,14 @@ mod tests {
         ];
         for (input, expected) in cases {
             assert_eq!(quote_json_string(input), expected, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn the_escape_table_is_quote_json_strings_rule() {
+        for byte in 0..=u8::MAX {
+            let rule = byte < 0x20 || byte == b'"' || byte == b'\\';
+            assert_eq!(needs_escape(byte), rule, "byte {byte:#04x}");
         }
     }
 
