@@ -79,6 +79,8 @@ impl<J: JsonTree> Part<'_, J> {
             Part::Null => out.write_str("null"),
             Part::Str(s) => js::write_quoted(s, out),
             Part::Json(v) => write_value(*v, out),
+            // `&mut W` is itself a sized `fmt::Write`, which is what a
+            // `dyn` writer can be made of when `W` may be unsized.
             Part::With(write) => write(&mut &mut *out),
         }
     }
