@@ -114,11 +114,14 @@ fn benches(c: &mut Criterion) {
     for n in sizes() {
         let intent = input::refund_runbook(n);
         let built = outputs(&intent, &registry);
-        let batch = &built
+        let batch = built
             .iter()
             .find(|o| o.batch.is_some())
             .expect("batch")
-            .contents;
+            .contents
+            .text()
+            .expect("batch text");
+        let batch = batch.as_ref();
 
         let mut group = c.benchmark_group(format!("{n} calls"));
         if n >= 10_000 {

@@ -331,13 +331,8 @@ pub fn runbook_compile(data: &[u8]) {
         let Some(summary) = &output.batch else {
             continue;
         };
-        check_built_batch(
-            &runbook,
-            &deployment,
-            &output.name,
-            &output.contents,
-            summary,
-        );
+        let text = output.contents.text().expect("a batch is text");
+        check_built_batch(&runbook, &deployment, &output.name, &text, summary);
     }
 }
 

@@ -14,8 +14,8 @@
 
 use std::fmt::Write as _;
 
-use crate::build::OutputFile;
 use crate::build::manifest::Manifest;
+use crate::build::{BuildError, OutputFile};
 use crate::review::markdown;
 
 /// The review's file name in an archive.
@@ -35,6 +35,9 @@ pub enum ArchiveError {
     OutsidePath(String),
     #[error("two files of the archive would be named {0}")]
     Duplicate(String),
+    /// A build output that cannot be rendered (the manifest is rendered here).
+    #[error(transparent)]
+    Output(Box<BuildError>),
 }
 
 /// One file of the archive: its path inside the archive folder (`/`
@@ -137,10 +140,16 @@ pub fn files(
     post_incident_review: String,
 ) -> Result<Vec<ArchiveFile>, ArchiveError> {
     let mut all = inputs;
-    all.extend(outputs.iter().map(|o| ArchiveFile {
-        path: o.name.clone(),
-        contents: o.contents.clone().into_bytes(),
-    }));
+    for output in outputs {
+        let text = output
+            .contents
+            .text()
+            .map_err(|e| ArchiveError::Output(Box::new(e)))?;
+        all.push(ArchiveFile {
+            path: output.name.clone(),
+            contents: text.into_owned().into_bytes(),
+        });
+    }
     all.push(ArchiveFile {
         path: REVIEW_FILE.to_owned(),
         contents: review.into_bytes(),

@@ -182,7 +182,7 @@ fn build_with(f: &Fixture, plan: &Plan) -> Result<Vec<OutputFile>, BuildError> {
 }
 
 fn json(output: &OutputFile) -> Value {
-    serde_json::from_str(&output.contents).unwrap()
+    serde_json::from_str(&output.contents.text().unwrap()).unwrap()
 }
 
 fn manifest(outputs: &[OutputFile]) -> Value {
@@ -325,7 +325,7 @@ fn every_transaction_reencodes_from_its_contract_inputs() {
     let f = fixture(Some(6), false);
     let outputs = build_with(&f, &refund_plan(&f.registry, 5)).unwrap();
     for output in outputs.iter().filter(|o| o.batch.is_some()) {
-        let batch = parse_json(&output.contents).unwrap();
+        let batch = parse_json(&output.contents.text().unwrap()).unwrap();
         assert!(check(&batch).unwrap().valid, "{}", output.name);
         for tx in batch["transactions"].as_array().unwrap() {
             let method: ContractMethod = ContractMethod {
@@ -470,7 +470,7 @@ fn the_manifest_records_inputs_hashes_and_signers() {
     expected.sort();
     assert_eq!(keys, expected);
     // Key order in the file is the schema's, not alphabetical.
-    let text = &outputs.last().unwrap().contents;
+    let text = outputs.last().unwrap().contents.text().unwrap();
     assert!(
         text.starts_with("{\n  \"bundlec_version\": \"test\",\n  \"bundle\": {"),
         "{text}"

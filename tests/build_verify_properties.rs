@@ -233,7 +233,7 @@ proptest! {
         let (again, _) = build_text(&text);
         prop_assert_eq!(&outputs, &again, "a rebuild differs: --check would not be clean");
         for output in outputs.iter().filter(|o| o.batch.is_some()) {
-            let batch: Value = serde_json::from_str(&output.contents).unwrap();
+            let batch: Value = serde_json::from_str(&output.contents.text().unwrap()).unwrap();
             let report = verify_batch(&batch, output, &calls_of(&batch), &book);
             prop_assert!(report.ok, "{}: {:?}\n{}", output.name, report.findings, text);
             prop_assert_eq!(report.hashes.safe_tx_hash, output.batch.as_ref().unwrap().safe_tx_hash);
@@ -252,7 +252,7 @@ proptest! {
         let (outputs, book) = build_text(&text);
         let batches: Vec<&OutputFile> = outputs.iter().filter(|o| o.batch.is_some()).collect();
         let output = batches[pick.index(batches.len())];
-        let original: Value = serde_json::from_str(&output.contents).unwrap();
+        let original: Value = serde_json::from_str(&output.contents.text().unwrap()).unwrap();
         let intent_calls = calls_of(&original);
         let mut batch = original.clone();
         let tx_index = byte.index(intent_calls.len());

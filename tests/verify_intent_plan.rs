@@ -74,7 +74,8 @@ fn planned_batches_are_the_batches_build_writes() {
         let names: Vec<&str> = batches.iter().map(|b| b.file.as_str()).collect();
         let built_names: Vec<&str> = built.iter().map(|o| o.name.as_str()).collect();
         assert_eq!(names, built_names, "{}", path.display());
-        let manifest: Value = serde_json::from_str(&outputs.last().unwrap().contents).unwrap();
+        let manifest: Value =
+            serde_json::from_str(&outputs.last().unwrap().contents.text().unwrap()).unwrap();
         for (planned, output) in batches.iter().zip(&built) {
             let at = format!("{}: {}", path.display(), planned.file);
             let summary = output.batch.as_ref().unwrap();
@@ -88,7 +89,7 @@ fn planned_batches_are_the_batches_build_writes() {
             assert_eq!(hashes.safe_tx_hash, summary.safe_tx_hash, "{at}");
 
             // The calls verify reads from the built file are the planned ones.
-            let file = parse_json(&output.contents).unwrap();
+            let file = parse_json(&output.contents.text().unwrap()).unwrap();
             let read = verify::read_batch(&file, &mut Findings::new()).unwrap();
             assert_eq!(read.calls, planned.safe_calls(), "{at}");
             assert_eq!(file["meta"]["name"], planned.meta_name.as_str(), "{at}");

@@ -199,24 +199,19 @@ pub struct SignersView {
 }
 
 impl Manifest {
-    /// The file content: two-space pretty JSON ending in a newline.
+    /// Writes the file content into `sink`: two-space pretty JSON ending in
+    /// a newline. serde_json makes many small writes: `sink` should buffer.
     ///
     /// The manifest holds only strings, lists and JSON values, so serde_json
-    /// has no reason to fail; the error is returned rather than unwrapped so
-    /// that writing has no panic path.
-    pub fn to_json_string(&self) -> Result<String, serde_json::Error> {
-        // Sized for what a call's entry usually takes (a few KiB: its text and
-        // decoded tree), so a large manifest is not copied as it grows.
-        let calls: usize = self.batches.iter().map(|b| b.calls.len()).sum();
-        let mut bytes = Vec::with_capacity(calls.saturating_mul(4096).saturating_add(16384));
-        serde_json::to_writer_pretty(&mut bytes, self)?;
-        bytes.push(b'\n');
-        // serde_json writes UTF-8; the check is one pass over the bytes.
-        String::from_utf8(bytes).map_err(|e| serde::ser::Error::custom(e.to_string()))
+    /// has no reason to fail but the sink's; the error is returned rather than
+    /// unwrapped so that writing has no panic path.
+    pub fn write_json<W: std::io::Write>(&self, mut sink: W) -> Result<(), serde_json::Error> {
+        serde_json::to_writer_pretty(&mut sink, self)?;
+        sink.write_all(b"\n").map_err(serde_json::Error::io)
     }
 
-    /// A manifest as [`Manifest::to_json_string`] wrote it (for `bundlec
-    /// review` and `archive`, which read the one the build makes in memory).
+    /// A manifest as [`Manifest::write_json`] wrote it (for `bundlec review`
+    /// and `archive`, which read the one the build makes in memory).
     pub fn from_json_str(text: &str) -> Result<Manifest, serde_json::Error> {
         serde_json::from_str(text)
     }

@@ -29,6 +29,7 @@
 pub mod chunk;
 pub mod gas;
 pub mod manifest;
+mod output;
 pub mod transaction;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -52,6 +53,7 @@ use crate::txbuilder::{BatchFile, BatchMeta, BatchTransaction, WriteError};
 pub use chunk::{Chunk, ChunkError, Limits, batch_gas, chunk_calls, chunk_steps};
 pub use gas::{GasModel, MaxGasSource};
 pub use manifest::Manifest;
+pub use output::{ManifestOutput, OutputContents, WriteOutputError};
 pub use transaction::{TransactionError, batch_transaction, encode_contract_inputs};
 
 /// An input file as the manifest records it.
@@ -113,10 +115,10 @@ pub struct BuildRequest<'a> {
 }
 
 /// A file the build produces; `name` has no directory part.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OutputFile {
     pub name: String,
-    pub contents: String,
+    pub contents: OutputContents,
     /// What a batch file holds, for the caller's summary; `None` for every
     /// other file.
     pub batch: Option<BatchSummary>,
@@ -680,23 +682,23 @@ pub fn render(
             threshold: s.threshold.to_string(),
         }),
     };
-    let name = manifest_file_name(req.stem);
-    let contents = manifest
-        .to_json_string()
-        .map_err(|e| BuildError::Serialize {
-            at: runbook.safe.at.clone(),
-            file: name.clone(),
-            message: e.to_string(),
-        })?;
-    outputs.push(OutputFile {
-        name,
-        contents,
-        batch: None,
-        role: OutputRole::Manifest,
-    });
+    // Every other output is checked here; the manifest is checked as it is
+    // written (see `output`), so that its text is never held whole.
     for output in &outputs {
         refuse_unsafe_output(req, output)?;
     }
+    let name = manifest_file_name(req.stem);
+    outputs.push(OutputFile {
+        contents: OutputContents::Manifest(Box::new(ManifestOutput {
+            manifest,
+            file: name.clone(),
+            at: runbook.safe.at.clone(),
+            inputs: req.inputs.clone(),
+        })),
+        name,
+        batch: None,
+        role: OutputRole::Manifest,
+    });
     Ok(outputs)
 }
 
@@ -704,37 +706,54 @@ pub fn render(
 /// [`crate::text::is_unsafe_char`] refuses. JSON escapes every C0 control in
 /// a string (`\n`), so a raw newline is only the file's own layout; anything
 /// else (a bidi control, a zero-width space, DEL) came from an input that the
-/// parsers let through, such as a name in an ABI file. The error points at the
-/// first input file that has the character raw, or at the intent file.
+/// parsers let through, such as a name in an ABI file.
 fn refuse_unsafe_output(req: &BuildRequest<'_>, output: &OutputFile) -> Result<(), BuildError> {
-    let Some((c, kind)) = crate::text::first_unsafe_char(&output.contents, true) else {
+    let OutputContents::Text(text) = &output.contents else {
         return Ok(());
     };
-    let intent = InputFile::new(
-        req.runbook.safe.at.file.clone(),
-        req.inputs.intent.bytes.clone(),
-    );
-    let inputs = std::iter::once(&intent)
-        .chain(req.inputs.deployment.as_ref())
-        .chain(req.inputs.abis.values().map(|abi| &abi.file));
-    let at = inputs
-        .filter_map(|file| {
-            let text = std::str::from_utf8(&file.bytes).ok()?;
+    match crate::text::first_unsafe_char(text, true) {
+        Some((c, kind)) => Err(unsafe_text_error(
+            &req.runbook.safe.at.file,
+            req.inputs,
+            &output.name,
+            c,
+            kind,
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The refusal of output `file` for carrying `c`: it points at the first input
+/// file that has the character raw, or at the intent file (`intent`).
+fn unsafe_text_error(
+    intent: &str,
+    inputs: &Inputs,
+    file: &str,
+    c: char,
+    kind: &'static str,
+) -> BuildError {
+    let intent_file = InputFile::new(intent, inputs.intent.bytes.clone());
+    let files = std::iter::once(&intent_file)
+        .chain(inputs.deployment.as_ref())
+        .chain(inputs.abis.values().map(|abi| &abi.file));
+    let at = files
+        .filter_map(|input| {
+            let text = std::str::from_utf8(&input.bytes).ok()?;
             let offset = text.find(c)?;
-            Some(crate::runbook::Source::new(file.name.clone(), text).location(offset))
+            Some(crate::runbook::Source::new(input.name.clone(), text).location(offset))
         })
         .next()
         .unwrap_or_else(|| Location {
-            file: req.runbook.safe.at.file.clone(),
+            file: intent.to_owned(),
             line: 1,
             column: 1,
         });
-    Err(BuildError::UnsafeText {
+    BuildError::UnsafeText {
         at,
-        file: output.name.clone(),
+        file: file.to_owned(),
         code_point: crate::text::code_point(c),
         kind,
-    })
+    }
 }
 
 /// Why a runbook with `[safe] nonce = "a..b"` cannot be pre-signed: it
@@ -913,7 +932,7 @@ fn write_batch(
 
     let output = OutputFile {
         name: batch.file.clone(),
-        contents,
+        contents: OutputContents::Text(contents),
         batch: Some(BatchSummary {
             kind: batch.kind,
             safe: batch.safe,
@@ -977,13 +996,13 @@ fn write_batch(
         }
         outputs.push(OutputFile {
             name: typed_name,
-            contents: typed,
+            contents: OutputContents::Text(typed),
             batch: None,
             role: OutputRole::TypedData { nonce },
         });
         outputs.push(OutputFile {
             name: proposal_name,
-            contents: proposal,
+            contents: OutputContents::Text(proposal),
             batch: None,
             role: OutputRole::Proposal { nonce },
         });

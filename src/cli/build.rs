@@ -13,8 +13,8 @@ use std::path::{Component, Path, PathBuf};
 use bundlec::abi::registry::AbiRegistry;
 use bundlec::address_book::AddressBook;
 use bundlec::build::{
-    self, AbiFile, AbiOrigin, BatchKind, BuildRequest, InputFile, Inputs, MaxGasSource, OutputFile,
-    OutputRole,
+    self, AbiFile, AbiOrigin, BatchKind, BuildError, BuildRequest, InputFile, Inputs, MaxGasSource,
+    OutputContents, OutputFile, OutputRole, WriteOutputError,
 };
 use bundlec::plan::{Plan, plan_runbook};
 use bundlec::runbook::{
@@ -223,22 +223,8 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
             Err(message) => errors.push(message),
         }
     }
-    // Every runbook's error is shown, each on its own line; the last one is
-    // the command's error. With several runbooks, a last line says that the
-    // ones that compiled were not written either.
-    let failed = errors.len();
-    if let Some(last) = errors.pop() {
-        for message in &errors {
-            super::print_error(message);
-        }
-        if args.files.len() < 2 || args.check {
-            return Err(CliError(last));
-        }
-        super::print_error(&last);
-        return Err(CliError(format!(
-            "nothing was written: {failed} of {} runbooks failed; fix the errors above and build again",
-            args.files.len()
-        )));
+    if !errors.is_empty() {
+        return Err(runbooks_failed(errors, &args));
     }
     check_targets(&targets, &inputs_read)?;
     check_neighbours(&built)?;
@@ -255,9 +241,17 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
     }
 
     if args.check {
-        return check(&targets, &stale);
+        return check(&targets, &stale).map_err(|failure| match failure {
+            Failure::Refused(message) => runbooks_failed(vec![message], &args),
+            Failure::Other(error) => error,
+        });
     }
-    write_atomically(&targets)?;
+    // The manifest is checked as it is written: a refusal is a runbook's
+    // error, reported as if its build had failed (nothing was written).
+    write_atomically(&targets).map_err(|failure| match failure {
+        Failure::Refused(message) => runbooks_failed(vec![message], &args),
+        Failure::Other(error) => error,
+    })?;
     // --quiet: nothing on success; the exit code says it.
     let mut rest = if quiet { &[][..] } else { targets.as_slice() };
     for (lines, count) in groups.iter().filter(|_| !quiet) {
@@ -290,6 +284,82 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
     // The process exits next: the outputs are tens of megabytes at 10,000 calls.
     super::free_at_exit((registry, targets));
     Ok(Outcome::Success)
+}
+
+/// The command's error when runbooks failed to build: every runbook's error
+/// is shown, each on its own line; the last one is the command's error. With
+/// several runbooks, a last line says that the ones that compiled were not
+/// written either.
+fn runbooks_failed(mut errors: Vec<String>, args: &BuildArgs) -> CliError {
+    let failed = errors.len();
+    let last = errors.pop().unwrap_or_default();
+    for message in &errors {
+        super::print_error(message);
+    }
+    if args.files.len() < 2 || args.check {
+        return CliError(last);
+    }
+    super::print_error(&last);
+    CliError(format!(
+        "nothing was written: {failed} of {} runbooks failed; fix the errors above and build again",
+        args.files.len()
+    ))
+}
+
+/// Why outputs could not be written or compared.
+enum Failure {
+    /// The build refused an output as it was written (the manifest's last
+    /// guard): the runbook's error, as a message.
+    Refused(String),
+    /// Anything else: the command's error.
+    Other(CliError),
+}
+
+impl From<CliError> for Failure {
+    fn from(error: CliError) -> Self {
+        Failure::Other(error)
+    }
+}
+
+/// Whether the file at `path` holds exactly `contents`: `None` when it
+/// cannot be read. The contents are compared as they are written, never
+/// rendered whole; the error is the build's refusal of them, so they are
+/// written even when there is no file to compare with.
+pub fn same_as_file(path: &Path, contents: &OutputContents) -> Result<Option<bool>, BuildError> {
+    let bytes = fs::read(path).ok();
+    let mut compared = Compared {
+        rest: bytes.as_deref().unwrap_or_default(),
+        same: bytes.is_some(),
+    };
+    match contents.write_to(&mut compared) {
+        Ok(()) => Ok(bytes
+            .is_some()
+            .then_some(compared.same && compared.rest.is_empty())),
+        Err(WriteOutputError::Refused(error)) => Err(*error),
+        // Comparing does not fail.
+        Err(WriteOutputError::Io(_)) => Ok(bytes.is_some().then_some(false)),
+    }
+}
+
+/// A sink that compares what is written with the bytes of a file.
+struct Compared<'a> {
+    /// What is not compared yet.
+    rest: &'a [u8],
+    same: bool,
+}
+
+impl std::io::Write for Compared<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match self.rest.strip_prefix(bytes) {
+            Some(rest) if self.same => self.rest = rest,
+            _ => self.same = false,
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The batch files the previous build of each runbook made, as its manifest
@@ -674,12 +744,23 @@ pub fn build_in_memory(path: &Path, abi_dir: Option<&Path>) -> Result<BuiltInten
         request.plan,
     )
     .map_err(|e| CliError(e.to_string()))?;
-    let outputs = build::render(&request, &batches).map_err(|e| CliError(e.to_string()))?;
+    let outputs = build::render(&request, &batches)
+        .and_then(|outputs| outputs.into_iter().map(rendered).collect())
+        .map_err(|e| CliError(e.to_string()))?;
     let expected = batches.iter().map(ExpectedBatch::new).collect();
     Ok(BuiltIntent {
         intent: CompiledIntent::new(prepared, expected),
         outputs,
     })
+}
+
+/// `output` with its manifest rendered to text (review and archive read it
+/// whole), refused as `build` refuses it.
+fn rendered(mut output: OutputFile) -> Result<OutputFile, BuildError> {
+    if let OutputContents::Manifest(_) = &output.contents {
+        output.contents = OutputContents::Text(output.contents.text()?.into_owned());
+    }
+    Ok(output)
 }
 
 /// An intent file read, parsed and planned, with everything its build needs.
@@ -947,33 +1028,31 @@ fn check_targets(targets: &[Target], inputs: &[PathBuf]) -> Result<(), CliError>
 }
 
 /// `--check`: every output must be on disk byte for byte. Under --quiet
-/// only the files that differ are named.
-fn check(targets: &[Target], leftovers: &[PathBuf]) -> Result<Outcome, CliError> {
+/// only the files that differ are named. Every output is compared before
+/// anything is printed: a refused manifest is the runbook's error alone.
+fn check(targets: &[Target], leftovers: &[PathBuf]) -> Result<Outcome, Failure> {
     let quiet = super::quiet();
-    let mut stale = 0;
-    for path in leftovers {
-        stale += 1;
-        super::print_line(
-            Notice,
-            &format!(
+    let mut notices: Vec<String> = leftovers
+        .iter()
+        .map(|path| {
+            format!(
                 "stale: {} (no longer built: `bundlec build` removes it)",
                 path.display()
-            ),
-        )?;
-    }
+            )
+        })
+        .collect();
     for target in targets {
-        match fs::read(&target.path) {
-            Ok(bytes) if bytes == target.output.contents.as_bytes() => {}
-            Ok(_) => {
-                stale += 1;
-                super::print_line(Notice, &format!("differs: {}", target.path.display()))?;
-            }
-            Err(_) => {
-                stale += 1;
-                super::print_line(Notice, &format!("missing: {}", target.path.display()))?;
-            }
+        match same_as_file(&target.path, &target.output.contents) {
+            Ok(Some(true)) => {}
+            Ok(Some(false)) => notices.push(format!("differs: {}", target.path.display())),
+            Ok(None) => notices.push(format!("missing: {}", target.path.display())),
+            Err(error) => return Err(Failure::Refused(error.to_string())),
         }
     }
+    for notice in &notices {
+        super::print_line(Notice, notice)?;
+    }
+    let stale = notices.len();
     if stale == 0 {
         if !quiet {
             outln!("{} files up to date", targets.len())?;
@@ -1036,7 +1115,7 @@ fn discard<'s, 'a: 's>(staged: impl IntoIterator<Item = &'s Staged<'a>>) {
     }
 }
 
-fn write_atomically(targets: &[Target]) -> Result<(), CliError> {
+fn write_atomically(targets: &[Target]) -> Result<(), Failure> {
     let mut created_dirs = Vec::new();
     let mut staged: Vec<Staged> = Vec::with_capacity(targets.len());
     let result = stage_and_commit(targets, &mut staged, &mut created_dirs);
@@ -1052,7 +1131,7 @@ fn stage_and_commit<'a>(
     targets: &'a [Target],
     staged: &mut Vec<Staged<'a>>,
     created_dirs: &mut Vec<PathBuf>,
-) -> Result<(), CliError> {
+) -> Result<(), Failure> {
     // 1. Every output to a temporary file in its target's directory.
     for target in targets {
         let dir = parent_dir(&target.path);
@@ -1062,18 +1141,26 @@ fn stage_and_commit<'a>(
             created_dirs.push(dir);
         }
         let temp = sibling(&target.path, "tmp");
+        // The manifest is rendered straight into its file, in large checked
+        // pieces (see `build::OutputContents::write_to`): no buffer needed.
         let written = fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&temp)
+            .map_err(WriteOutputError::Io)
             .and_then(|mut f| {
-                std::io::Write::write_all(&mut f, target.output.contents.as_bytes())
-                    .and_then(|()| f.sync_all())
+                target.output.contents.write_to(&mut f)?;
+                Ok(f.sync_all()?)
             });
         if let Err(e) = written {
             let _ = fs::remove_file(&temp);
             discard(staged.iter());
-            return Err(CliError(format!("cannot write {}: {e}", temp.display())));
+            return Err(match e {
+                WriteOutputError::Io(e) => {
+                    Failure::Other(CliError(format!("cannot write {}: {e}", temp.display())))
+                }
+                WriteOutputError::Refused(error) => Failure::Refused(error.to_string()),
+            });
         }
         staged.push(Staged {
             target: &target.path,
@@ -1103,7 +1190,7 @@ fn stage_and_commit<'a>(
     }
     if let Some(err) = failure {
         discard(staged.iter());
-        return Err(err);
+        return Err(err.into());
     }
 
     // 3. Rename into place; on failure put back what was renamed so far.
@@ -1123,7 +1210,8 @@ fn stage_and_commit<'a>(
             return Err(CliError(format!(
                 "cannot write {}: {e} (no file was changed)",
                 s.target.display()
-            )));
+            ))
+            .into());
         }
     }
 

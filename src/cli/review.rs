@@ -50,10 +50,12 @@ fn differences(compiled: &BuiltIntent, dir: &Path) -> Vec<String> {
         .iter()
         .filter_map(|output| {
             let path = dir.join(&output.name);
-            match fs::read(&path) {
-                Ok(bytes) if bytes == output.contents.as_bytes() => None,
-                Ok(_) => Some(format!("differs: {}", path.display())),
-                Err(_) => Some(format!("missing: {}", path.display())),
+            match super::build::same_as_file(&path, &output.contents) {
+                Ok(Some(true)) => None,
+                Ok(Some(false)) => Some(format!("differs: {}", path.display())),
+                Ok(None) => Some(format!("missing: {}", path.display())),
+                // `build_in_memory` rendered every output: nothing is refused here.
+                Err(e) => Some(e.to_string()),
             }
         })
         .collect()
@@ -82,7 +84,11 @@ pub fn review(
         .iter()
         .find(|o| o.role == bundlec::build::OutputRole::Manifest)
         .ok_or_else(|| CliError(format!("{}: the build made no manifest", bundle.display())))?;
-    let manifest = Manifest::from_json_str(&manifest_output.contents)
+    let manifest_text = manifest_output
+        .contents
+        .text()
+        .map_err(|e| CliError(e.to_string()))?;
+    let manifest = Manifest::from_json_str(&manifest_text)
         .map_err(|e| CliError(format!("the manifest built from {}: {e}", bundle.display())))?;
 
     let batch_paths: Vec<PathBuf> = compiled
