@@ -639,3 +639,48 @@ fn unsafe_text_in_call_arguments_or_an_abi_is_refused() {
         ],
     );
 }
+
+#[test]
+fn unsafe_text_that_only_the_manifest_would_carry_is_refused() {
+    // The manifest lists the address book's ABI files by path; no batch
+    // names them. The manifest is checked as it is written into its
+    // temporary file, after the batches were: the refusal must still leave
+    // nothing behind.
+    let dir = workspace();
+    let book = book().replace(
+        "StakeManager = \"0x6666666666666666666666666666666666666666\"",
+        "StakeManager = { address = \"0x6666666666666666666666666666666666666666\", abi = \"Stake\\u202EManager.json\" }",
+    );
+    fs::write(dir.path().join("deployments/example.toml"), book).unwrap();
+    fs::copy(
+        root().join("abis/StakeManager.json"),
+        dir.path().join("deployments/Stake\u{202e}Manager.json"),
+    )
+    .unwrap();
+    let intent = "[[intent]]\nkind = \"call\"\ncontract = \"StakeManager\"\n\
+                  function = \"autoTuneStakes\"\nargs = [true]\n";
+    fs::write(
+        dir.path().join("tune.toml"),
+        runbook(
+            "tune",
+            "gas_per_call = 500000\n",
+            "deployments/example.toml",
+            intent,
+        ),
+    )
+    .unwrap();
+    let needle = "tune.safe.json would contain U+202E (a bidirectional control)";
+    refused(dir.path(), &["tune.toml"], &[needle]);
+    refused(dir.path(), &["--out-dir", "out", "tune.toml"], &[needle]);
+    assert!(!dir.path().join("out").exists());
+    for name in ["tune.json", "tune.typed.json", "tune.proposal.json"] {
+        assert!(!dir.path().join(name).exists(), "{name} was written");
+    }
+
+    // Every other output renders, so the batch alone is not what is refused.
+    let output = build(dir.path(), &["--check", "tune.toml"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(needle), "{stderr}");
+    assert!(!stderr.contains("missing:"), "{stderr}");
+}
