@@ -677,6 +677,24 @@ fn unsafe_text_that_only_the_manifest_would_carry_is_refused() {
         assert!(!dir.path().join(name).exists(), "{name} was written");
     }
 
+    // Another runbook with the same address book is refused too: each
+    // refusal is shown, as when runbooks fail to compile.
+    fs::write(
+        dir.path().join("pause.toml"),
+        pause("deployments/example.toml"),
+    )
+    .unwrap();
+    refused(
+        dir.path(),
+        &["tune.toml", "pause.toml"],
+        &[
+            needle,
+            "pause.safe.json would contain U+202E",
+            "nothing was written: 2 of 2 runbooks failed",
+        ],
+    );
+    fs::remove_file(dir.path().join("pause.toml")).unwrap();
+
     // Every other output renders, so the batch alone is not what is refused.
     let output = build(dir.path(), &["--check", "tune.toml"]);
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -240,18 +240,23 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
         )?;
     }
 
-    if args.check {
-        return check(&targets, &stale).map_err(|failure| match failure {
-            Failure::Refused(message) => runbooks_failed(vec![message], &args),
-            Failure::Other(error) => error,
-        });
-    }
-    // The manifest is checked as it is written: a refusal is a runbook's
-    // error, reported as if its build had failed (nothing was written).
-    write_atomically(&targets).map_err(|failure| match failure {
-        Failure::Refused(message) => runbooks_failed(vec![message], &args),
+    // A manifest is checked as it is written or compared: a refusal is its
+    // runbook's error, reported with those of the other runbooks as if their
+    // builds had failed (nothing was written).
+    let failed = |failure| match failure {
+        Failure::Refused(message) => {
+            let mut errors = manifest_refusals(&targets);
+            if errors.is_empty() {
+                errors.push(message);
+            }
+            runbooks_failed(errors, &args)
+        }
         Failure::Other(error) => error,
-    })?;
+    };
+    if args.check {
+        return check(&targets, &stale).map_err(failed);
+    }
+    write_atomically(&targets).map_err(failed)?;
     // --quiet: nothing on success; the exit code says it.
     let mut rest = if quiet { &[][..] } else { targets.as_slice() };
     for (lines, count) in groups.iter().filter(|_| !quiet) {
@@ -304,6 +309,20 @@ fn runbooks_failed(mut errors: Vec<String>, args: &BuildArgs) -> CliError {
         "nothing was written: {failed} of {} runbooks failed; fix the errors above and build again",
         args.files.len()
     ))
+}
+
+/// The refusal of every manifest among `targets` that the build refuses as
+/// it is written, in order: written into nothing, on the way to an error.
+fn manifest_refusals(targets: &[Target]) -> Vec<String> {
+    targets
+        .iter()
+        .filter_map(
+            |target| match target.output.contents.write_to(&mut std::io::sink()) {
+                Err(WriteOutputError::Refused(error)) => Some(error.to_string()),
+                _ => None,
+            },
+        )
+        .collect()
 }
 
 /// Why outputs could not be written or compared.
