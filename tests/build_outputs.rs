@@ -695,6 +695,19 @@ fn unsafe_text_that_only_the_manifest_would_carry_is_refused() {
     );
     fs::remove_file(dir.path().join("pause.toml")).unwrap();
 
+    // Beside a runbook that does not compile, the refusal is shown as well.
+    fs::write(dir.path().join("broken.toml"), "not = [toml").unwrap();
+    refused(
+        dir.path(),
+        &["broken.toml", "tune.toml"],
+        &[
+            "broken.toml",
+            needle,
+            "nothing was written: 2 of 2 runbooks failed",
+        ],
+    );
+    fs::remove_file(dir.path().join("broken.toml")).unwrap();
+
     // Every other output renders, so the batch alone is not what is refused.
     let output = build(dir.path(), &["--check", "tune.toml"]);
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -224,6 +224,10 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
         }
     }
     if !errors.is_empty() {
+        // The runbooks that compiled are refused too if their manifest would
+        // be (a refusal otherwise shows only when the files are written):
+        // every error is shown at once.
+        errors.extend(manifest_refusals(&targets));
         return Err(runbooks_failed(errors, &args));
     }
     check_targets(&targets, &inputs_read)?;
