@@ -27,6 +27,7 @@ pub mod address_book;
 pub mod archive;
 pub mod build;
 pub mod decode;
+pub mod hex_text;
 pub mod memo;
 pub mod multisend;
 pub mod parse;

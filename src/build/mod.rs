@@ -45,7 +45,7 @@ use crate::runbook::{Deployment, InputError, Location, Runbook};
 use crate::safe::batching::{BatchingError, Call, safe_tx_for_calls};
 use crate::safe::deployments::MultiSendChoice;
 use crate::safe::proposal::Proposal;
-use crate::safe::typed_data::safe_tx_typed_data_with_data_hex;
+use crate::safe::typed_data::safe_tx_typed_data;
 use crate::safe::view::{self, SafeTxView};
 use crate::safe::{NonceRange, Operation, SafeTx, SafeVersion, safe_tx_hashes};
 use crate::txbuilder::{BatchFile, BatchMeta, BatchTransaction, WriteError};
@@ -53,7 +53,7 @@ use crate::txbuilder::{BatchFile, BatchMeta, BatchTransaction, WriteError};
 pub use chunk::{Chunk, ChunkError, Limits, batch_gas, chunk_calls, chunk_steps};
 pub use gas::{GasModel, MaxGasSource};
 pub use manifest::Manifest;
-pub use output::{ManifestOutput, OutputContents, WriteOutputError};
+pub use output::{JsonDocument, JsonOutput, OutputContents, WriteOutputError};
 pub use transaction::{TransactionError, batch_transaction, encode_contract_inputs};
 
 /// An input file as the manifest records it.
@@ -656,8 +656,10 @@ pub fn render(
     let mut companions = Vec::with_capacity(batches.len().saturating_mul(2));
     let mut views = Vec::with_capacity(batches.len());
     let mut abis_used = BTreeSet::new();
+    // What a refusal of a JSON output points into, shared by all of them.
+    let inputs = Rc::new(req.inputs.clone());
     for batch in batches {
-        let (batch_file, beside, batch_view) = write_batch(req, batch, &mut abis_used)?;
+        let (batch_file, beside, batch_view) = write_batch(req, batch, &inputs, &mut abis_used)?;
         outputs.push(batch_file);
         companions.extend(beside);
         views.push(batch_view);
@@ -689,12 +691,12 @@ pub fn render(
     }
     let name = manifest_file_name(req.stem);
     outputs.push(OutputFile {
-        contents: OutputContents::Manifest(Box::new(ManifestOutput {
-            manifest,
-            file: name.clone(),
-            at: runbook.safe.at.clone(),
-            inputs: req.inputs.clone(),
-        })),
+        contents: OutputContents::json(
+            JsonDocument::Manifest(manifest),
+            &name,
+            &runbook.safe.at,
+            &inputs,
+        ),
         name,
         batch: None,
         role: OutputRole::Manifest,
@@ -862,6 +864,7 @@ impl Layout<'_> {
 fn write_batch(
     req: &BuildRequest<'_>,
     batch: &PlannedBatch<'_>,
+    inputs: &Rc<Inputs>,
     abis_used: &mut BTreeSet<String>,
 ) -> Result<(OutputFile, Vec<OutputFile>, manifest::BatchView), BuildError> {
     let runbook = req.runbook;
@@ -950,17 +953,8 @@ fn write_batch(
     // here with a range: see `presign_refusal`).
     let range = batch.nonce_range;
     let nonces = batch.nonces();
-    let companion_error = |file: &str, e: serde_json::Error| BuildError::Serialize {
-        at: safe_at.clone(),
-        file: file.to_owned(),
-        message: e.to_string(),
-    };
+    let json_output = |document, file: &str| OutputContents::json(document, file, &safe_at, inputs);
     let mut presigned = Vec::new();
-    // The Safe transaction's data as hex, encoded once: the typed data, the
-    // proposal (at every nonce) and the manifest's `safe_tx` all show it, and
-    // for a large MultiSend it takes megabytes. It is handed from one to the
-    // next and back, rather than copied.
-    let mut data_hex = hex::encode_prefixed(&tx.data);
     for nonce in nonces {
         let (tx, hashes) = if nonce == batch.nonce {
             (tx.clone(), hashes)
@@ -973,17 +967,6 @@ fn write_batch(
             (tx, hashes)
         };
         let (typed_name, proposal_name) = companion_file_names(&batch.file, nonce, range.is_some());
-        let typed_data =
-            safe_tx_typed_data_with_data_hex(batch.version, chain_id, batch.safe, &tx, data_hex);
-        let typed = typed_data
-            .to_json_string()
-            .map_err(|e| companion_error(&typed_name, e))?;
-        let proposal_body =
-            Proposal::with_data_hex(&tx, typed_data.message.data, hashes.safe_tx_hash, req.stem);
-        let proposal = proposal_body
-            .to_json_string()
-            .map_err(|e| companion_error(&proposal_name, e))?;
-        data_hex = proposal_body.data;
         if range.is_some() {
             presigned.push(manifest::PresignedView {
                 nonce: nonce.to_string(),
@@ -994,15 +977,19 @@ fn write_batch(
                 proposal: proposal_name.clone(),
             });
         }
+        // Both are written from the Safe transaction, whose data they share
+        // with it (see `output`).
+        let typed_data = safe_tx_typed_data(batch.version, chain_id, batch.safe, &tx);
         outputs.push(OutputFile {
+            contents: json_output(JsonDocument::TypedData(typed_data), &typed_name),
             name: typed_name,
-            contents: OutputContents::Text(typed),
             batch: None,
             role: OutputRole::TypedData { nonce },
         });
+        let proposal = Proposal::new(&tx, hashes.safe_tx_hash, req.stem);
         outputs.push(OutputFile {
+            contents: json_output(JsonDocument::Proposal(proposal), &proposal_name),
             name: proposal_name,
-            contents: OutputContents::Text(proposal),
             batch: None,
             role: OutputRole::Proposal { nonce },
         });
@@ -1016,7 +1003,7 @@ fn write_batch(
         batch_checksum: hex::encode_prefixed(checksum),
         estimated_gas: batch.gas.to_string(),
         calls: call_views,
-        safe_tx: SafeTxView::with_data_hex(&tx, data_hex, &hashes),
+        safe_tx: SafeTxView::new(&tx, &hashes),
         presigned: range.map(|_| presigned),
     };
     Ok((output, outputs, view))

@@ -1,41 +1,55 @@
 //! What an output file holds, and how it is written into a sink.
 //!
-//! Every output but the manifest is rendered into a string by [`super::render`].
-//! The manifest is the largest output by far (tens of megabytes at 10,000
-//! calls), so it is kept as the [`Manifest`] value it is written from and
-//! rendered only when written: the caller streams it into its file instead of
-//! holding its text beside everything else. Its last guard (no unsafe
-//! character, see [`super::unsafe_text_error`]) then runs on the bytes as they
-//! are written, and a refusal is an error of the write.
+//! A batch is rendered into a string by [`super::render`]: its checksum is
+//! taken over the same transactions, and their `contractMethod` and values
+//! are freed once it is written. The manifest, the typed data and the
+//! proposals are kept as the values they are written from (the manifest's
+//! decoded trees, and the Safe transaction whose data the others share) and
+//! rendered only when written: the caller streams each into its file instead
+//! of holding every text at once. Their last guard (no unsafe character, see
+//! [`super::unsafe_text_error`]) then runs on the bytes as they are written,
+//! and a refusal is an error of the write.
 
 use std::borrow::Cow;
 use std::io;
+use std::rc::Rc;
 
 use super::manifest::Manifest;
 use super::{BuildError, Inputs};
 use crate::runbook::Location;
+use crate::safe::proposal::Proposal;
+use crate::safe::typed_data::SafeTxTypedData;
 
 /// The contents of an output file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OutputContents {
-    /// A file rendered in full: batches, typed data, proposals.
+    /// A file rendered in full: batches.
     Text(String),
-    /// The manifest, rendered as it is written.
-    Manifest(Box<ManifestOutput>),
+    /// A JSON document rendered as it is written: the manifest, typed data
+    /// and proposals.
+    Json(Box<JsonOutput>),
 }
 
-/// The manifest and what its refusal errors name.
+/// A JSON document and what its refusal errors name.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ManifestOutput {
-    pub manifest: Manifest,
-    /// The manifest's file name.
+pub struct JsonOutput {
+    pub document: JsonDocument,
+    /// The output's file name.
     pub(super) file: String,
     /// Where errors point when no input holds the refused character: the
     /// intent file's `[safe]`.
     pub(super) at: Location,
     /// The input files, to point a refusal at the first one holding the
-    /// character.
-    pub(super) inputs: Inputs,
+    /// character (shared by every output of a build).
+    pub(super) inputs: Rc<Inputs>,
+}
+
+/// The documents written as JSON, each by its own `write_json`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JsonDocument {
+    Manifest(Manifest),
+    TypedData(SafeTxTypedData),
+    Proposal(Proposal),
 }
 
 /// Why an output could not be written into a sink.
@@ -51,30 +65,82 @@ pub enum WriteOutputError {
 }
 
 impl OutputContents {
-    /// Writes the whole file into `sink`. For the manifest, nothing after an
-    /// unsafe character reaches `sink`, but what came before it has: the
+    /// `document`, rendered as it is written into the output `file`; a
+    /// refusal points into `inputs`, or at `at`.
+    pub(super) fn json(
+        document: JsonDocument,
+        file: &str,
+        at: &Location,
+        inputs: &Rc<Inputs>,
+    ) -> Self {
+        OutputContents::Json(Box::new(JsonOutput {
+            document,
+            file: file.to_owned(),
+            at: at.clone(),
+            inputs: Rc::clone(inputs),
+        }))
+    }
+
+    /// Writes the whole file into `sink`. For a JSON document, nothing after
+    /// an unsafe character reaches `sink`, but what came before it has: the
     /// caller discards a sink whose write failed.
     pub fn write_to(&self, sink: &mut dyn io::Write) -> Result<(), WriteOutputError> {
         match self {
             OutputContents::Text(text) => Ok(sink.write_all(text.as_bytes())?),
-            OutputContents::Manifest(manifest) => manifest.write_to(sink),
+            OutputContents::Json(json) => json.write_to(sink),
         }
     }
 
-    /// The whole file as text, rendered for the manifest.
+    /// The whole file as text, rendered for a JSON document.
     pub fn text(&self) -> Result<Cow<'_, str>, BuildError> {
         match self {
             OutputContents::Text(text) => Ok(Cow::Borrowed(text)),
-            OutputContents::Manifest(manifest) => manifest.text().map(Cow::Owned),
+            OutputContents::Json(json) => json.text().map(Cow::Owned),
         }
     }
 }
 
-impl ManifestOutput {
+impl JsonDocument {
+    // Generic, not `dyn`: serde_json makes a write for every key, quote and
+    // comma, which then reach the checking writer without a virtual call.
+    fn write_json<W: io::Write>(&self, sink: W) -> Result<(), serde_json::Error> {
+        match self {
+            JsonDocument::Manifest(manifest) => manifest.write_json(sink),
+            JsonDocument::TypedData(typed_data) => typed_data.write_json(sink),
+            JsonDocument::Proposal(proposal) => proposal.write_json(sink),
+        }
+    }
+
+    /// About how many bytes the text takes, so that it is rendered into one
+    /// buffer: a few KiB a call for the manifest (its text and decoded
+    /// tree), two hex digits a byte of data for the others.
+    fn size_hint(&self) -> usize {
+        match self {
+            JsonDocument::Manifest(manifest) => {
+                let calls: usize = manifest.batches.iter().map(|b| b.calls.len()).sum();
+                calls.saturating_mul(4096).saturating_add(16384)
+            }
+            JsonDocument::TypedData(typed_data) => typed_data
+                .message
+                .data
+                .len()
+                .saturating_mul(2)
+                .saturating_add(4096),
+            JsonDocument::Proposal(proposal) => proposal
+                .data
+                .len()
+                .saturating_mul(2)
+                .saturating_add(proposal.origin.len().saturating_mul(2))
+                .saturating_add(2048),
+        }
+    }
+}
+
+impl JsonOutput {
     fn write_to(&self, sink: &mut dyn io::Write) -> Result<(), WriteOutputError> {
         let mut checked = CheckedWriter::new(sink);
         let written = self
-            .manifest
+            .document
             .write_json(&mut checked)
             .and_then(|()| checked.finish().map_err(serde_json::Error::io));
         let Err(error) = written else {
@@ -100,10 +166,7 @@ impl ManifestOutput {
     }
 
     fn text(&self) -> Result<String, BuildError> {
-        // Sized for what a call's entry usually takes (a few KiB: its text
-        // and decoded tree), so a large manifest is not copied as it grows.
-        let calls: usize = self.manifest.batches.iter().map(|b| b.calls.len()).sum();
-        let mut bytes = Vec::with_capacity(calls.saturating_mul(4096).saturating_add(16384));
+        let mut bytes = Vec::with_capacity(self.document.size_hint());
         let unexpected = |message: String| BuildError::Serialize {
             at: self.at.clone(),
             file: self.file.clone(),
@@ -264,6 +327,55 @@ mod tests {
         assert!(!ok);
         assert!(matches!(refusal, Some(Refusal::Unsafe('\u{200B}', _))));
         assert!(!sink.ends_with("\u{200B}".as_bytes()));
+    }
+
+    #[test]
+    fn a_proposal_is_checked_as_it_is_written() {
+        use crate::safe::{Operation, SafeTx};
+        use alloy_primitives::{Address, B256, U256};
+
+        let tx = SafeTx::new(
+            Address::repeat_byte(0x55),
+            U256::ZERO,
+            vec![0xab; 300].into(),
+            Operation::Call,
+            U256::from(7),
+        );
+        let mut proposal = Proposal::new(&tx, B256::ZERO, "pause");
+        let intent = super::super::InputFile::new("pause.toml", "[bundle]\n");
+        let inputs = Rc::new(Inputs {
+            intent,
+            deployment: None,
+            abis: Default::default(),
+        });
+        let at = Location {
+            file: "pause.toml".into(),
+            line: 1,
+            column: 1,
+        };
+        let contents = |proposal: &Proposal| {
+            OutputContents::json(
+                JsonDocument::Proposal(proposal.clone()),
+                "pause.proposal.json",
+                &at,
+                &inputs,
+            )
+        };
+        // As written, the same text as serde_json gives the value.
+        let mut written = Vec::new();
+        contents(&proposal).write_to(&mut written).unwrap();
+        let expected = serde_json::to_string_pretty(&proposal).unwrap() + "\n";
+        assert_eq!(String::from_utf8(written).unwrap(), expected);
+        assert!(expected.contains(&format!("\"0x{}\"", "ab".repeat(300))));
+
+        proposal.origin.push('\u{202E}');
+        let refused = contents(&proposal).write_to(&mut std::io::sink());
+        let Err(WriteOutputError::Refused(error)) = refused else {
+            panic!("not refused: {refused:?}");
+        };
+        assert!(
+            matches!(*error, BuildError::UnsafeText { ref code_point, .. } if code_point == "U+202E")
+        );
     }
 
     #[test]

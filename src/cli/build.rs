@@ -224,10 +224,10 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
         }
     }
     if !errors.is_empty() {
-        // The runbooks that compiled are refused too if their manifest would
-        // be (a refusal otherwise shows only when the files are written):
-        // every error is shown at once.
-        errors.extend(manifest_refusals(&targets));
+        // The runbooks that compiled are refused too if one of their JSON
+        // outputs would be (a refusal otherwise shows only when the files
+        // are written): every error is shown at once.
+        errors.extend(output_refusals(&targets));
         return Err(runbooks_failed(errors, &args));
     }
     check_targets(&targets, &inputs_read)?;
@@ -244,12 +244,12 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
         )?;
     }
 
-    // A manifest is checked as it is written or compared: a refusal is its
+    // A JSON output is checked as it is written or compared: a refusal is its
     // runbook's error, reported with those of the other runbooks as if their
     // builds had failed (nothing was written).
     let failed = |failure| match failure {
         Failure::Refused(message) => {
-            let mut errors = manifest_refusals(&targets);
+            let mut errors = output_refusals(&targets);
             if errors.is_empty() {
                 errors.push(message);
             }
@@ -315,9 +315,9 @@ fn runbooks_failed(mut errors: Vec<String>, args: &BuildArgs) -> CliError {
     ))
 }
 
-/// The refusal of every manifest among `targets` that the build refuses as
-/// it is written, in order: written into nothing, on the way to an error.
-fn manifest_refusals(targets: &[Target]) -> Vec<String> {
+/// The refusal of every output among `targets` that the build refuses as it
+/// is written, in order: written into nothing, on the way to an error.
+fn output_refusals(targets: &[Target]) -> Vec<String> {
     targets
         .iter()
         .filter_map(
@@ -331,7 +331,7 @@ fn manifest_refusals(targets: &[Target]) -> Vec<String> {
 
 /// Why outputs could not be written or compared.
 enum Failure {
-    /// The build refused an output as it was written (the manifest's last
+    /// The build refused an output as it was written (a JSON output's last
     /// guard): the runbook's error, as a message.
     Refused(String),
     /// Anything else: the command's error.
@@ -777,10 +777,10 @@ pub fn build_in_memory(path: &Path, abi_dir: Option<&Path>) -> Result<BuiltInten
     })
 }
 
-/// `output` with its manifest rendered to text (review and archive read it
-/// whole), refused as `build` refuses it.
+/// `output` rendered to text (review and archive read the manifest whole),
+/// refused as `build` refuses it.
 fn rendered(mut output: OutputFile) -> Result<OutputFile, BuildError> {
-    if let OutputContents::Manifest(_) = &output.contents {
+    if let OutputContents::Json(_) = &output.contents {
         output.contents = OutputContents::Text(output.contents.text()?.into_owned());
     }
     Ok(output)
@@ -1052,7 +1052,7 @@ fn check_targets(targets: &[Target], inputs: &[PathBuf]) -> Result<(), CliError>
 
 /// `--check`: every output must be on disk byte for byte. Under --quiet
 /// only the files that differ are named. Every output is compared before
-/// anything is printed: a refused manifest is the runbook's error alone.
+/// anything is printed: a refused output is the runbook's error alone.
 fn check(targets: &[Target], leftovers: &[PathBuf]) -> Result<Outcome, Failure> {
     let quiet = super::quiet();
     let mut notices: Vec<String> = leftovers
@@ -1164,7 +1164,7 @@ fn stage_and_commit<'a>(
             created_dirs.push(dir);
         }
         let temp = sibling(&target.path, "tmp");
-        // The manifest is rendered straight into its file, in large checked
+        // A JSON output is rendered straight into its file, in large checked
         // pieces (see `build::OutputContents::write_to`): no buffer needed.
         let written = fs::OpenOptions::new()
             .write(true)

@@ -3,7 +3,6 @@
 //! EIP-55, so the same value always looks the same in every output.
 
 use std::collections::BTreeSet;
-use std::fmt;
 use std::ops::Bound;
 
 use alloy_dyn_abi::DynSolValue;
@@ -13,6 +12,7 @@ use serde_json::Value;
 
 use crate::abi::values::fixed_bytes;
 use crate::address_book::AddressBook;
+use crate::hex_text::PrefixedHex;
 use crate::memo::Eip55;
 use crate::text::untrusted;
 
@@ -255,32 +255,6 @@ fn write_marked(
     out.push(close);
 }
 
-/// `0x` and lower-case hex, written without an intermediate string.
-struct Hex<'a>(&'a [u8]);
-
-impl fmt::Display for Hex<'_> {
-    fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
-        out.write_str("0x")?;
-        let mut digits = [0u8; 128];
-        for chunk in self.0.chunks(64) {
-            let digits = digits
-                .get_mut(..chunk.len().saturating_mul(2))
-                .ok_or(fmt::Error)?;
-            out.write_str(hex::encode_to_str(chunk, digits).map_err(|_| fmt::Error)?)?;
-        }
-        Ok(())
-    }
-}
-
-/// Bytes as a JSON string of `0x` and lower-case hex.
-struct HexJson<'a>(&'a [u8]);
-
-impl Serialize for HexJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&Hex(self.0))
-    }
-}
-
 /// A number as a JSON string of its decimal digits.
 struct DecimalJson<'a>(&'a U256);
 
@@ -313,10 +287,10 @@ impl Serialize for ValueJson<'_> {
             DynSolValue::Uint(n, _) => serializer.collect_str(n),
             DynSolValue::Int(n, _) => serializer.collect_str(n),
             DynSolValue::FixedBytes(word, size) => {
-                serializer.collect_str(&Hex(fixed_bytes(word, *size)))
+                PrefixedHex(fixed_bytes(word, *size)).serialize(serializer)
             }
-            DynSolValue::Bytes(b) => serializer.collect_str(&Hex(b)),
-            DynSolValue::Function(f) => serializer.collect_str(&Hex(f.as_slice())),
+            DynSolValue::Bytes(b) => PrefixedHex(b).serialize(serializer),
+            DynSolValue::Function(f) => PrefixedHex(f.as_slice()).serialize(serializer),
             DynSolValue::String(s) => serializer.serialize_str(s),
             DynSolValue::Array(items)
             | DynSolValue::FixedArray(items)
@@ -451,7 +425,7 @@ impl Serialize for TreeJson<'_> {
                 .iter()
                 .map(|node| TreeJson { node, book, eip55 })),
         )?;
-        map.serialize_entry("data", &HexJson(&node.data))?;
+        map.serialize_entry("data", &PrefixedHex(&node.data))?;
         map.serialize_entry("executor", &AddressJson(node.executor, eip55))?;
         if let Some(call) = function {
             map.serialize_entry("function", &call.name)?;
@@ -465,7 +439,7 @@ impl Serialize for TreeJson<'_> {
         map.serialize_entry("operation", &node.operation.map(|op| op.name()))?;
         map.serialize_entry("path", &node.path)?;
         if let Decoded::Unknown { selector } = &node.call {
-            map.serialize_entry("selector", &selector.as_ref().map(|s| HexJson(s)))?;
+            map.serialize_entry("selector", &selector.as_ref().map(|s| PrefixedHex(s)))?;
         }
         if let Some(call) = function {
             map.serialize_entry("selector_collisions", &call.collides_with)?;

@@ -20,18 +20,22 @@
 //! bundlec never sends it: an operator fills in `sender` and `signature`
 //! and posts it from a connected machine.
 
-use alloy_primitives::{B256, hex};
+use alloy_primitives::{B256, Bytes};
 use serde::Serialize;
 
 use super::tx::SafeTx;
 use super::view::{address, hash};
+use crate::hex_text::serialize_prefixed;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Proposal {
     pub to: String,
     pub value: String,
-    pub data: String,
+    /// Written as `0x` hex in pieces: a large MultiSend's data is never held
+    /// as text (and shares its bytes with the Safe transaction).
+    #[serde(serialize_with = "serialize_prefixed")]
+    pub data: Bytes,
     pub operation: u8,
     pub safe_tx_gas: String,
     pub base_gas: String,
@@ -54,17 +58,10 @@ pub fn origin(runbook: &str) -> String {
 
 impl Proposal {
     pub fn new(tx: &SafeTx, safe_tx_hash: B256, runbook: &str) -> Self {
-        Proposal::with_data_hex(tx, hex::encode_prefixed(&tx.data), safe_tx_hash, runbook)
-    }
-
-    /// [`Proposal::new`] with `tx.data` already written as `0x` hex
-    /// (`data_hex`), for a caller that shows the same data in other outputs
-    /// and encodes it once.
-    pub fn with_data_hex(tx: &SafeTx, data_hex: String, safe_tx_hash: B256, runbook: &str) -> Self {
         Proposal {
             to: address(tx.to),
             value: tx.value.to_string(),
-            data: data_hex,
+            data: tx.data.clone(),
             operation: tx.operation,
             safe_tx_gas: tx.safe_tx_gas.to_string(),
             base_gas: tx.base_gas.to_string(),
@@ -80,19 +77,8 @@ impl Proposal {
     }
 
     /// Two-space pretty JSON ending in a newline, as build writes it.
-    pub fn to_json_string(&self) -> Result<String, serde_json::Error> {
-        // Sized once: `data` is most of the text (a MultiSend's hex can take
-        // megabytes), and a buffer grown by doubling ends up to twice that.
-        // The rest (keys, numbers, addresses, the escaped origin) fits the margin.
-        let capacity = self
-            .data
-            .len()
-            .saturating_add(self.origin.len().saturating_mul(2))
-            .saturating_add(2048);
-        let mut bytes = Vec::with_capacity(capacity);
-        serde_json::to_writer_pretty(&mut bytes, self)?;
-        bytes.push(b'\n');
-        // serde_json writes UTF-8; the check is one pass over the bytes.
-        String::from_utf8(bytes).map_err(|e| serde::ser::Error::custom(e.to_string()))
+    pub fn write_json<W: std::io::Write>(&self, mut sink: W) -> Result<(), serde_json::Error> {
+        serde_json::to_writer_pretty(&mut sink, self)?;
+        sink.write_all(b"\n").map_err(serde_json::Error::io)
     }
 }

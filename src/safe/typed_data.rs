@@ -21,12 +21,13 @@
 //! [`SafeVersion::domain_has_chain_id`] and [`SafeVersion::uses_data_gas`],
 //! the same ones [`super::hash`] hashes with.
 
-use alloy_primitives::{Address, hex};
+use alloy_primitives::{Address, Bytes};
 use serde::Serialize;
 
 use super::tx::SafeTx;
 use super::version::SafeVersion;
 use super::view::address;
+use crate::hex_text::PrefixedHex;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TypedField {
@@ -57,7 +58,9 @@ pub struct Domain {
 pub struct Message {
     pub to: String,
     pub value: String,
-    pub data: String,
+    /// Written as `0x` hex in pieces: a large MultiSend's data is never held
+    /// as text (and shares its bytes with the Safe transaction).
+    pub data: Bytes,
     pub operation: String,
     pub safe_tx_gas: String,
     pub base_gas: String,
@@ -74,7 +77,7 @@ impl Serialize for Message {
         let mut map = serializer.serialize_map(Some(10))?;
         map.serialize_entry("to", &self.to)?;
         map.serialize_entry("value", &self.value)?;
-        map.serialize_entry("data", &self.data)?;
+        map.serialize_entry("data", &PrefixedHex(&self.data))?;
         map.serialize_entry("operation", &self.operation)?;
         map.serialize_entry("safeTxGas", &self.safe_tx_gas)?;
         map.serialize_entry(self.gas_name, &self.base_gas)?;
@@ -111,19 +114,6 @@ pub fn safe_tx_typed_data(
     safe: Address,
     tx: &SafeTx,
 ) -> SafeTxTypedData {
-    safe_tx_typed_data_with_data_hex(version, chain_id, safe, tx, hex::encode_prefixed(&tx.data))
-}
-
-/// [`safe_tx_typed_data`] with `tx.data` already written as `0x` hex
-/// (`data_hex`), for a caller that shows the same data in other outputs and
-/// encodes it once.
-pub fn safe_tx_typed_data_with_data_hex(
-    version: SafeVersion,
-    chain_id: u64,
-    safe: Address,
-    tx: &SafeTx,
-    data_hex: String,
-) -> SafeTxTypedData {
     let field = |name, kind| TypedField { name, kind };
     let mut eip712_domain = Vec::with_capacity(2);
     if version.domain_has_chain_id() {
@@ -155,7 +145,7 @@ pub fn safe_tx_typed_data_with_data_hex(
         message: Message {
             to: address(tx.to),
             value: tx.value.to_string(),
-            data: data_hex,
+            data: tx.data.clone(),
             operation: tx.operation.to_string(),
             safe_tx_gas: tx.safe_tx_gas.to_string(),
             base_gas: tx.base_gas.to_string(),
@@ -170,16 +160,9 @@ pub fn safe_tx_typed_data_with_data_hex(
 
 impl SafeTxTypedData {
     /// Two-space pretty JSON ending in a newline, as build writes it.
-    pub fn to_json_string(&self) -> Result<String, serde_json::Error> {
-        // Sized once: `message.data` is most of the text (a MultiSend's hex
-        // can take megabytes), and a buffer grown by doubling ends up to twice
-        // that. The types, domain and the other fields fit the margin.
-        let capacity = self.message.data.len().saturating_add(4096);
-        let mut bytes = Vec::with_capacity(capacity);
-        serde_json::to_writer_pretty(&mut bytes, self)?;
-        bytes.push(b'\n');
-        // serde_json writes UTF-8; the check is one pass over the bytes.
-        String::from_utf8(bytes).map_err(|e| serde::ser::Error::custom(e.to_string()))
+    pub fn write_json<W: std::io::Write>(&self, mut sink: W) -> Result<(), serde_json::Error> {
+        serde_json::to_writer_pretty(&mut sink, self)?;
+        sink.write_all(b"\n").map_err(serde_json::Error::io)
     }
 }
 

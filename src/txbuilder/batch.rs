@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use alloy_primitives::{Address, B256, Bytes, U256, hex};
+use alloy_primitives::{Address, B256, Bytes, U256};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::Value;
@@ -18,6 +18,7 @@ use serde_json::Value;
 use super::WriteError;
 use super::checksum::{Part, format_checksum, hash_with, write_object, write_value};
 use super::js;
+use crate::hex_text::PrefixedHex;
 
 /// The Safe Transaction Builder release whose batch format bundlec writes,
 /// stored in `meta.txBuilderVersion` as the UI stores its own version there.
@@ -234,7 +235,7 @@ impl BatchFile {
                 .map(|tx| WireTransaction {
                     to: eip55(&tx.to),
                     value: Decimal(&tx.value),
-                    data: tx.data.as_ref().map(HexData),
+                    data: tx.data.as_ref().map(|data| PrefixedHex(data)),
                     contract_method: tx.contract_method.as_ref(),
                     contract_inputs_values: tx
                         .contract_inputs_values
@@ -280,7 +281,7 @@ struct WireMeta<'a> {
 struct WireTransaction<'a> {
     to: Cow<'a, str>,
     value: Decimal<'a>,
-    data: Option<HexData<'a>>,
+    data: Option<PrefixedHex<'a>>,
     #[serde(rename = "contractMethod")]
     contract_method: Option<&'a ContractMethod>,
     #[serde(rename = "contractInputsValues")]
@@ -360,7 +361,7 @@ impl WireTransaction<'_> {
     fn write_checksum_form(&self, out: &mut dyn fmt::Write) -> fmt::Result {
         let value = |out: &mut dyn fmt::Write| write!(out, "\"{}\"", self.value.0);
         let data = |out: &mut dyn fmt::Write| match &self.data {
-            Some(HexData(bytes)) => write_hex(bytes, out),
+            Some(hex) => write!(out, "\"{hex}\""),
             None => out.write_str("null"),
         };
         let method = |out: &mut dyn fmt::Write| match self.contract_method {
@@ -415,35 +416,12 @@ impl ContractMethod {
     }
 }
 
-/// `"0x…"` in lowercase hex, without an intermediate string.
-fn write_hex(bytes: &[u8], out: &mut dyn fmt::Write) -> fmt::Result {
-    out.write_str("\"0x")?;
-    let mut digits = [0u8; 128];
-    for chunk in bytes.chunks(64) {
-        let digits = digits
-            .get_mut(..chunk.len().saturating_mul(2))
-            .ok_or(fmt::Error)?;
-        hex::encode_to_slice(chunk, digits).map_err(|_| fmt::Error)?;
-        out.write_str(std::str::from_utf8(digits).map_err(|_| fmt::Error)?)?;
-    }
-    out.write_char('"')
-}
-
 /// A uint written as a decimal string, as the importer requires.
 struct Decimal<'a>(&'a U256);
 
 impl Serialize for Decimal<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self.0)
-    }
-}
-
-/// Calldata written as `0x` + lowercase hex.
-struct HexData<'a>(&'a Bytes);
-
-impl Serialize for HexData<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&hex::encode_prefixed(self.0))
     }
 }
 
