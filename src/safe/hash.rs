@@ -4,7 +4,7 @@
 //! implementation; this module only decides, per version, which domain fields
 //! and which SafeTx type string apply (see [`SafeVersion`]).
 
-use alloy_primitives::{Address, B256, Bytes, U256, eip191_hash_message};
+use alloy_primitives::{Address, B256, Bytes, Keccak256, U256, eip191_hash_message, keccak256};
 use alloy_sol_types::{Eip712Domain, SolStruct};
 
 use super::tx::SafeTx;
@@ -77,11 +77,34 @@ pub fn safe_domain(version: SafeVersion, chain_id: u64, safe: Address) -> Eip712
 
 /// keccak256 of the SafeTx struct, with the type string of `version`.
 pub fn safe_tx_struct_hash(version: SafeVersion, tx: &SafeTx) -> B256 {
+    // alloy encodes a `bytes` member by copying it (packed) and hashing the
+    // copy; a large MultiSend's data takes megabytes. So the struct is
+    // encoded with empty data, and the data's word (keccak256 of the bytes,
+    // as EIP-712 encodes `bytes`) put in its place.
+    let (type_hash, mut words) = encode_struct(version, tx, Bytes::new());
+    let Some(word) = words.get_mut(DATA_WORD) else {
+        // Every SafeTx type has `data` third: not reached.
+        return alloy_struct_hash(version, tx);
+    };
+    word.copy_from_slice(keccak256(&tx.data).as_slice());
+    let mut hasher = Keccak256::new();
+    hasher.update(type_hash);
+    hasher.update(&words);
+    hasher.finalize()
+}
+
+/// Where the `data` member's word sits in SafeTx's encoded data (third of
+/// ten words, in every version).
+const DATA_WORD: std::ops::Range<usize> = 64..96;
+
+/// The type hash and the encoded members (EIP-712 `encodeData`) of `tx` with
+/// `data`, by alloy.
+fn encode_struct(version: SafeVersion, tx: &SafeTx, data: Bytes) -> (B256, Vec<u8>) {
     if version.uses_data_gas() {
-        types::legacy::SafeTx {
+        let s = types::legacy::SafeTx {
             to: tx.to,
             value: tx.value,
-            data: tx.data.clone(),
+            data,
             operation: tx.operation,
             safeTxGas: tx.safe_tx_gas,
             dataGas: tx.base_gas,
@@ -89,13 +112,13 @@ pub fn safe_tx_struct_hash(version: SafeVersion, tx: &SafeTx) -> B256 {
             gasToken: tx.gas_token,
             refundReceiver: tx.refund_receiver,
             nonce: tx.nonce,
-        }
-        .eip712_hash_struct()
+        };
+        (s.eip712_type_hash(), s.eip712_encode_data())
     } else {
-        types::SafeTx {
+        let s = types::SafeTx {
             to: tx.to,
             value: tx.value,
-            data: tx.data.clone(),
+            data,
             operation: tx.operation,
             safeTxGas: tx.safe_tx_gas,
             baseGas: tx.base_gas,
@@ -103,9 +126,18 @@ pub fn safe_tx_struct_hash(version: SafeVersion, tx: &SafeTx) -> B256 {
             gasToken: tx.gas_token,
             refundReceiver: tx.refund_receiver,
             nonce: tx.nonce,
-        }
-        .eip712_hash_struct()
+        };
+        (s.eip712_type_hash(), s.eip712_encode_data())
     }
+}
+
+/// alloy's own struct hash of `tx`, data and all.
+fn alloy_struct_hash(version: SafeVersion, tx: &SafeTx) -> B256 {
+    let (type_hash, words) = encode_struct(version, tx, tx.data.clone());
+    let mut hasher = Keccak256::new();
+    hasher.update(type_hash);
+    hasher.update(&words);
+    hasher.finalize()
 }
 
 /// All three hashes of a Safe transaction executed by `safe` on `chain_id`.
@@ -180,7 +212,68 @@ fn eip712_digest(domain_hash: B256, struct_hash: B256) -> B256 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloy_primitives::{b256, keccak256};
+    use alloy_primitives::b256;
+
+    #[test]
+    fn the_struct_hash_is_alloys_for_data_of_any_length() {
+        for version in ["0.1.0", "1.0.0", "1.3.0", "1.4.1", "1.5.0"] {
+            let version: SafeVersion = version.parse().unwrap();
+            for length in [0usize, 1, 31, 32, 33, 135, 136, 137, 4096, 100_003] {
+                let data: Vec<u8> = (0..length).map(|i| (i * 7 + length) as u8).collect();
+                let mut tx = SafeTx::new(
+                    Address::repeat_byte(0x42),
+                    U256::from(length),
+                    data.into(),
+                    super::super::Operation::DelegateCall,
+                    U256::from(9),
+                );
+                tx.safe_tx_gas = U256::from(3);
+                tx.base_gas = U256::from(5);
+                tx.gas_price = U256::from(11);
+                tx.gas_token = Address::repeat_byte(0x77);
+                tx.refund_receiver = Address::repeat_byte(0x88);
+                let expected = if version.uses_data_gas() {
+                    types::legacy::SafeTx {
+                        to: tx.to,
+                        value: tx.value,
+                        data: tx.data.clone(),
+                        operation: tx.operation,
+                        safeTxGas: tx.safe_tx_gas,
+                        dataGas: tx.base_gas,
+                        gasPrice: tx.gas_price,
+                        gasToken: tx.gas_token,
+                        refundReceiver: tx.refund_receiver,
+                        nonce: tx.nonce,
+                    }
+                    .eip712_hash_struct()
+                } else {
+                    types::SafeTx {
+                        to: tx.to,
+                        value: tx.value,
+                        data: tx.data.clone(),
+                        operation: tx.operation,
+                        safeTxGas: tx.safe_tx_gas,
+                        baseGas: tx.base_gas,
+                        gasPrice: tx.gas_price,
+                        gasToken: tx.gas_token,
+                        refundReceiver: tx.refund_receiver,
+                        nonce: tx.nonce,
+                    }
+                    .eip712_hash_struct()
+                };
+                assert_eq!(
+                    safe_tx_struct_hash(version, &tx),
+                    expected,
+                    "{version} {length}"
+                );
+                assert_eq!(
+                    alloy_struct_hash(version, &tx),
+                    expected,
+                    "{version} {length}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn type_hashes_match_the_contract_constants() {
