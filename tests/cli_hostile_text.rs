@@ -15,11 +15,14 @@ fn control_and_bidi_characters_from_input_are_escaped() {
         U256::ZERO,
         Bytes::from_static(&[0xde, 0xad, 0xbe, 0xef]),
     );
-    tx.contract_method = Some(ContractMethod {
-        inputs: vec![],
-        name: hostile.into(),
-        payable: false,
-    });
+    tx.contract_method = Some(
+        ContractMethod {
+            inputs: vec![],
+            name: hostile.into(),
+            payable: false,
+        }
+        .into(),
+    );
     tx.contract_inputs_values = Some(vec![]);
     let batch = BatchFile::new(
         1,

@@ -233,11 +233,14 @@ fn method_batch(inputs: Vec<Value>, values: Vec<(String, String)>, data: Option<
         to: Address::repeat_byte(0x77),
         value: U256::ZERO,
         data,
-        contract_method: Some(ContractMethod {
-            inputs,
-            name: "f".into(),
-            payable: false,
-        }),
+        contract_method: Some(
+            ContractMethod {
+                inputs,
+                name: "f".into(),
+                payable: false,
+            }
+            .into(),
+        ),
         contract_inputs_values: Some(values),
     };
     BatchFile::new(

@@ -64,14 +64,15 @@ fn rebuilds_a_native_transfer_export() {
 
 #[test]
 fn rebuilds_a_contract_method_export() {
-    let batch = BatchFile::new(
-        1,
-        1_764_863_531_287,
-        meta(
-            "1.18.2",
-            address!("0x166f54F44F271407f24AA1BE415a730035637325"),
-        ),
-        vec![BatchTransaction {
+    let batch =
+        BatchFile::new(
+            1,
+            1_764_863_531_287,
+            meta(
+                "1.18.2",
+                address!("0x166f54F44F271407f24AA1BE415a730035637325"),
+            ),
+            vec![BatchTransaction {
             to: address!("0x032007EC766D7fD0061d20aC9130894878433bd0"),
             value: U256::ZERO,
             data: None,
@@ -81,13 +82,13 @@ fn rebuilds_a_contract_method_export() {
                 ],
                 name: "transferOwnership".to_string(),
                 payable: false,
-            }),
+            }.into()),
             contract_inputs_values: Some(vec![(
                 "newOwner".to_string(),
                 "0x9ff471F9f98F42E5151C7855fD1b5aa906b1AF7e".to_string(),
             )]),
         }],
-    );
+        );
     assert_rebuilds("txb-1.18.2-owner-change.json", &batch);
 }
 

@@ -287,11 +287,14 @@ fn cases() -> Vec<Case> {
         "setGovernance",
         &[DynSolValue::Address(ATTACKER)],
     ));
-    lying.contract_method = Some(ContractMethod {
-        inputs: vec![],
-        name: "pauseAll".into(),
-        payable: false,
-    });
+    lying.contract_method = Some(
+        ContractMethod {
+            inputs: vec![],
+            name: "pauseAll".into(),
+            payable: false,
+        }
+        .into(),
+    );
     lying.contract_inputs_values = Some(vec![]);
     cases.push(batch_case(
         "label-lies",
@@ -322,11 +325,16 @@ fn cases() -> Vec<Case> {
         to: TAX_POLICY,
         value: U256::ZERO,
         data: None,
-        contract_method: Some(ContractMethod {
-            inputs: vec![json!({"internalType": "address", "name": "newOwner", "type": "address"})],
-            name: "transferOwnership".into(),
-            payable: false,
-        }),
+        contract_method: Some(
+            ContractMethod {
+                inputs: vec![
+                    json!({"internalType": "address", "name": "newOwner", "type": "address"}),
+                ],
+                name: "transferOwnership".into(),
+                payable: false,
+            }
+            .into(),
+        ),
         contract_inputs_values: Some(vec![("newOwner".into(), "not an address".into())]),
     };
     cases.push(batch_case(
@@ -342,13 +350,16 @@ fn cases() -> Vec<Case> {
         to: SYSTEM_PAUSE,
         value: U256::ZERO,
         data: None,
-        contract_method: Some(ContractMethod {
-            inputs: vec![
-                json!({"internalType": "address", "name": "_governance", "type": "address"}),
-            ],
-            name: "setGovernance".into(),
-            payable: false,
-        }),
+        contract_method: Some(
+            ContractMethod {
+                inputs: vec![
+                    json!({"internalType": "address", "name": "_governance", "type": "address"}),
+                ],
+                name: "setGovernance".into(),
+                payable: false,
+            }
+            .into(),
+        ),
         contract_inputs_values: None,
     };
     cases.push(batch_case(
@@ -363,11 +374,14 @@ fn cases() -> Vec<Case> {
         to: CERTIFICATE_NFT,
         value: U256::ZERO,
         data: None,
-        contract_method: Some(ContractMethod {
-            inputs: vec![],
-            name: "pause".into(),
-            payable: false,
-        }),
+        contract_method: Some(
+            ContractMethod {
+                inputs: vec![],
+                name: "pause".into(),
+                payable: false,
+            }
+            .into(),
+        ),
         contract_inputs_values: None,
     };
     cases.push(batch_case(
@@ -382,13 +396,16 @@ fn cases() -> Vec<Case> {
         to: address!("6666666666666666666666666666666666666666"),
         value: U256::ZERO,
         data: None,
-        contract_method: Some(ContractMethod {
-            inputs: vec![
-                json!({"internalType": "uint256", "name": "_minStake", "type": "uint256"}),
-            ],
-            name: "setMinStake".into(),
-            payable: false,
-        }),
+        contract_method: Some(
+            ContractMethod {
+                inputs: vec![
+                    json!({"internalType": "uint256", "name": "_minStake", "type": "uint256"}),
+                ],
+                name: "setMinStake".into(),
+                payable: false,
+            }
+            .into(),
+        ),
         contract_inputs_values: Some(vec![("_minStake".into(), "1e18".into())]),
     };
     cases.push(batch_case(
@@ -403,11 +420,16 @@ fn cases() -> Vec<Case> {
         to: TAX_POLICY,
         value: U256::ZERO,
         data: None,
-        contract_method: Some(ContractMethod {
-            inputs: vec![json!({"internalType": "address", "name": "newOwner", "type": "address"})],
-            name: "transferOwnership(address)".into(),
-            payable: false,
-        }),
+        contract_method: Some(
+            ContractMethod {
+                inputs: vec![
+                    json!({"internalType": "address", "name": "newOwner", "type": "address"}),
+                ],
+                name: "transferOwnership(address)".into(),
+                payable: false,
+            }
+            .into(),
+        ),
         contract_inputs_values: Some(vec![("newOwner".into(), ATTACKER.to_checksum(None))]),
     };
     cases.push(batch_case(
@@ -1099,11 +1121,14 @@ fn cases() -> Vec<Case> {
     // ---- Hostile text: a method name that paints a report of its own
     // (the text report is checked in tests/cli_hostile_text.rs).
     let mut forged = pause_all();
-    forged.contract_method = Some(ContractMethod {
-        inputs: vec![],
-        name: FORGED_METHOD_NAME.into(),
-        payable: false,
-    });
+    forged.contract_method = Some(
+        ContractMethod {
+            inputs: vec![],
+            name: FORGED_METHOD_NAME.into(),
+            payable: false,
+        }
+        .into(),
+    );
     forged.contract_inputs_values = Some(vec![]);
     cases.push(batch_case(
         "forged-report-text",

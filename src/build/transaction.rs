@@ -68,7 +68,7 @@ pub struct Transactions {
 /// it, once per function.
 #[derive(Debug)]
 struct Method {
-    method: ContractMethod,
+    method: Rc<ContractMethod>,
     prepared: PreparedMethod,
 }
 
@@ -91,7 +91,10 @@ impl Transactions {
                 let prepared = PreparedMethod::new(Some(&method_json(&method)?));
                 self.methods
                     .entry(Rc::clone(&call.function))
-                    .or_insert(Method { method, prepared })
+                    .or_insert(Method {
+                        method: Rc::new(method),
+                        prepared,
+                    })
             }
         };
         let encoded = encode_values(&method.prepared, &values, &self.selectors)?;
@@ -105,7 +108,7 @@ impl Transactions {
             to: call.to,
             value: call.value,
             data: Some(call.data.clone()),
-            contract_method: Some(method.method.clone()),
+            contract_method: Some(Rc::clone(&method.method)),
             contract_inputs_values: Some(values),
         })
     }

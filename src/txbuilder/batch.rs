@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::rc::Rc;
 
 use alloy_primitives::{Address, B256, Bytes, U256};
 use serde::Serialize;
@@ -79,7 +80,8 @@ pub struct BatchTransaction {
     /// When present (and non-empty) the UI sends exactly these bytes and
     /// ignores `contract_method`/`contract_inputs_values`.
     pub data: Option<Bytes>,
-    pub contract_method: Option<ContractMethod>,
+    /// Shared by every call of the same function.
+    pub contract_method: Option<Rc<ContractMethod>>,
     /// One `(key, value)` per input, in input order. Keys are the input names
     /// (the index as a decimal string for unnamed inputs). Keys should be
     /// unique: with duplicates the file holds both and every JSON reader,
@@ -236,7 +238,7 @@ impl BatchFile {
                     to: eip55(&tx.to),
                     value: Decimal(&tx.value),
                     data: tx.data.as_ref().map(|data| PrefixedHex(data)),
-                    contract_method: tx.contract_method.as_ref(),
+                    contract_method: tx.contract_method.as_deref(),
                     contract_inputs_values: tx
                         .contract_inputs_values
                         .as_deref()
@@ -468,7 +470,7 @@ mod tests {
                         ],
                         name: "addOwnerWithThreshold".to_string(),
                         payable: false,
-                    }),
+                    }.into()),
                     contract_inputs_values: Some(vec![
                         (
                             "owner".to_string(),
