@@ -158,7 +158,7 @@ pub fn batch_verify(data: &[u8]) {
             let found = |r: &verify::Report| -> Vec<(verify::Code, String, String)> {
                 r.findings
                     .iter()
-                    .map(|f| (f.code, f.path.clone(), f.message.clone()))
+                    .map(|f| (f.code, f.path.clone(), f.message.to_string()))
                     .collect()
             };
             assert_eq!(

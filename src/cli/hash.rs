@@ -215,7 +215,7 @@ pub fn run(args: HashArgs) -> Result<Outcome, CliError> {
                 .map(|f| FindingOutput {
                     code: f.code,
                     severity: f.severity,
-                    message: f.message.clone(),
+                    message: f.message.to_string(),
                 })
                 .collect(),
         };

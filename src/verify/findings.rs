@@ -10,8 +10,9 @@
 //!
 //! Codes never change meaning: scripts and docs/errors.md rely on them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -147,8 +148,9 @@ pub struct Finding {
     /// Where in the batch: `batch`, `safe_tx`, or a call path like `tx 3.0.1`
     /// (transaction 3, its first inner call, that call's second).
     pub path: String,
-    /// One line a non-developer understands.
-    pub message: String,
+    /// One line a non-developer understands (shared by every finding with
+    /// the same text).
+    pub message: Rc<str>,
     pub status: Status,
 }
 
@@ -209,13 +211,16 @@ fn normal_path(path: &str) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct Findings {
     list: Vec<Finding>,
-    /// The places in `list` of the findings with each hash of (code, path,
-    /// message), so a batch of 100,000 calls neither compares each new
-    /// finding with all earlier ones nor keeps a second copy of every
-    /// message. Equal hashes are compared in full: a collision cannot drop a
-    /// finding. Only looked up, never iterated, so the order of the output
-    /// does not depend on it.
-    seen: HashMap<u64, Vec<usize>, BuildHasherDefault<DefaultHasher>>,
+    /// The place in `list` of the first finding with each hash of (code,
+    /// path, message), so a batch of 100,000 calls does not compare each new
+    /// finding with all earlier ones. An equal hash is compared in full, and
+    /// when that finding differs (a collision) the whole list is: a collision
+    /// cannot drop a finding. Only looked up, never iterated, so the order of
+    /// the output does not depend on it.
+    seen: HashMap<u64, usize, BuildHasherDefault<DefaultHasher>>,
+    /// Every message text once: the calls of a large batch to one unnamed
+    /// contract all have the same message. Only looked up, never iterated.
+    messages: HashSet<Rc<str>, BuildHasherDefault<DefaultHasher>>,
 }
 
 impl Findings {
@@ -242,27 +247,38 @@ impl Findings {
         } else {
             severity
         };
+        let message: String = message.into();
+        let message = match self.messages.get(message.as_str()) {
+            Some(shared) => Rc::clone(shared),
+            None => {
+                let shared = Rc::<str>::from(message);
+                self.messages.insert(Rc::clone(&shared));
+                shared
+            }
+        };
         let finding = Finding {
             code,
             severity,
             path: path.into(),
-            message: message.into(),
+            message,
             status: Status::Open,
         };
         // The same pattern found twice at one place is one finding.
         let mut hasher = DefaultHasher::new();
         (finding.code, &finding.path, &finding.message).hash(&mut hasher);
-        let places = self.seen.entry(hasher.finish()).or_default();
-        let list = &self.list;
-        let found = places.iter().any(|&at| {
-            list.get(at).is_some_and(|earlier| {
-                earlier.code == finding.code
-                    && earlier.path == finding.path
-                    && earlier.message == finding.message
-            })
-        });
+        let same = |earlier: &Finding| {
+            earlier.code == finding.code
+                && earlier.path == finding.path
+                && earlier.message == finding.message
+        };
+        let found = match self.seen.get(&hasher.finish()) {
+            None => {
+                self.seen.insert(hasher.finish(), self.list.len());
+                false
+            }
+            Some(&at) => self.list.get(at).is_some_and(same) || self.list.iter().any(same),
+        };
         if !found {
-            places.push(self.list.len());
             self.list.push(finding);
         }
     }
@@ -270,7 +286,7 @@ impl Findings {
     /// Adds `other`'s findings after these, as found there.
     pub fn extend(&mut self, other: &Findings) {
         for f in &other.list {
-            self.add_as(f.code, f.severity, f.path.clone(), f.message.clone());
+            self.add_as(f.code, f.severity, f.path.clone(), &*f.message);
         }
     }
 
@@ -332,7 +348,7 @@ pub fn group(findings: &[Finding]) -> Vec<FindingGroup<'_>> {
             finding.code,
             finding.severity,
             finding.status,
-            finding.message.as_str(),
+            &*finding.message,
         );
         match index.get(&key).and_then(|&i| groups.get_mut(i)) {
             Some(group) => group.paths.push(&finding.path),
@@ -351,6 +367,20 @@ pub fn group(findings: &[Finding]) -> Vec<FindingGroup<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The calls of a large batch that share a message share its text.
+    #[test]
+    fn a_message_is_kept_once() {
+        let mut findings = Findings::new();
+        for call in 0..3 {
+            findings.add(Code::UnknownTarget, format!("tx {call}"), "no name");
+        }
+        findings.add(Code::UnknownTarget, "tx 3", "another");
+        let list = findings.into_vec();
+        assert_eq!(list.len(), 4);
+        assert!(Rc::ptr_eq(&list[0].message, &list[2].message));
+        assert_eq!(&*list[3].message, "another");
+    }
 
     /// A finding repeated at one place is kept once; one that differs in
     /// code, path or message is its own finding, in the order found.
@@ -371,7 +401,7 @@ mod tests {
         let kept: Vec<(Code, String, String)> = findings
             .into_vec()
             .into_iter()
-            .map(|f| (f.code, f.path, f.message))
+            .map(|f| (f.code, f.path, f.message.to_string()))
             .collect();
         let expected = [
             (Code::UnknownTarget, "tx 0", "a"),
