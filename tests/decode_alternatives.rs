@@ -34,9 +34,9 @@ fn approve_data() -> Vec<u8> {
 
 fn reading(call: &FunctionCall) -> (String, String, Vec<String>) {
     (
-        call.abi.clone(),
-        call.signature.clone(),
-        call.args.iter().map(|a| a.name.clone()).collect(),
+        call.abi.to_string(),
+        call.signature.to_string(),
+        call.args.iter().map(|a| a.name.to_string()).collect(),
     )
 }
 
@@ -168,7 +168,7 @@ fn readings_with_different_signatures_are_alternatives_too() {
         .decode(CallSite::default(), &data, "0")
         .unwrap();
     let call = tree.function().unwrap();
-    assert_eq!(call.abi, "Burner");
+    assert_eq!(&*call.abi, "Burner");
     assert_eq!(
         call.collides_with,
         vec!["collate_propagate_storage(bytes16)"]
@@ -176,7 +176,7 @@ fn readings_with_different_signatures_are_alternatives_too() {
     let alternatives: Vec<_> = call
         .alternatives
         .iter()
-        .map(|a| (a.abi.as_str(), a.signature.as_str()))
+        .map(|a| (&*a.abi, &*a.signature))
         .collect();
     assert_eq!(
         alternatives,
@@ -234,9 +234,9 @@ fn names_from_input_never_break_a_line() {
     .abi_encode();
     let tree = decoder.decode(CallSite::default(), &inner, "0").unwrap();
     let call = tree.function().unwrap();
-    assert_eq!(call.abi, "Hostile");
+    assert_eq!(&*call.abi, "Hostile");
     assert_eq!(call.alternatives.len(), 1);
-    assert_eq!(call.alternatives[0].abi, "Plain");
+    assert_eq!(&*call.alternatives[0].abi, "Plain");
     let text = render::tree_text(&tree, &book);
     assert_eq!(text.lines().count(), 2, "{text}");
     assert!(

@@ -315,7 +315,7 @@ fn bytes_arguments_that_read_as_calls_become_children() {
     assert_eq!(child.arg_path, vec![2]);
     let function = child.function().unwrap();
     assert_eq!(
-        (function.abi.as_str(), function.signature.as_str()),
+        (&*function.abi, &*function.signature),
         ("JobRegistry", "delistJob(uint256)")
     );
 
@@ -480,7 +480,7 @@ fn address_zero_is_the_safe_only_under_delegatecall_to_multisend_1_5() {
         Some("governance-safe: address 0, which MultiSend 1.5.0 runs on the Safe itself")
     );
     // Read with the Safe's own ABI, as a call to the Safe.
-    assert_eq!(record.function().unwrap().abi, "Safe");
+    assert_eq!(&*record.function().unwrap().abi, "Safe");
 
     // A plain CALL to MultiSendCallOnly 1.5.0 runs as the MultiSend: address 0 stays 0.
     let tree = decode(site(MULTISEND_CALL_ONLY_1_5_0, Operation::Call), &calldata).unwrap();
@@ -497,10 +497,8 @@ fn address_zero_is_the_safe_only_under_delegatecall_to_multisend_1_5() {
 
     // The Decoder's `safe` does not decide it.
     let book = book();
-    let decoder = Decoder {
-        safe: Some(VERIFIED_SAFE),
-        ..Decoder::new(&REGISTRY, &book)
-    };
+    let mut decoder = Decoder::new(&REGISTRY, &book);
+    decoder.safe = Some(VERIFIED_SAFE);
     let tree = decoder
         .decode(
             site(MULTISEND_CALL_ONLY_1_5_0, Operation::Call),
@@ -527,10 +525,8 @@ fn address_zero_in_a_multisend_run_by_another_safe_is_that_safe() {
     }
     .abi_encode();
     let book = book();
-    let decoder = Decoder {
-        safe: Some(VERIFIED_SAFE),
-        ..Decoder::new(&REGISTRY, &book)
-    };
+    let mut decoder = Decoder::new(&REGISTRY, &book);
+    decoder.safe = Some(VERIFIED_SAFE);
     let tree = decoder
         .decode(call(OTHER_SAFE, VERIFIED_SAFE), &data, "0")
         .unwrap();
@@ -573,7 +569,7 @@ fn address_zero_at_the_top_of_a_1_5_batch_is_the_executor() {
     .abi_encode();
     let tree = decode(site, &data).unwrap();
     assert_eq!(tree.to, Some(VERIFIED_SAFE));
-    assert_eq!(tree.function().unwrap().abi, "Safe");
+    assert_eq!(&*tree.function().unwrap().abi, "Safe");
 
     // Nobody known delegatecalls: the target is unknown, not address 0.
     let site = CallSite {

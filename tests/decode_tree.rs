@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::rc::Rc;
+
 use alloy_dyn_abi::JsonAbiExt;
 use alloy_primitives::{Address, Bytes, U256, hex};
 use bundlec::abi::registry::AbiRegistry;
@@ -130,8 +132,8 @@ fn every_calldata_vector_encodes_and_decodes_back() {
         let call = tree
             .function()
             .unwrap_or_else(|| panic!("{name} did not decode"));
-        assert_eq!(call.signature, signature, "{name}");
-        assert_eq!(call.abi, contract_of(&v), "{name}");
+        assert_eq!(&*call.signature, signature, "{name}");
+        assert_eq!(&*call.abi, contract_of(&v), "{name}");
         for ((arg, text), param) in call.args.iter().zip(&texts).zip(&function.inputs) {
             assert_eq!(
                 render::value_json(&arg.value),
@@ -147,7 +149,7 @@ fn every_calldata_vector_encodes_and_decodes_back() {
             "schedule",
             "execute",
         ];
-        if wraps.contains(&call.name.as_str()) {
+        if wraps.contains(&&*call.name) {
             assert_eq!(tree.children.len(), 1, "{name}");
             let inner = tree.children[0]
                 .function()
@@ -156,9 +158,9 @@ fn every_calldata_vector_encodes_and_decodes_back() {
             assert_eq!(
                 &inner_data[..4],
                 &hex::decode(
-                    &texts[if call.name == "forwardPauseCall" {
+                    &texts[if &*call.name == "forwardPauseCall" {
                         0
-                    } else if call.name == "executeGovernanceCall" {
+                    } else if &*call.name == "executeGovernanceCall" {
                         1
                     } else {
                         2
@@ -254,7 +256,7 @@ fn a_selector_collision_yields_both_candidates() {
         .decode(CallSite::default(), &data, "0")
         .unwrap();
     let call = tree.function().unwrap();
-    assert_eq!(call.signature, "burn(uint256)");
+    assert_eq!(&*call.signature, "burn(uint256)");
     assert_eq!(
         call.collides_with,
         vec!["collate_propagate_storage(bytes16)".to_string()]
@@ -460,4 +462,30 @@ fn approve_hash_shows_the_approved_hash() {
         text.contains(&format!("approveHash(hashToApprove={hash})")),
         "{text}"
     );
+}
+
+/// Every call a decoder reads with one function shares that function's
+/// names; a function read under another ABI has its own.
+#[test]
+fn calls_of_one_function_share_its_names() {
+    let mut registry = AbiRegistry::embedded().unwrap();
+    let burn = r#"[{"type":"function","name":"burn","inputs":[{"name":"amount","type":"uint256"}],"outputs":[],"stateMutability":"nonpayable"}]"#;
+    registry.add_or_override("Burner", burn).unwrap();
+    let book = AddressBook::new(None);
+    let decoder = Decoder::new(&registry, &book);
+    let burn_of = |amount: u64| {
+        let mut data = hex::decode("42966c68").unwrap();
+        data.extend_from_slice(&U256::from(amount).to_be_bytes::<32>());
+        decoder.decode(CallSite::default(), &data, "0").unwrap()
+    };
+    let (one, two) = (burn_of(1), burn_of(2));
+    let (one, two) = (one.function().unwrap(), two.function().unwrap());
+    assert!(Rc::ptr_eq(&one.signature, &two.signature));
+    assert!(Rc::ptr_eq(&one.args[0].name, &two.args[0].name));
+    assert!(Rc::ptr_eq(&one.args[0].ty, &two.args[0].ty));
+    assert_eq!(
+        (&*one.abi, &*one.name, &*one.args[0].ty),
+        ("Burner", "burn", "uint256")
+    );
+    assert_ne!(one.args[0].value, two.args[0].value);
 }

@@ -915,7 +915,7 @@ fn write_batch(
             })?;
         for node in tree.walk() {
             if let Some(function) = node.function() {
-                abis_used.insert(function.abi.clone());
+                abis_used.insert(function.abi.to_string());
             }
         }
         call_views.push(manifest::CallView {

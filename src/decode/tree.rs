@@ -1,7 +1,9 @@
 //! The call tree: calldata decoded recursively through every known forwarder,
 //! and through any `bytes` argument that reads exactly as a known call.
 
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
 
 use alloy_dyn_abi::DynSolValue;
 use alloy_json_abi::{Function, Param};
@@ -84,10 +86,11 @@ pub enum Decoded {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct FunctionCall {
-    /// The ABI the call was read with.
-    pub abi: String,
-    pub signature: String,
-    pub name: String,
+    /// The ABI the call was read with. This and every other name of the
+    /// function are shared by all the calls a decoder reads with it.
+    pub abi: Rc<str>,
+    pub signature: Rc<str>,
+    pub name: Rc<str>,
     pub args: Vec<Argument>,
     /// What the ABI says the function may do to state: a `view` or `pure`
     /// function changes nothing, anything else may.
@@ -109,8 +112,8 @@ pub struct FunctionCall {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Argument {
-    pub name: String,
-    pub ty: String,
+    pub name: Rc<str>,
+    pub ty: Rc<str>,
     pub value: DynSolValue,
 }
 
@@ -189,6 +192,67 @@ pub struct Decoder<'a> {
     /// address 0 on is the executor of the DELEGATECALL into it
     /// (`CallSite::executor`). Kept so that existing callers still build.
     pub safe: Option<Address>,
+    /// The names of every function read so far (see [`Names`]).
+    names: Names<'a>,
+}
+
+/// The names a decoded call shows of its function (ABI, signature, name,
+/// and each argument's name and type), made once per function of the
+/// registry and shared by every call read with it: a batch of 100,000 calls
+/// to one function holds them once, not 100,000 times.
+#[derive(Default)]
+struct Names<'a> {
+    /// By the function's place in the registry, which outlives the decoder
+    /// (`'a`), so no other function can take that place meanwhile; then by
+    /// the ABI it was read under. Only looked up, never iterated.
+    made: RefCell<HashMap<*const Function, Vec<Rc<FunctionNames>>>>,
+    registry: std::marker::PhantomData<&'a Function>,
+}
+
+struct FunctionNames {
+    abi: Rc<str>,
+    signature: Rc<str>,
+    name: Rc<str>,
+    /// Each input's name and type.
+    inputs: Vec<(Rc<str>, Rc<str>)>,
+}
+
+impl FunctionNames {
+    fn new(abi: &str, function: &Function) -> Self {
+        FunctionNames {
+            abi: abi.into(),
+            signature: function.signature().into(),
+            name: function.name.as_str().into(),
+            inputs: function
+                .inputs
+                .iter()
+                .map(|param| (param.name.as_str().into(), param.selector_type().into()))
+                .collect(),
+        }
+    }
+}
+
+impl<'a> Names<'a> {
+    fn of(&self, abi: &str, function: &'a Function) -> Rc<FunctionNames> {
+        // Borrowed only here, never across a call out (see `memo::Eip55::of`);
+        // were the borrow to fail, the names are made anew.
+        let Ok(mut made) = self.made.try_borrow_mut() else {
+            return Rc::new(FunctionNames::new(abi, function));
+        };
+        let under = made.entry(std::ptr::from_ref(function)).or_default();
+        if let Some(names) = under.iter().find(|names| &*names.abi == abi) {
+            return Rc::clone(names);
+        }
+        let names = Rc::new(FunctionNames::new(abi, function));
+        under.push(Rc::clone(&names));
+        names
+    }
+}
+
+impl std::fmt::Debug for Names<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Names")
+    }
 }
 
 /// A call carried inside another, before it is decoded.
@@ -205,6 +269,7 @@ impl<'a> Decoder<'a> {
             book,
             max_depth: DEFAULT_MAX_DEPTH,
             safe: None,
+            names: Names::default(),
         }
     }
 
@@ -320,7 +385,11 @@ impl<'a> Decoder<'a> {
             };
             // Found by `selector`: the registry's index of the function.
             let values = decode_arguments_of(function, selector, data).map_err(arguments_error)?;
-            return Ok(Some(function_call(&abi, function, values)));
+            return Ok(Some(function_call(
+                &self.names.of(&abi, function),
+                function,
+                values,
+            )));
         }
 
         // The values depend on the types alone: decode once per signature.
@@ -351,7 +420,11 @@ impl<'a> Decoder<'a> {
                 }
             };
             if seen.insert((signature, parameter_names(&m.function.inputs))) {
-                readings.push(function_call(m.contract, m.function, values.clone()));
+                readings.push(function_call(
+                    &self.names.of(m.contract, m.function),
+                    m.function,
+                    values.clone(),
+                ));
             }
         }
         let mut readings = readings.into_iter();
@@ -366,7 +439,7 @@ impl<'a> Decoder<'a> {
             .registry
             .distinct_signatures(selector)
             .into_iter()
-            .filter(|s| *s != primary.signature)
+            .filter(|s| **s != *primary.signature)
             .collect();
         Ok(Some(primary))
     }
@@ -488,21 +561,25 @@ impl<'a> Decoder<'a> {
 }
 
 /// A reading of `data` as `function` of the ABI `abi`.
-fn function_call(abi: &str, function: &Function, values: Vec<DynSolValue>) -> FunctionCall {
+fn function_call(
+    names: &FunctionNames,
+    function: &Function,
+    values: Vec<DynSolValue>,
+) -> FunctionCall {
     FunctionCall {
-        abi: abi.to_string(),
-        signature: function.signature(),
-        name: function.name.clone(),
+        abi: Rc::clone(&names.abi),
+        signature: Rc::clone(&names.signature),
+        name: Rc::clone(&names.name),
         state_mutability: function.state_mutability,
         collides_with: Vec::new(),
         alternatives: Vec::new(),
-        args: function
+        args: names
             .inputs
             .iter()
             .zip(values)
-            .map(|(param, value)| Argument {
-                name: param.name.clone(),
-                ty: param.selector_type().into_owned(),
+            .map(|((name, ty), value)| Argument {
+                name: Rc::clone(name),
+                ty: Rc::clone(ty),
                 value,
             })
             .collect(),
@@ -563,7 +640,7 @@ fn forwarded_calls(
                 ))
             })
     };
-    let calls = match (call.signature.as_str(), args.as_slice()) {
+    let calls = match (&*call.signature, args.as_slice()) {
         ("multiSend(bytes)", _) => {
             let records = multisend::decode(data).map_err(|source| DecodeError::MultiSend {
                 path: path.to_string(),

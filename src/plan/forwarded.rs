@@ -146,7 +146,7 @@ impl Planner<'_> {
                     ));
                 }
             };
-            if FORWARDERS.iter().any(|(s, _)| *s == call.signature) {
+            if FORWARDERS.iter().any(|(s, _)| *s == &*call.signature) {
                 self.leaves(child, out, at, fix)?;
                 continue;
             }
@@ -162,7 +162,7 @@ impl Planner<'_> {
                 .and_then(|c| self.deployed(c));
             out.push(InnerCall {
                 to,
-                name: call.name.clone(),
+                name: call.name.to_string(),
                 args: call.args.iter().map(|a| a.value.clone()).collect(),
                 module,
             });

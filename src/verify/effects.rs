@@ -11,6 +11,9 @@
 //! names the full signature, and Safe rules apply only to readings made with
 //! a Safe ABI.
 
+use std::borrow::Cow;
+use std::rc::Rc;
+
 use alloy_dyn_abi::DynSolValue;
 use alloy_json_abi::StateMutability;
 use alloy_primitives::Address;
@@ -562,13 +565,15 @@ pub struct Effect {
     pub gainer: Option<Address>,
     /// Which argument names the gainer, for messages.
     #[serde(skip)]
-    pub gainer_arg: Option<String>,
+    pub gainer_arg: Option<Rc<str>>,
     /// `true` when authority is given up (to nobody).
     pub renounces: bool,
-    /// The function, for messages: `setGovernance(address)`.
-    pub function: String,
-    /// What it does, completed with `on`: "hands governance of".
-    pub does: String,
+    /// The function, for messages: `setGovernance(address)` (shared with
+    /// the decoded call).
+    pub function: Rc<str>,
+    /// What it does, completed with `on`: "hands governance of" (mostly a
+    /// phrase of the tables here).
+    pub does: Cow<'static, str>,
 }
 
 /// Every effect of one node's call (not of its children).
@@ -583,8 +588,8 @@ pub fn effects_of(node: &CallNode) -> Vec<Effect> {
             gainer: node.to,
             gainer_arg: None,
             renounces: false,
-            function: String::new(),
-            does: format!("sends {value} wei of the native coin from"),
+            function: "".into(),
+            does: format!("sends {value} wei of the native coin from").into(),
         });
     }
     let Decoded::Function(call) = &node.call else {
@@ -599,10 +604,10 @@ pub fn effects_of(node: &CallNode) -> Vec<Effect> {
 /// The rule that describes `call`, if any.
 fn rule_for(call: &FunctionCall) -> Option<&'static Rule> {
     RULES.iter().find(|r| {
-        r.signature == call.signature
+        r.signature == &*call.signature
             && match r.reading {
                 Any => true,
-                Abi(abi) => call.abi == abi,
+                Abi(abi) => &*call.abi == abi,
             }
     })
 }
@@ -629,22 +634,23 @@ pub fn other_addresses(call: &FunctionCall) -> Vec<(&str, Address)> {
         .flat_map(|(_, arg)| {
             addresses_in(&arg.value)
                 .into_iter()
-                .map(move |a| (arg.name.as_str(), a))
+                .map(move |a| (&*arg.name, a))
         })
         .collect()
 }
 
 fn reading_effects(node: &CallNode, call: &FunctionCall, on: Option<Address>) -> Vec<Effect> {
-    let effect = |kind, gainer, gainer_arg: Option<String>, renounces, does: &str| Effect {
-        path: node.path.clone(),
-        kind,
-        on,
-        gainer,
-        gainer_arg,
-        renounces,
-        function: call.signature.clone(),
-        does: does.to_string(),
-    };
+    let effect =
+        |kind, gainer, gainer_arg: Option<Rc<str>>, renounces, does: &'static str| Effect {
+            path: node.path.clone(),
+            kind,
+            on,
+            gainer,
+            gainer_arg,
+            renounces,
+            function: Rc::clone(&call.signature),
+            does: Cow::Borrowed(does),
+        };
     let mut effects = Vec::new();
     if let Some(rule) = rule_for(call) {
         let (gainer, gainer_arg, renounces) = match rule.gainer {

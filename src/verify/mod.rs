@@ -270,10 +270,8 @@ pub fn verify(request: &Request) -> Result<Report, VerifyError> {
         );
     }
 
-    let decoder = Decoder {
-        safe: Some(target.safe),
-        ..Decoder::new(request.registry, request.book)
-    };
+    let mut decoder = Decoder::new(request.registry, request.book);
+    decoder.safe = Some(target.safe);
     let scope = scan::Scope {
         target,
         book: request.book,
