@@ -23,14 +23,15 @@ use alloy_json_abi::Param;
 use alloy_primitives::{B256, I256, Sign, U256, hex};
 
 use crate::abi::nesting::{self, NestingError};
+use crate::memo::Eip55;
 use crate::parse::{AddressError, NumberError};
 
 mod contract_input;
 mod toml_input;
 
 pub use contract_input::{
-    args_from_contract_inputs, contract_input_key, contract_inputs_values, from_contract_input,
-    to_contract_input,
+    args_from_contract_inputs, contract_input_key, contract_inputs_values,
+    contract_inputs_values_with, from_contract_input, to_contract_input,
 };
 pub use toml_input::{value_from_str, value_from_toml};
 
@@ -453,7 +454,7 @@ fn fixed_bytes_value(bytes: &[u8], n: usize) -> Result<DynSolValue, Problem> {
 /// as `0x` + lowercase hex. Values that would encode differently from how
 /// they print (an out-of-range integer, a `bytesN` word with bytes past N)
 /// are refused rather than written.
-fn scalar_text(ty: &DynSolType, value: &DynSolValue) -> Result<String, Problem> {
+fn scalar_text(ty: &DynSolType, value: &DynSolValue, eip55: &Eip55) -> Result<String, Problem> {
     match (ty, value) {
         (DynSolType::Bool, DynSolValue::Bool(b)) => Ok(b.to_string()),
         (DynSolType::Uint(bits), DynSolValue::Uint(v, size)) if bits == size => {
@@ -464,7 +465,7 @@ fn scalar_text(ty: &DynSolType, value: &DynSolValue) -> Result<String, Problem> 
             int_value(*v, *bits)?;
             Ok(v.to_string())
         }
-        (DynSolType::Address, DynSolValue::Address(a)) => Ok(a.to_checksum(None)),
+        (DynSolType::Address, DynSolValue::Address(a)) => Ok(eip55.with(*a, str::to_owned)),
         (DynSolType::FixedBytes(n), DynSolValue::FixedBytes(word, size)) if n == size => match word
             .split_at_checked(*n)
         {
@@ -510,7 +511,7 @@ mod tests {
         assert_eq!(fixed_bytes(&word, 40), word.as_slice());
         assert!(fixed_bytes_value(&[0; 40], 40).is_err());
         let oversized = DynSolValue::FixedBytes(word, 40);
-        assert!(scalar_text(&DynSolType::FixedBytes(40), &oversized).is_err());
+        assert!(scalar_text(&DynSolType::FixedBytes(40), &oversized, &Eip55::new()).is_err());
     }
 
     #[test]
@@ -558,12 +559,19 @@ mod tests {
     #[test]
     fn scalar_text_refuses_non_canonical_values() {
         let too_big = DynSolValue::Uint(U256::from(256), 8);
-        assert!(scalar_text(&DynSolType::Uint(8), &too_big).is_err());
+        assert!(scalar_text(&DynSolType::Uint(8), &too_big, &Eip55::new()).is_err());
         let mut word = B256::ZERO;
         word[5] = 1;
         let dirty = DynSolValue::FixedBytes(word, 4);
-        assert!(scalar_text(&DynSolType::FixedBytes(4), &dirty).is_err());
-        assert!(scalar_text(&DynSolType::Uint(16), &DynSolValue::Uint(U256::ZERO, 8)).is_err());
+        assert!(scalar_text(&DynSolType::FixedBytes(4), &dirty, &Eip55::new()).is_err());
+        assert!(
+            scalar_text(
+                &DynSolType::Uint(16),
+                &DynSolValue::Uint(U256::ZERO, 8),
+                &Eip55::new()
+            )
+            .is_err()
+        );
     }
 
     #[test]

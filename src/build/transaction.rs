@@ -9,8 +9,8 @@ use alloy_json_abi::{Function, StateMutability};
 use alloy_primitives::hex;
 use serde_json::Value;
 
-use crate::abi::values::contract_inputs_values;
-use crate::memo::Selectors;
+use crate::abi::values::contract_inputs_values_with;
+use crate::memo::{Eip55, Selectors};
 use crate::plan::PlannedCall;
 use crate::txbuilder::encode::{AppEncoding, PreparedMethod};
 use crate::txbuilder::{BatchTransaction, ContractMethod};
@@ -56,12 +56,15 @@ pub fn batch_transaction(call: &PlannedCall) -> Result<BatchTransaction, Transac
 /// The batch transactions of one build. A batch calls the same few functions
 /// again and again (a refund, one function per job), so each distinct
 /// function's `contractMethod`, and the JSON the app reads it from, is made
-/// once, and each selector is hashed once.
+/// once, each selector is hashed once, and each address argument is spelled
+/// (EIP-55) once.
 #[derive(Debug, Default)]
 pub struct Transactions {
     /// Lookups only: nothing written depends on the map's order.
     methods: HashMap<Rc<Function>, Method>,
     selectors: Selectors,
+    /// The EIP-55 spelling of each address argument.
+    eip55: Eip55,
 }
 
 /// A function's `contractMethod`, and the same as the app's encoding reads
@@ -82,7 +85,7 @@ impl Transactions {
         &mut self,
         call: &PlannedCall,
     ) -> Result<BatchTransaction, TransactionError> {
-        let values = contract_inputs_values(&call.function, &call.args)
+        let values = contract_inputs_values_with(&call.function, &call.args, &self.eip55)
             .map_err(|e| TransactionError::Inputs(e.to_string()))?;
         let method = match self.methods.get(&*call.function) {
             Some(method) => method,

@@ -41,6 +41,7 @@ use super::{
     scalar_text, type_name, uint_value, unsupported_function,
 };
 use crate::abi::nesting;
+use crate::memo::Eip55;
 use crate::parse::parse_address;
 // One definition of JavaScript's trim for the whole model of the app.
 use crate::txbuilder::js::{is_whitespace as is_js_whitespace, trim as js_trim};
@@ -108,7 +109,7 @@ fn map_root(param: &Param, index: usize) -> String {
 /// Writes one argument as the string the Transaction Builder reads back as
 /// exactly this value.
 pub fn to_contract_input(param: &Param, value: &DynSolValue) -> Result<String, ValueError> {
-    write_at(param, value, &root_label(param))
+    write_at(param, value, &root_label(param), &Eip55::new())
 }
 
 /// Reads one `contractInputsValues` string the way the Transaction Builder
@@ -124,6 +125,16 @@ pub fn contract_inputs_values(
     function: &Function,
     args: &[DynSolValue],
 ) -> Result<Vec<(String, String)>, ValueError> {
+    contract_inputs_values_with(function, args, &Eip55::new())
+}
+
+/// [`contract_inputs_values`], with the EIP-55 spellings of addresses taken
+/// from (and kept in) `eip55`: a batch's calls name the same few addresses.
+pub fn contract_inputs_values_with(
+    function: &Function,
+    args: &[DynSolValue],
+    eip55: &Eip55,
+) -> Result<Vec<(String, String)>, ValueError> {
     check_keys(function)?;
     if args.len() != function.inputs.len() {
         return Err(at(&function.name)(Problem::ArgumentCount {
@@ -138,7 +149,7 @@ pub fn contract_inputs_values(
         .zip(args)
         .enumerate()
         .map(|(i, (param, value))| {
-            let text = write_at(param, value, &map_root(param, i))?;
+            let text = write_at(param, value, &map_root(param, i), eip55)?;
             Ok((contract_input_key(param, i), text))
         })
         .collect()
@@ -196,17 +207,22 @@ fn check_keys(function: &Function) -> Result<(), ValueError> {
 
 // ---- writing --------------------------------------------------------------
 
-fn write_at(param: &Param, value: &DynSolValue, root: &str) -> Result<String, ValueError> {
+fn write_at(
+    param: &Param,
+    value: &DynSolValue,
+    root: &str,
+    eip55: &Eip55,
+) -> Result<String, ValueError> {
     let ty = resolve_at(param, root)?;
     let node = Node::new(&ty, param);
     match form(&ty) {
-        Form::Bool | Form::Integer | Form::AsIs => scalar_text(&ty, value).map_err(at(root)),
+        Form::Bool | Form::Integer | Form::AsIs => scalar_text(&ty, value, eip55).map_err(at(root)),
         Form::List => {
             let mut out = String::new();
-            write_list(node, value, root, &mut out)?;
+            write_list(node, value, root, eip55, &mut out)?;
             Ok(out)
         }
-        Form::Json => to_json(node, value, root).map(|json| json.to_string()),
+        Form::Json => to_json(node, value, root, eip55).map(|json| json.to_string()),
         Form::Unsupported => Err(at(root)(unsupported_function())),
     }
 }
@@ -234,6 +250,7 @@ fn write_list(
     node: Node<'_>,
     value: &DynSolValue,
     path: &str,
+    eip55: &Eip55,
     out: &mut String,
 ) -> Result<(), ValueError> {
     let (element, items) = array_items(node, value).map_err(at(path))?;
@@ -244,9 +261,9 @@ fn write_list(
         }
         let item_path = element_path(path, i);
         if element.element().is_some() {
-            write_list(element, item, &item_path, out)?;
+            write_list(element, item, &item_path, eip55, out)?;
         } else {
-            out.push_str(&scalar_text(element.ty, item).map_err(at(&item_path))?);
+            out.push_str(&scalar_text(element.ty, item, eip55).map_err(at(&item_path))?);
         }
     }
     out.push(']');
@@ -256,14 +273,19 @@ fn write_list(
 /// The JSON the app's `JSON.parse` turns back into this value: integers as
 /// decimal strings (JavaScript numbers lose precision past 2^53), bools as
 /// JSON literals (a quoted "false" would encode as true inside tuples).
-fn to_json(node: Node<'_>, value: &DynSolValue, path: &str) -> Result<Value, ValueError> {
+fn to_json(
+    node: Node<'_>,
+    value: &DynSolValue,
+    path: &str,
+    eip55: &Eip55,
+) -> Result<Value, ValueError> {
     match node.ty {
         DynSolType::Array(_) | DynSolType::FixedArray(..) => {
             let (element, items) = array_items(node, value).map_err(at(path))?;
             items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| to_json(element, item, &element_path(path, i)))
+                .map(|(i, item)| to_json(element, item, &element_path(path, i), eip55))
                 .collect::<Result<_, _>>()
                 .map(Value::Array)
         }
@@ -277,7 +299,9 @@ fn to_json(node: Node<'_>, value: &DynSolValue, path: &str) -> Result<Value, Val
                 .iter()
                 .zip(items)
                 .enumerate()
-                .map(|(i, (field, item))| to_json(field.node, item, &field_path(path, field, i)))
+                .map(|(i, (field, item))| {
+                    to_json(field.node, item, &field_path(path, field, i), eip55)
+                })
                 .collect::<Result<_, _>>()
                 .map(Value::Array)
         }
@@ -286,7 +310,7 @@ fn to_json(node: Node<'_>, value: &DynSolValue, path: &str) -> Result<Value, Val
             _ => Err(at(path)(mismatch(node.ty, value))),
         },
         DynSolType::Function => Err(at(path)(unsupported_function())),
-        scalar => scalar_text(scalar, value)
+        scalar => scalar_text(scalar, value, eip55)
             .map(Value::String)
             .map_err(at(path)),
     }
