@@ -489,3 +489,22 @@ fn calls_of_one_function_share_its_names() {
     );
     assert_ne!(one.args[0].value, two.args[0].value);
 }
+
+/// `decode_shared` keeps the caller's bytes as the root's data rather than
+/// copying them; `decode` reads the same tree from a copy.
+#[test]
+fn the_root_shares_the_callers_data() {
+    let registry = &*REGISTRY;
+    let book = AddressBook::new(None);
+    let decoder = Decoder::new(registry, &book);
+    let mut data = hex::decode("42966c68").unwrap();
+    data.extend_from_slice(&U256::from(1).to_be_bytes::<32>());
+    let data = Bytes::from(data);
+    let shared = decoder
+        .decode_shared(CallSite::default(), data.clone(), "0")
+        .unwrap();
+    assert_eq!(shared.data.as_ptr(), data.as_ptr());
+    let copied = decoder.decode(CallSite::default(), &data, "0").unwrap();
+    assert_ne!(copied.data.as_ptr(), data.as_ptr());
+    assert_eq!(shared, copied);
+}

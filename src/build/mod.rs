@@ -907,7 +907,7 @@ fn write_batch(
             ..CallSite::default()
         };
         let tree = decoder
-            .decode(site, &call.data, &index.to_string())
+            .decode_shared(site, call.data.clone(), &index.to_string())
             .map_err(|source| BuildError::Decode {
                 at: safe_at.clone(),
                 file: batch.file.clone(),

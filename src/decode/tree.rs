@@ -275,13 +275,24 @@ impl<'a> Decoder<'a> {
 
     /// Decodes `data` sent to `site`, and everything it wraps.
     pub fn decode(&self, site: CallSite, data: &[u8], path: &str) -> Result<CallNode, DecodeError> {
+        self.decode_shared(site, Bytes::copy_from_slice(data), path)
+    }
+
+    /// [`Decoder::decode`] of data the caller keeps: the root node shares
+    /// it instead of copying it (a large batch's calls are megabytes).
+    pub fn decode_shared(
+        &self,
+        site: CallSite,
+        data: Bytes,
+        path: &str,
+    ) -> Result<CallNode, DecodeError> {
         self.decode_at(site, data, path.to_string(), 0)
     }
 
     fn decode_at(
         &self,
         site: CallSite,
-        data: &[u8],
+        data: Bytes,
         path: String,
         depth: usize,
     ) -> Result<CallNode, DecodeError> {
@@ -299,7 +310,7 @@ impl<'a> Decoder<'a> {
     fn read_node(
         &self,
         site: CallSite,
-        data: &[u8],
+        data: Bytes,
         path: String,
     ) -> Result<CallNode, DecodeError> {
         let (to, to_name) = if site.zero_means_safe {
@@ -332,11 +343,12 @@ impl<'a> Decoder<'a> {
             operation: site.operation,
             executor: site.executor,
             value: site.value,
-            data: Bytes::copy_from_slice(data),
+            data,
             call: Decoded::Empty,
             children: Vec::new(),
             arg_path: Vec::new(),
         };
+        let data = &node.data;
         let Some(selector) = data.first_chunk::<4>() else {
             node.call = if data.is_empty() {
                 Decoded::Empty
@@ -476,7 +488,7 @@ impl<'a> Decoder<'a> {
             };
             let mut child = self.decode_at(
                 site,
-                &inner.data,
+                inner.data,
                 format!("{}.{i}", parent.path),
                 depth.saturating_add(1),
             )?;
@@ -533,7 +545,7 @@ impl<'a> Decoder<'a> {
                 zero_means_safe: false,
             };
             let path = format!("{}.{}", parent.path, children.len());
-            let node = match self.read_node(site, bytes, path) {
+            let node = match self.read_node(site, Bytes::copy_from_slice(bytes), path) {
                 Ok(node) => node,
                 Err(err) if err.is_limit() => return Err(err),
                 Err(_) => continue,

@@ -300,7 +300,7 @@ pub fn verify(request: &Request) -> Result<Report, VerifyError> {
         };
         let path = format!("tx {index}");
         let intended = intended_at(index);
-        let tree = match decoder.decode(site, &call.data, &path) {
+        let tree = match decoder.decode_shared(site, call.data.clone(), &path) {
             Ok(tree) => {
                 effects.extend(
                     scan::scan_tree(&tree, &scope, &mut findings)
