@@ -1,25 +1,163 @@
 //! The JSON trees a batch file is read as.
 //!
 //! A batch someone hands a signer is parsed once, into [`Json`]: strings
-//! borrowed from the file's text, objects as their fields in file order.
-//! That is a fraction of what a `serde_json::Value` takes (a tree of maps
-//! and owned strings, four to five times the file's size), and the memory a
-//! command touches is most of its time on a large batch.
+//! borrowed from the file's text, objects as their fields in file order,
+//! every array and object held in exactly the room it needs. That is a
+//! fraction of what a `serde_json::Value` takes (a tree of maps and owned
+//! strings, four to five times the file's size), and the memory a command
+//! touches is most of its time on a large batch.
 //!
 //! The checksum and the batch reader work on any [`JsonTree`], so the same
 //! code serves a file bundlec reads ([`Json`]) and a value built in memory
 //! (`serde_json::Value`, as the tests and the build side hold them).
 
 use std::borrow::Cow;
+use std::fmt;
 
+use serde::de::{Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Number, Value};
 
-/// A batch file parsed with its strings borrowed from the text.
+/// A batch file parsed with its strings borrowed from the text (a string
+/// with an escape is the one copy), read through [`JsonTree`].
 ///
-/// Read it through [`JsonTree`], called as `JsonTree::get(json, key)` where
-/// the type is concrete: the type's own `get` returns the *first* field of
-/// a name (and `null` when there is none), where `JSON.parse` keeps the last.
-pub type Json<'a> = serde_json_borrow::Value<'a>;
+/// Parsed by serde_json like a `serde_json::Value`, so it takes the same
+/// texts and refuses the same ones. Each array and object is collected,
+/// then kept as a boxed slice: a growing `Vec` leaves up to half its room
+/// unused, and a batch's transactions are thousands of small objects.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json<'a> {
+    Null,
+    Bool(bool),
+    Number(Number),
+    Str(Cow<'a, str>),
+    Array(Box<[Json<'a>]>),
+    /// The fields in file order; a name given twice is there twice.
+    Object(Box<[(Cow<'a, str>, Json<'a>)]>),
+}
+
+impl<'de> Deserialize<'de> for Json<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(JsonVisitor)
+    }
+}
+
+struct JsonVisitor;
+
+impl<'de> Visitor<'de> for JsonVisitor {
+    type Value = Json<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Json<'de>, E> {
+        Ok(Json::Bool(b))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Json<'de>, E> {
+        Ok(Json::Number(n.into()))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Json<'de>, E> {
+        Ok(Json::Number(n.into()))
+    }
+
+    fn visit_f64<E>(self, n: f64) -> Result<Json<'de>, E> {
+        // As serde_json's own `Value` reads it (JSON text has no NaN or
+        // infinity: an out-of-range number is a parse error before this).
+        Ok(Number::from_f64(n).map_or(Json::Null, Json::Number))
+    }
+
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Json<'de>, E> {
+        Ok(Json::Str(Cow::Borrowed(s)))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Json<'de>, E> {
+        Ok(Json::Str(Cow::Owned(s.to_owned())))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Json<'de>, E> {
+        Ok(Json::Str(Cow::Owned(s)))
+    }
+
+    fn visit_unit<E>(self) -> Result<Json<'de>, E> {
+        Ok(Json::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Json<'de>, E> {
+        Ok(Json::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Json<'de>, D::Error> {
+        Json::deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'de>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Json::Array(items.into_boxed_slice()))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
+        let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(0));
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            fields.push((key, map.next_value()?));
+        }
+        Ok(Json::Object(fields.into_boxed_slice()))
+    }
+}
+
+/// An object's key, borrowed from the text unless it has an escape.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Cow<'de, str>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(s))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(s))
+    }
+}
+
+impl From<&Json<'_>> for Value {
+    fn from(json: &Json<'_>) -> Value {
+        match json {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(*b),
+            Json::Number(n) => Value::Number(n.clone()),
+            Json::Str(s) => Value::String(s.as_ref().to_owned()),
+            Json::Array(items) => Value::Array(items.iter().map(Value::from).collect()),
+            // Fields in order, so a later duplicate replaces an earlier one.
+            Json::Object(fields) => Value::Object(
+                fields
+                    .iter()
+                    .map(|(key, value)| (key.as_ref().to_owned(), Value::from(value)))
+                    .collect(),
+            ),
+        }
+    }
+}
 
 /// One JSON value, seen without its representation.
 pub enum Node<'v, J> {
@@ -148,7 +286,7 @@ impl JsonTree for Json<'_> {
         match self {
             Json::Null => Node::Null,
             Json::Bool(b) => Node::Bool(*b),
-            Json::Number(n) => Node::Number((*n).into()),
+            Json::Number(n) => Node::Number(n.clone()),
             Json::Str(s) => Node::String(s),
             Json::Array(items) => Node::Array(items),
             Json::Object(_) => Node::Object,
@@ -156,9 +294,11 @@ impl JsonTree for Json<'_> {
     }
 
     fn fields(&self) -> impl Iterator<Item = (&str, &Self)> {
-        self.as_object()
-            .into_iter()
-            .flat_map(|object| object.iter())
+        let fields: &[(Cow<'_, str>, Json<'_>)] = match self {
+            Json::Object(fields) => fields,
+            _ => &[],
+        };
+        fields.iter().map(|(key, value)| (key.as_ref(), value))
     }
 
     fn get(&self, key: &str) -> Option<&Self> {
@@ -170,7 +310,6 @@ impl JsonTree for Json<'_> {
     }
 
     fn as_value(&self) -> Cow<'_, Value> {
-        // Fields in order, so a later duplicate replaces an earlier one.
         Cow::Owned(self.into())
     }
 }
@@ -205,6 +344,28 @@ mod tests {
             assert_eq!(json.kind(), value.kind());
             assert!(identical(&json, &json.clone()));
         }
+    }
+
+    /// Strings and keys are borrowed from the text unless they hold an
+    /// escape, and objects keep a name given twice, in order.
+    #[test]
+    fn strings_borrow_from_the_text() {
+        let text = r#"{"a":"b","\u0063":"d\n","a":[1,-2,0.5]}"#;
+        let json: Json<'_> = serde_json::from_str(text).unwrap();
+        let Json::Object(fields) = &json else {
+            panic!("not an object: {json:?}");
+        };
+        let keys: Vec<_> = fields
+            .iter()
+            .map(|(key, _)| (key.as_ref(), matches!(key, Cow::Borrowed(_))))
+            .collect();
+        assert_eq!(keys, [("a", true), ("c", false), ("a", true)]);
+        assert!(matches!(fields[0].1, Json::Str(Cow::Borrowed("b"))));
+        assert!(matches!(&fields[1].1, Json::Str(Cow::Owned(s)) if s == "d\n"));
+        assert_eq!(
+            *JsonTree::get(&json, "a").unwrap().as_value(),
+            serde_json::json!([1, -2, 0.5])
+        );
     }
 
     #[test]
