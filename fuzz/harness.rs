@@ -100,11 +100,20 @@ pub fn batch_verify(data: &[u8]) {
         return;
     };
     let Ok(value) = bundlec::txbuilder::parse_json(text) else {
+        assert!(
+            bundlec::txbuilder::parse_batch(text).is_err(),
+            "parse_batch reads it, parse_json does not"
+        );
         return;
     };
     // verify reads the file as a borrowed tree; both trees read any text alike.
     let batch = bundlec::txbuilder::parse_batch(text)
         .unwrap_or_else(|e| panic!("parse_json reads it, parse_batch does not: {e}"));
+    assert_eq!(
+        *bundlec::txbuilder::JsonTree::as_value(&batch),
+        value,
+        "the borrowed and the owned tree hold different values"
+    );
     let checksum = bundlec::txbuilder::check(&batch);
     assert_eq!(
         checksum,
