@@ -81,7 +81,7 @@ pub fn safe_tx_struct_hash(version: SafeVersion, tx: &SafeTx) -> B256 {
     // copy; a large MultiSend's data takes megabytes. So the struct is
     // encoded with empty data, and the data's word (keccak256 of the bytes,
     // as EIP-712 encodes `bytes`) put in its place.
-    let (type_hash, mut words) = encode_struct(version, tx, Bytes::new());
+    let (type_hash, mut words) = SolSafeTx::new(version, tx, Bytes::new()).encoded();
     let Some(word) = words.get_mut(DATA_WORD) else {
         // Every SafeTx type has `data` third: not reached.
         return alloy_struct_hash(version, tx);
@@ -97,47 +97,64 @@ pub fn safe_tx_struct_hash(version: SafeVersion, tx: &SafeTx) -> B256 {
 /// ten words, in every version).
 const DATA_WORD: std::ops::Range<usize> = 64..96;
 
-/// The type hash and the encoded members (EIP-712 `encodeData`) of `tx` with
-/// `data`, by alloy.
-fn encode_struct(version: SafeVersion, tx: &SafeTx, data: Bytes) -> (B256, Vec<u8>) {
-    if version.uses_data_gas() {
-        let s = types::legacy::SafeTx {
-            to: tx.to,
-            value: tx.value,
-            data,
-            operation: tx.operation,
-            safeTxGas: tx.safe_tx_gas,
-            dataGas: tx.base_gas,
-            gasPrice: tx.gas_price,
-            gasToken: tx.gas_token,
-            refundReceiver: tx.refund_receiver,
-            nonce: tx.nonce,
-        };
-        (s.eip712_type_hash(), s.eip712_encode_data())
-    } else {
-        let s = types::SafeTx {
-            to: tx.to,
-            value: tx.value,
-            data,
-            operation: tx.operation,
-            safeTxGas: tx.safe_tx_gas,
-            baseGas: tx.base_gas,
-            gasPrice: tx.gas_price,
-            gasToken: tx.gas_token,
-            refundReceiver: tx.refund_receiver,
-            nonce: tx.nonce,
-        };
-        (s.eip712_type_hash(), s.eip712_encode_data())
-    }
-}
-
 /// alloy's own struct hash of `tx`, data and all.
 fn alloy_struct_hash(version: SafeVersion, tx: &SafeTx) -> B256 {
-    let (type_hash, words) = encode_struct(version, tx, tx.data.clone());
-    let mut hasher = Keccak256::new();
-    hasher.update(type_hash);
-    hasher.update(&words);
-    hasher.finalize()
+    SolSafeTx::new(version, tx, tx.data.clone()).hash_struct()
+}
+
+/// `tx` with `data` as alloy's SafeTx struct of `version`.
+enum SolSafeTx {
+    /// 0.1.0's, with `dataGas`.
+    Legacy(types::legacy::SafeTx),
+    Current(types::SafeTx),
+}
+
+impl SolSafeTx {
+    fn new(version: SafeVersion, tx: &SafeTx, data: Bytes) -> Self {
+        if version.uses_data_gas() {
+            SolSafeTx::Legacy(types::legacy::SafeTx {
+                to: tx.to,
+                value: tx.value,
+                data,
+                operation: tx.operation,
+                safeTxGas: tx.safe_tx_gas,
+                dataGas: tx.base_gas,
+                gasPrice: tx.gas_price,
+                gasToken: tx.gas_token,
+                refundReceiver: tx.refund_receiver,
+                nonce: tx.nonce,
+            })
+        } else {
+            SolSafeTx::Current(types::SafeTx {
+                to: tx.to,
+                value: tx.value,
+                data,
+                operation: tx.operation,
+                safeTxGas: tx.safe_tx_gas,
+                baseGas: tx.base_gas,
+                gasPrice: tx.gas_price,
+                gasToken: tx.gas_token,
+                refundReceiver: tx.refund_receiver,
+                nonce: tx.nonce,
+            })
+        }
+    }
+
+    /// The type hash and the encoded members (EIP-712 `encodeData`).
+    fn encoded(&self) -> (B256, Vec<u8>) {
+        match self {
+            SolSafeTx::Legacy(s) => (s.eip712_type_hash(), s.eip712_encode_data()),
+            SolSafeTx::Current(s) => (s.eip712_type_hash(), s.eip712_encode_data()),
+        }
+    }
+
+    /// alloy's `hashStruct`.
+    fn hash_struct(&self) -> B256 {
+        match self {
+            SolSafeTx::Legacy(s) => s.eip712_hash_struct(),
+            SolSafeTx::Current(s) => s.eip712_hash_struct(),
+        }
+    }
 }
 
 /// All three hashes of a Safe transaction executed by `safe` on `chain_id`.
@@ -232,42 +249,10 @@ mod tests {
                 tx.gas_price = U256::from(11);
                 tx.gas_token = Address::repeat_byte(0x77);
                 tx.refund_receiver = Address::repeat_byte(0x88);
-                let expected = if version.uses_data_gas() {
-                    types::legacy::SafeTx {
-                        to: tx.to,
-                        value: tx.value,
-                        data: tx.data.clone(),
-                        operation: tx.operation,
-                        safeTxGas: tx.safe_tx_gas,
-                        dataGas: tx.base_gas,
-                        gasPrice: tx.gas_price,
-                        gasToken: tx.gas_token,
-                        refundReceiver: tx.refund_receiver,
-                        nonce: tx.nonce,
-                    }
-                    .eip712_hash_struct()
-                } else {
-                    types::SafeTx {
-                        to: tx.to,
-                        value: tx.value,
-                        data: tx.data.clone(),
-                        operation: tx.operation,
-                        safeTxGas: tx.safe_tx_gas,
-                        baseGas: tx.base_gas,
-                        gasPrice: tx.gas_price,
-                        gasToken: tx.gas_token,
-                        refundReceiver: tx.refund_receiver,
-                        nonce: tx.nonce,
-                    }
-                    .eip712_hash_struct()
-                };
+                // alloy's `eip712_hash_struct`, data and all.
+                let expected = alloy_struct_hash(version, &tx);
                 assert_eq!(
                     safe_tx_struct_hash(version, &tx),
-                    expected,
-                    "{version} {length}"
-                );
-                assert_eq!(
-                    alloy_struct_hash(version, &tx),
                     expected,
                     "{version} {length}"
                 );
