@@ -42,7 +42,7 @@ use crate::address_book::AddressBook;
 use crate::decode::{CallSite, DecodeError, Decoder, render};
 use crate::plan::{Plan, PlannedCall};
 use crate::runbook::{Deployment, InputError, Location, Runbook};
-use crate::safe::batching::{BatchingError, Call, safe_tx_for_calls};
+use crate::safe::batching::{BatchingError, Call, multi_send_for, safe_tx_for_calls};
 use crate::safe::deployments::MultiSendChoice;
 use crate::safe::proposal::Proposal;
 use crate::safe::typed_data::safe_tx_typed_data;
@@ -465,6 +465,23 @@ impl PlannedBatch<'_> {
         })
     }
 
+    /// Refuses the batch when it cannot be proposed, as [`Self::safe_tx`]
+    /// would, without encoding its calls.
+    pub fn check_proposable(&self) -> Result<(), BuildError> {
+        multi_send_for(
+            self.calls.len(),
+            self.version,
+            self.chain_id,
+            self.multi_send,
+        )
+        .map(drop)
+        .map_err(|source| BuildError::Batching {
+            at: self.at.clone(),
+            file: self.file.clone(),
+            source,
+        })
+    }
+
     /// The batch file's transactions (see [`batch_transaction`]): refused when
     /// a call's arguments have no Transaction Builder form that encodes to its
     /// data.
@@ -638,7 +655,7 @@ pub fn plan_batches<'a>(
     // Each batch can be proposed: a batch of several calls needs a
     // MultiSendCallOnly to go through (see `PlannedBatch::safe_tx`).
     for batch in &batches {
-        batch.safe_tx()?;
+        batch.check_proposable()?;
     }
     Ok(batches)
 }

@@ -36,19 +36,11 @@ pub fn safe_tx_for_calls(
     nonce: U256,
     choice: MultiSendChoice,
 ) -> Result<SafeTx, BatchingError> {
-    match calls {
-        [] => Err(BatchingError::Empty),
-        [call] => Ok(SafeTx::new(
-            call.to,
-            call.value,
-            call.data.clone(),
-            Operation::Call,
-            nonce,
-        )),
-        _ => {
-            let multi_send_call_only =
-                deployments::choose_multi_send_call_only(version, chain_id, choice)
-                    .map_err(|e| BatchingError::MultiSendCallOnly(Box::new(e)))?;
+    match (
+        multi_send_for(calls.len(), version, chain_id, choice)?,
+        calls,
+    ) {
+        (Some(multi_send_call_only), _) => {
             let records: Vec<MultiSendRecord> = calls
                 .iter()
                 .map(|call| MultiSendRecord {
@@ -65,6 +57,76 @@ pub fn safe_tx_for_calls(
                 Operation::DelegateCall,
                 nonce,
             ))
+        }
+        (None, [call]) => Ok(SafeTx::new(
+            call.to,
+            call.value,
+            call.data.clone(),
+            Operation::Call,
+            nonce,
+        )),
+        // `multi_send_for` gives no address only for one call.
+        (None, _) => Err(BatchingError::Empty),
+    }
+}
+
+/// The MultiSendCallOnly a Safe transaction of `count` calls goes through:
+/// `None` for one call (proposed as it is), an error for none, or for several
+/// when `choice` picks no MultiSendCallOnly for the version and chain. What
+/// [`safe_tx_for_calls`] refuses, decided without encoding the calls, so a
+/// plan can be checked before anything is rendered.
+pub fn multi_send_for(
+    count: usize,
+    version: SafeVersion,
+    chain_id: u64,
+    choice: MultiSendChoice,
+) -> Result<Option<Address>, BatchingError> {
+    match count {
+        0 => Err(BatchingError::Empty),
+        1 => Ok(None),
+        _ => deployments::choose_multi_send_call_only(version, chain_id, choice)
+            .map(Some)
+            .map_err(|e| BatchingError::MultiSendCallOnly(Box::new(e))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `multi_send_for` refuses exactly what `safe_tx_for_calls` refuses, and
+    /// names the contract the Safe transaction goes to.
+    #[test]
+    fn the_check_without_encoding_agrees_with_the_encoder() {
+        let version: SafeVersion = "1.4.1".parse().unwrap();
+        let call = Call {
+            to: Address::repeat_byte(0x77),
+            value: U256::ZERO,
+            data: Bytes::from_static(&[0xde, 0xad, 0xbe, 0xef]),
+        };
+        // Chain 1 lists a MultiSendCallOnly 1.4.1; chain 31337 lists none.
+        for chain_id in [1, 31337] {
+            for count in 0..4 {
+                let calls = vec![call.clone(); count];
+                let choice = MultiSendChoice::default();
+                let checked = multi_send_for(count, version, chain_id, choice);
+                let built = safe_tx_for_calls(&calls, version, chain_id, U256::ZERO, choice);
+                match (checked, built) {
+                    (Ok(None), Ok(tx)) => {
+                        assert_eq!(
+                            (count, tx.to, tx.operation),
+                            (1, call.to, Operation::Call as u8)
+                        );
+                    }
+                    (Ok(Some(multi_send)), Ok(tx)) => {
+                        assert!(count > 1);
+                        assert_eq!(tx.to, multi_send);
+                        assert_eq!(tx.operation, Operation::DelegateCall as u8);
+                    }
+                    (Err(a), Err(b)) => assert_eq!(a, b, "chain {chain_id}, {count} calls"),
+                    (a, b) => panic!("chain {chain_id}, {count} calls: {a:?} but {b:?}"),
+                }
+            }
         }
     }
 }
