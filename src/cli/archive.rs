@@ -59,8 +59,7 @@ pub fn run(args: ArchiveArgs) -> Result<Outcome, CliError> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let runbook = reviewed.compiled.intent.runbook();
-    let folder = archive::folder_name(runbook.bundle.created_at, &stem)?;
+    let folder = archive::folder_name(reviewed.compiled.intent.bundle().created_at, &stem)?;
     let intent_shown = args.bundle.display().to_string();
 
     // The inputs the manifest records, read again and held to the keccak256

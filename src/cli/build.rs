@@ -18,8 +18,8 @@ use bundlec::build::{
 };
 use bundlec::plan::{Plan, plan_runbook};
 use bundlec::runbook::{
-    Deployment, DeploymentSource, InputError, Located, Runbook, Source, parse_deployment,
-    parse_runbook,
+    Bundle, Deployment, DeploymentSource, InputError, Located, Runbook, SafeConfig, Source,
+    parse_deployment, parse_runbook,
 };
 use bundlec::safe::batching::Call;
 use bundlec::safe::view;
@@ -640,7 +640,11 @@ impl ExpectedBatch {
 /// same refusals, but no file rendered.
 pub struct CompiledIntent {
     batches: Vec<ExpectedBatch>,
-    runbook: Runbook,
+    /// The runbook's `[bundle]` and `[safe]`: what verify, review and archive
+    /// read of it once it is planned. Its intents are not kept: a refund of
+    /// thousands of jobs holds each job id with its place in the file.
+    bundle: Bundle,
+    safe: SafeConfig,
     pub deployment: Deployment,
     /// The address book's file as named (the intent itself when inline) and its keccak256.
     pub book_file: (String, alloy_primitives::B256),
@@ -663,7 +667,8 @@ impl CompiledIntent {
         CompiledIntent {
             book_abis,
             batches,
-            runbook: prepared.runbook,
+            bundle: prepared.runbook.bundle,
+            safe: prepared.runbook.safe,
             deployment: prepared.deployment,
             book_file: prepared.book_file,
             registry: prepared.registry,
@@ -700,13 +705,19 @@ impl CompiledIntent {
         self.batches.iter().find(|b| b.file == name).map(|b| b.kind)
     }
 
-    pub fn runbook(&self) -> &Runbook {
-        &self.runbook
+    /// The runbook's `[bundle]`.
+    pub fn bundle(&self) -> &Bundle {
+        &self.bundle
+    }
+
+    /// The runbook's `[safe]`.
+    pub fn safe(&self) -> &SafeConfig {
+        &self.safe
     }
 
     /// `[safe] nonce = "a..b"`: the nonces the batch is pre-signed at.
     pub fn nonce_range(&self) -> Option<bundlec::safe::NonceRange> {
-        self.runbook.safe.nonce_range
+        self.safe.nonce_range
     }
 
     /// The batch files, in the order the build writes them (main, then accept).

@@ -110,7 +110,7 @@ pub fn review(
         deployment.map(Path::to_path_buf),
     )?;
 
-    let runbook = compiled.intent.runbook();
+    let safe = compiled.intent.safe();
     let mut transactions = Vec::with_capacity(checked.len());
     for c in &checked {
         let batch = manifest
@@ -119,10 +119,10 @@ pub fn review(
             .find(|b| b.file == c.name)
             .ok_or_else(|| CliError(format!("the manifest has no batch {}", c.name)))?;
         let main = compiled.intent.batch_kind(&c.name) == Some(BatchKind::Main);
-        let signers = if main && !runbook.safe.owners.is_empty() {
+        let signers = if main && !safe.owners.is_empty() {
             Signers::Owners {
-                owners: runbook.safe.owners.iter().map(|o| o.value).collect(),
-                threshold: runbook.safe.threshold.as_ref().map(|t| t.value),
+                owners: safe.owners.iter().map(|o| o.value).collect(),
+                threshold: safe.threshold.as_ref().map(|t| t.value),
             }
         } else {
             Signers::Unknown(BLANK_SIGNERS)

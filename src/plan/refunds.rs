@@ -83,7 +83,13 @@ impl Planner<'_> {
             }
         }
 
-        let mut body = Vec::new();
+        // One call a job id: sized once, a refund can list thousands.
+        let calls: usize = refunds
+            .functions
+            .iter()
+            .map(|refund| ids.for_key(refund.key).len())
+            .sum();
+        let mut body = Vec::with_capacity(calls);
         for refund in refunds.functions {
             for id in ids.for_key(refund.key) {
                 self.refund_once(id.value, &id.at)?;
