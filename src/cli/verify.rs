@@ -11,8 +11,8 @@ use bundlec::safe::view::SafeTxView;
 use bundlec::safe::{NonceRange, SafeVersion, parse_nonce_range};
 use bundlec::txbuilder::{Json, JsonTree};
 use bundlec::verify::{
-    self, Acceptance, BookOrigin, Code, GivenSafeTx, NestedOwner, Preliminary, Report, Request,
-    Target, Verdict,
+    self, Acceptance, BatchRead, BookOrigin, Code, GivenSafeTx, NestedOwner, Preliminary, Report,
+    Request, Target, Verdict, VerifyError,
 };
 use clap::Args;
 use serde_json::Value;
@@ -186,6 +186,58 @@ impl Partial {
 fn read_text(path: &Path) -> Result<String, CliError> {
     let bytes = args::read_file(path)?;
     String::from_utf8(bytes).map_err(|_| CliError(format!("{}: not UTF-8 text", path.display())))
+}
+
+/// The batch files of one run of verify, each read once, before anything
+/// else is: its text and JSON tree are most of what verify holds on a large
+/// batch, and they are freed before the intent is compiled and the calls are
+/// decoded, which then take the memory they leave. A file that cannot be
+/// read is refused where the check of that batch would have read it, so the
+/// errors come in the same order as when each file was read in its turn.
+struct BatchFiles(Vec<(PathBuf, Result<BatchFile, String>)>);
+
+/// One batch file, read: its checksum and calls, and the chain and Safe it
+/// names itself.
+struct BatchFile {
+    identity: (Option<String>, Option<String>),
+    /// The file's checksum and calls, or why they cannot be read (an error
+    /// of the batch's content, given after the run's other checks).
+    read: Result<BatchRead, VerifyError>,
+}
+
+impl BatchFiles {
+    fn read(paths: &[PathBuf]) -> BatchFiles {
+        let mut files: Vec<(PathBuf, Result<BatchFile, String>)> = Vec::with_capacity(paths.len());
+        for path in paths {
+            // A file given twice is read once (and refused as a part given twice).
+            if files.iter().any(|(read, _)| read == path) {
+                continue;
+            }
+            files.push((path.clone(), BatchFile::read(path).map_err(|e| e.0)));
+        }
+        BatchFiles(files)
+    }
+
+    fn get(&self, path: &Path) -> Result<&BatchFile, CliError> {
+        match self.0.iter().find(|(read, _)| read == path) {
+            Some((_, Ok(file))) => Ok(file),
+            Some((_, Err(message))) => Err(CliError(message.clone())),
+            // Every path checked is one of the paths read.
+            None => Err(CliError(format!("{}: the file was not read", path.display()))),
+        }
+    }
+}
+
+impl BatchFile {
+    fn read(path: &Path) -> Result<BatchFile, CliError> {
+        let text = read_text(path)?;
+        let batch = parse_batch(&text, path)?;
+        refuse_manifest_as_batch(&batch, path)?;
+        Ok(BatchFile {
+            identity: verify::batch::batch_identity(&batch),
+            read: verify::read(&batch),
+        })
+    }
 }
 
 /// A batch file, parsed with its strings borrowed from `text`.
@@ -840,11 +892,15 @@ pub fn run(args: VerifyArgs) -> Result<Outcome, CliError> {
             "--intent is read from a file, not standard input (-): its address book path is relative to it".into(),
         ));
     }
+    // Each file is read before the intent is compiled, so that the plan
+    // takes the memory its text and tree leave (see `BatchFiles`).
+    let files = BatchFiles::read(&args.batches);
     let compiled = match &args.intent {
         Some(intent) => Some(super::build::compile_for_verify(intent, registry_dir)?),
         None => None,
     };
-    let (checked, ranged) = check_parts(&args, compiled.as_ref())?;
+    let (checked, ranged) = check_parts(&args, compiled.as_ref(), &files)?;
+    super::free_at_exit(files);
     let total = checked.len();
     let mut all_ok = true;
     let mut json_parts = Vec::new();
@@ -984,7 +1040,8 @@ pub fn verify_built(
         deployment,
         ..VerifyArgs::default()
     };
-    check_parts(&args, Some(compiled)).map(|(checked, _)| checked)
+    let files = BatchFiles::read(&args.batches);
+    check_parts(&args, Some(compiled), &files).map(|(checked, _)| checked)
 }
 
 /// Every batch of `args` checked, in the runbook's order when several, and at
@@ -992,6 +1049,7 @@ pub fn verify_built(
 fn check_parts(
     args: &VerifyArgs,
     compiled: Option<&super::build::CompiledIntent>,
+    files: &BatchFiles,
 ) -> Result<(Vec<Checked>, bool), CliError> {
     let registry_dir = args.abi_dir.as_deref();
     let signers_book = match &args.deployment {
@@ -1193,6 +1251,7 @@ fn check_parts(
             args,
             BatchRun {
                 path,
+                file: files.get(path)?,
                 name,
                 at,
                 manifest: manifest_value.as_ref().map(|(manifest, _)| manifest),
@@ -1236,6 +1295,8 @@ fn manifest_files(manifest: &Value, path: &Path) -> Result<Vec<String>, CliError
 /// run and where the range came from.
 struct BatchRun<'a> {
     path: &'a Path,
+    /// The file at `path`, as [`BatchFiles`] read it.
+    file: &'a BatchFile,
     name: &'a str,
     at: Option<(U256, RangeSource)>,
     /// `--manifest`, as [`read_manifest`] read it.
@@ -1252,13 +1313,11 @@ fn verify_one(
 ) -> Result<(Report, AddressBook), CliError> {
     let BatchRun {
         path: batch_path,
+        file,
         name: batch_name,
         at,
         manifest,
     } = run;
-    let text = read_text(batch_path)?;
-    let batch = parse_batch(&text, batch_path)?;
-    refuse_manifest_as_batch(&batch, batch_path)?;
     let flag_nonce = match args.nonce {
         Some(NonceArg::One(n)) => Some(n),
         Some(NonceArg::Range(_)) => at.map(|(n, _)| n),
@@ -1410,9 +1469,9 @@ fn verify_one(
         }
     };
 
-    let (batch_chain, batch_safe) = verify::batch::batch_identity(&batch);
+    let (batch_chain, batch_safe) = &file.identity;
     let from_batch = Partial {
-        chain_id: batch_chain.and_then(|s| s.parse().ok()),
+        chain_id: batch_chain.as_deref().and_then(|s| s.parse().ok()),
         safe: batch_safe.as_deref().and_then(verify::batch::loose_address),
         version: None,
         nonce: None,
@@ -1501,14 +1560,12 @@ fn verify_one(
         }
         None => intent_multi_send,
     };
-    // The file and its tree are freed once read: the calls are decoded into
-    // the memory they leave.
-    let read =
-        verify::read(&batch).map_err(|e| CliError(format!("{}: {e}", batch_path.display())))?;
-    drop(batch);
-    drop(text);
+    let read = file
+        .read
+        .as_ref()
+        .map_err(|e| CliError(format!("{}: {e}", batch_path.display())))?;
     let request = Request {
-        batch: &read,
+        batch: read,
         target: Target {
             chain_id,
             safe,
@@ -1532,7 +1589,6 @@ fn verify_one(
     };
     let report =
         verify::verify(&request).map_err(|e| CliError(format!("{}: {e}", batch_path.display())))?;
-    super::free_at_exit(read);
     debug_assert!(report.ok == (report.verdict != Verdict::Failed));
     Ok((report, book))
 }
