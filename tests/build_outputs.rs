@@ -635,9 +635,19 @@ fn unsafe_text_in_call_arguments_or_an_abi_is_refused() {
         &["note.toml"],
         &[
             "Notes.json:1:",
-            "would contain U+202E (a bidirectional control)",
+            "note.json would contain U+202E (a bidirectional control)",
         ],
     );
+    // The batch is checked as it is written into its temporary file: the
+    // refusal leaves no file behind.
+    for name in [
+        "note.json",
+        "note.typed.json",
+        "note.proposal.json",
+        "note.safe.json",
+    ] {
+        assert!(!dir.path().join(name).exists(), "{name} was written");
+    }
 }
 
 #[test]

@@ -48,7 +48,7 @@ use crate::safe::proposal::Proposal;
 use crate::safe::typed_data::safe_tx_typed_data;
 use crate::safe::view::{self, SafeTxView};
 use crate::safe::{NonceRange, Operation, SafeTx, SafeVersion, safe_tx_hashes};
-use crate::txbuilder::{BatchFile, BatchMeta, BatchTransaction, WriteError};
+use crate::txbuilder::{BatchFile, BatchMeta, BatchTransaction};
 
 pub use chunk::{Chunk, ChunkError, Limits, batch_gas, chunk_calls, chunk_steps};
 pub use gas::{GasModel, MaxGasSource};
@@ -701,11 +701,6 @@ pub fn render(
             threshold: s.threshold.to_string(),
         }),
     };
-    // Every other output is checked here; the manifest is checked as it is
-    // written (see `output`), so that its text is never held whole.
-    for output in &outputs {
-        refuse_unsafe_output(req, output)?;
-    }
     let name = manifest_file_name(req.stem);
     outputs.push(OutputFile {
         contents: OutputContents::json(
@@ -721,29 +716,15 @@ pub fn render(
     Ok(outputs)
 }
 
-/// The last guard on text from input: no output holds a character
+/// The refusal of output `file` for carrying `c`: it points at the first input
+/// file that has the character raw, or at the intent file (`intent`).
+///
+/// The last guard on text from input, run on every output as it is written
+/// (see `output`): no output holds a character
 /// [`crate::text::is_unsafe_char`] refuses. JSON escapes every C0 control in
 /// a string (`\n`), so a raw newline is only the file's own layout; anything
 /// else (a bidi control, a zero-width space, DEL) came from an input that the
 /// parsers let through, such as a name in an ABI file.
-fn refuse_unsafe_output(req: &BuildRequest<'_>, output: &OutputFile) -> Result<(), BuildError> {
-    let OutputContents::Text(text) = &output.contents else {
-        return Ok(());
-    };
-    match crate::text::first_unsafe_char(text, true) {
-        Some((c, kind)) => Err(unsafe_text_error(
-            &req.runbook.safe.at.file,
-            req.inputs,
-            &output.name,
-            c,
-            kind,
-        )),
-        None => Ok(()),
-    }
-}
-
-/// The refusal of output `file` for carrying `c`: it points at the first input
-/// file that has the character raw, or at the intent file (`intent`).
 fn unsafe_text_error(
     intent: &str,
     inputs: &Inputs,
@@ -896,20 +877,12 @@ fn write_batch(
     let tx = batch.safe_tx()?;
     let hashes = safe_tx_hashes(batch.version, chain_id, batch.safe, &tx);
 
-    let serialize_error = |e: WriteError| BuildError::Serialize {
+    // Computed once: the file carries it, and the manifest records it.
+    let checksum = file.checksum().map_err(|e| BuildError::Serialize {
         at: safe_at.clone(),
         file: batch.file.clone(),
         message: e.to_string(),
-    };
-    // One pass: the checksum the file carries is the one the manifest records.
-    let (contents, checksum) = file
-        .to_json_string_with_checksum()
-        .map_err(serialize_error)?;
-    // The batch's transactions (each with its contractMethod and input
-    // values) take about a kilobyte a call and are done with once written:
-    // freed before the calls are decoded, their memory holds the call trees
-    // instead of adding to the build's peak.
-    drop(file);
+    })?;
 
     let book = Rc::new(AddressBook::for_deployment(req.deployment, batch.safe));
     let eip55 = Rc::new(crate::memo::Eip55::new());
@@ -952,7 +925,12 @@ fn write_batch(
 
     let output = OutputFile {
         name: batch.file.clone(),
-        contents: OutputContents::Text(contents),
+        contents: OutputContents::json(
+            JsonDocument::Batch { file, checksum },
+            &batch.file,
+            &safe_at,
+            inputs,
+        ),
         batch: Some(BatchSummary {
             kind: batch.kind,
             safe: batch.safe,

@@ -1,32 +1,36 @@
 //! What an output file holds, and how it is written into a sink.
 //!
-//! A batch is rendered into a string by [`super::render`]: its checksum is
-//! taken over the same transactions, and their `contractMethod` and values
-//! are freed once it is written. The manifest, the typed data and the
-//! proposals are kept as the values they are written from (the manifest's
-//! decoded trees, and the Safe transaction whose data the others share) and
+//! Every output of a build is kept as the value it is written from (a
+//! batch's transactions and checksum, the manifest's decoded trees, and the
+//! Safe transaction whose data the typed data and proposals share) and
 //! rendered only when written: the caller streams each into its file instead
-//! of holding every text at once. Their last guard (no unsafe character, see
-//! [`super::unsafe_text_error`]) then runs on the bytes as they are written,
-//! and a refusal is an error of the write.
+//! of holding every text at once (a batch's text is three times its
+//! transactions). The last guard (no unsafe character, see
+//! [`super::unsafe_text_error`]) runs on the bytes as they are written, and a
+//! refusal is an error of the write.
+//!
+//! `bundlec review` and `archive` hold every file whole: they render each
+//! into [`OutputContents::Text`].
 
 use std::borrow::Cow;
 use std::io;
 use std::rc::Rc;
+
+use alloy_primitives::B256;
 
 use super::manifest::Manifest;
 use super::{BuildError, Inputs};
 use crate::runbook::Location;
 use crate::safe::proposal::Proposal;
 use crate::safe::typed_data::SafeTxTypedData;
+use crate::txbuilder::BatchFile;
 
 /// The contents of an output file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OutputContents {
-    /// A file rendered in full: batches.
+    /// A file rendered in full.
     Text(String),
-    /// A JSON document rendered as it is written: the manifest, typed data
-    /// and proposals.
+    /// A JSON document rendered as it is written: what a build makes.
     Json(Box<JsonOutput>),
 }
 
@@ -47,6 +51,12 @@ pub struct JsonOutput {
 /// The documents written as JSON, each by its own `write_json`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum JsonDocument {
+    /// A batch file, with the checksum it carries (which the manifest
+    /// records too).
+    Batch {
+        file: BatchFile,
+        checksum: B256,
+    },
     Manifest(Manifest),
     TypedData(SafeTxTypedData),
     Proposal(Proposal),
@@ -105,6 +115,7 @@ impl JsonDocument {
     // comma, which then reach the checking writer without a virtual call.
     fn write_json<W: io::Write>(&self, sink: W) -> Result<(), serde_json::Error> {
         match self {
+            JsonDocument::Batch { file, checksum } => file.write_json(checksum, sink),
             JsonDocument::Manifest(manifest) => manifest.write_json(sink),
             JsonDocument::TypedData(typed_data) => typed_data.write_json(sink),
             JsonDocument::Proposal(proposal) => proposal.write_json(sink),
@@ -116,6 +127,7 @@ impl JsonDocument {
     /// tree), two hex digits a byte of data for the others.
     fn size_hint(&self) -> usize {
         match self {
+            JsonDocument::Batch { file, .. } => file.size_hint(),
             JsonDocument::Manifest(manifest) => {
                 let calls: usize = manifest.batches.iter().map(|b| b.calls.len()).sum();
                 calls.saturating_mul(4096).saturating_add(16384)

@@ -223,7 +223,10 @@ impl BatchFiles {
             Some((_, Ok(file))) => Ok(file),
             Some((_, Err(message))) => Err(CliError(message.clone())),
             // Every path checked is one of the paths read.
-            None => Err(CliError(format!("{}: the file was not read", path.display()))),
+            None => Err(CliError(format!(
+                "{}: the file was not read",
+                path.display()
+            ))),
         }
     }
 }

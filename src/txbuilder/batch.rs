@@ -150,31 +150,36 @@ impl BatchFile {
     /// The file content: pretty-printed JSON in the UI's key order, with
     /// `meta.checksum`, ending in a newline. Deterministic for a given batch.
     pub fn to_json_string(&self) -> Result<String, WriteError> {
-        Ok(self.to_json_string_with_checksum()?.0)
+        let checksum = self.checksum()?;
+        let mut bytes = Vec::with_capacity(self.size_hint());
+        self.write_json(&checksum, &mut bytes)?;
+        String::from_utf8(bytes).map_err(|e| WriteError(e.to_string()))
     }
 
-    /// The file content and the checksum it carries, computed once: for
-    /// writers that also record the checksum (the manifest).
-    pub fn to_json_string_with_checksum(&self) -> Result<(String, B256), WriteError> {
+    /// Writes the file content of [`Self::to_json_string`] into `sink`, a
+    /// piece at a time, with `checksum` as its `meta.checksum`: the one
+    /// [`Self::checksum`] gives, which a writer that also records it (the
+    /// manifest) computes once. serde_json makes many small writes: `sink`
+    /// should buffer.
+    pub fn write_json<W: std::io::Write>(
+        &self,
+        checksum: &B256,
+        mut sink: W,
+    ) -> Result<(), serde_json::Error> {
         let names = self.checksummed_addresses();
-        let wire = self.wire(&names);
-        let checksum = wire.checksum();
-        let wire = wire.signed_with(&checksum);
-        let mut bytes = Vec::with_capacity(self.size_hint());
+        let wire = self.wire(&names).signed_with(checksum);
         let mut serializer = serde_json::Serializer::with_formatter(
-            &mut bytes,
+            &mut sink,
             serde_json::ser::PrettyFormatter::new(),
         );
         wire.serialize(&mut serializer)?;
-        bytes.push(b'\n');
-        let text = String::from_utf8(bytes).map_err(|e| WriteError(e.to_string()))?;
-        Ok((text, checksum))
+        sink.write_all(b"\n").map_err(serde_json::Error::io)
     }
 
     /// About how many bytes the pretty-printed file takes, so its buffer is
     /// allocated once: two hex digits per byte of data plus what the keys,
     /// indentation, method and values usually take.
-    fn size_hint(&self) -> usize {
+    pub fn size_hint(&self) -> usize {
         self.transactions.iter().fold(1024usize, |total, tx| {
             let data = tx.data.as_ref().map_or(0, |d| d.len().saturating_mul(2));
             let method = tx
@@ -597,14 +602,16 @@ mod tests {
             ("owner".to_string(), "last".to_string()),
         ]);
         batch.transactions[0].data = Some(Bytes::from(vec![0x5a; 200]));
-        let (text, checksum) = batch.to_json_string_with_checksum().unwrap();
+        let checksum = batch.checksum().unwrap();
+        let mut written = Vec::new();
+        batch.write_json(&checksum, &mut written).unwrap();
+        let text = String::from_utf8(written).unwrap();
         let parsed = crate::txbuilder::checksum::parse_json(&text).unwrap();
         assert_eq!(
             crate::txbuilder::compute_checksum(&parsed).unwrap(),
             checksum
         );
         assert!(check(&parsed).unwrap().valid);
-        assert_eq!(batch.checksum().unwrap(), checksum);
         assert_eq!(text, batch.to_json_string().unwrap());
     }
 
