@@ -247,3 +247,41 @@ fn refusals_of_the_layout_are_verifys_too() {
         );
     }
 }
+
+/// verify reads every batch file before it compiles the intent, but a file
+/// that cannot be read is refused where it was before: after the intent's
+/// own errors, and after the check of which parts were given.
+#[test]
+fn a_broken_intent_is_refused_before_an_unreadable_batch() {
+    let dir = root();
+    let broken = tomls(&dir.join("fixtures/runbooks"))
+        .into_iter()
+        .find_map(|path| {
+            let relative = path.strip_prefix(&dir).unwrap().to_path_buf();
+            build_refusal(&dir, &relative).map(|error| (relative, error))
+        })
+        .expect("a broken runbook");
+    let (runbook, built) = broken;
+    for batch in ["no-such-batch.json", "Cargo.toml"] {
+        let error = refusal(
+            bundlec()
+                .current_dir(&dir)
+                .arg("verify")
+                .arg(batch)
+                .arg("--intent")
+                .arg(&runbook),
+        );
+        assert_eq!(error.as_deref(), Some(built.as_str()), "{batch}");
+    }
+    // With a sound intent, the unreadable file is the error.
+    let error = refusal(
+        bundlec()
+            .current_dir(&dir)
+            .arg("verify")
+            .arg("no-such-batch.json")
+            .arg("--intent")
+            .arg("bundles/pause.toml"),
+    )
+    .expect("refused");
+    assert!(error.contains("no-such-batch.json"), "{error}");
+}
