@@ -10,12 +10,13 @@ use serde::{Deserialize, Serialize};
 
 use super::hash::{SafeMessageHashes, SafeTxHashes};
 use super::tx::SafeTx;
+use crate::hex_text::HexField;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SafeTxView {
     pub to: String,
     pub value: String,
-    pub data: String,
+    pub data: HexField,
     pub operation: String,
     pub safe_tx_gas: String,
     pub base_gas: String,
@@ -29,18 +30,13 @@ pub struct SafeTxView {
 }
 
 impl SafeTxView {
+    /// The view of `tx`, sharing its data (written as hex only when the
+    /// view is serialized).
     pub fn new(tx: &SafeTx, hashes: &SafeTxHashes) -> Self {
-        SafeTxView::with_data_hex(tx, hex::encode_prefixed(&tx.data), hashes)
-    }
-
-    /// [`SafeTxView::new`] with `tx.data` already written as `0x` hex
-    /// (`data_hex`), for a caller that shows the same data in other outputs
-    /// and encodes it once.
-    pub fn with_data_hex(tx: &SafeTx, data_hex: String, hashes: &SafeTxHashes) -> Self {
         SafeTxView {
             to: address(tx.to),
             value: tx.value.to_string(),
-            data: data_hex,
+            data: HexField::Bytes(tx.data.clone()),
             operation: tx.operation.to_string(),
             safe_tx_gas: tx.safe_tx_gas.to_string(),
             base_gas: tx.base_gas.to_string(),

@@ -553,10 +553,11 @@ fn view_differences(
     computed: &SafeTxView,
     recorded: &SafeTxView,
 ) -> Vec<(&'static str, String, String)> {
-    let pairs: [(&'static str, &String, &String); 13] = [
+    let (computed_data, recorded_data) = (computed.data.text(), recorded.data.text());
+    let pairs: [(&'static str, &str, &str); 13] = [
         ("to", &computed.to, &recorded.to),
         ("value", &computed.value, &recorded.value),
-        ("data", &computed.data, &recorded.data),
+        ("data", &computed_data, &recorded_data),
         ("operation", &computed.operation, &recorded.operation),
         ("safe_tx_gas", &computed.safe_tx_gas, &recorded.safe_tx_gas),
         ("base_gas", &computed.base_gas, &recorded.base_gas),
@@ -583,7 +584,7 @@ fn view_differences(
     pairs
         .into_iter()
         .filter(|(_, a, b)| !a.eq_ignore_ascii_case(b))
-        .map(|(field, a, b)| (field, a.clone(), b.clone()))
+        .map(|(field, a, b)| (field, a.to_owned(), b.to_owned()))
         .collect()
 }
 
