@@ -682,3 +682,45 @@ fn a_call_without_a_gas_figure_needs_gas_per_call() {
             - PROFILE.hub.forward_gas
     );
 }
+
+/// The manifest build writes from its call trees (each call's `text`,
+/// `decoded` and the Safe transaction's `data`, rendered as the file is
+/// written) reads back as the same manifest, and each call's text is what
+/// `bundlec decode` prints for it.
+#[test]
+fn the_manifest_reads_back_as_the_manifest_written() {
+    use bundlec::address_book::AddressBook;
+    use bundlec::build::manifest::ShownCall;
+    use bundlec::build::{JsonDocument, OutputContents};
+    use bundlec::decode::render::{tree_json, tree_text};
+
+    let f = fixture(None, false);
+    let outputs = build_with(&f, &refund_plan(&f.registry, 3)).unwrap();
+    let output = outputs.last().unwrap();
+    let OutputContents::Json(json) = &output.contents else {
+        panic!("the manifest is not written from its value");
+    };
+    let JsonDocument::Manifest(built) = &json.document else {
+        panic!("not a manifest");
+    };
+    let text = output.contents.text().unwrap();
+    let read = build::Manifest::from_json_str(&text).unwrap();
+    assert_eq!(&read, built);
+
+    let book = AddressBook::for_deployment(&f.deployment, SAFE);
+    let calls = &built.batches[0].calls;
+    assert_eq!(calls.len(), 7, "two unpauses, three refunds, two pauses");
+    for (call, written) in calls.iter().zip(&read.batches[0].calls) {
+        let ShownCall::Tree { tree, .. } = &call.shown else {
+            panic!("a built call without its tree");
+        };
+        let lines: Vec<String> = tree_text(tree, &book).lines().map(String::from).collect();
+        assert_eq!(call.shown.text(), lines);
+        assert_eq!(written.shown.text(), lines);
+        assert_eq!(written.shown.decoded(), tree_json(tree, &book));
+    }
+    // The data is the MultiSend's, as hex.
+    let tx = &read.batches[0].safe_tx;
+    assert_eq!(tx.data, built.batches[0].safe_tx.data);
+    assert!(tx.data.text().starts_with("0x8d80ff0a"), "{}", tx.data.text());
+}

@@ -49,12 +49,13 @@
 
 use std::rc::Rc;
 
+use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 use crate::address_book::AddressBook;
 use crate::decode::CallNode;
-use crate::decode::render::TreeJson;
+use crate::decode::render::{self, TreeJson};
 use crate::memo::Eip55;
 use crate::safe::view::SafeTxView;
 
@@ -120,75 +121,134 @@ pub struct PresignedView {
     pub proposal: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One call of a batch: `{ "summary", "text", "decoded" }`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct CallView {
     /// The planner's one-line account of the call.
     pub summary: String,
-    /// The decoded call as `bundlec decode` prints it, one line per call.
-    pub text: Vec<String>,
-    /// The call as `bundlec decode --json` shows it, with names from the
-    /// deployment's address book.
-    pub decoded: DecodedView,
+    /// `text` (the decoded call as `bundlec decode` prints it, one line a
+    /// call) and `decoded` (as `bundlec decode --json` shows it, with names
+    /// from the deployment's address book).
+    pub shown: ShownCall,
 }
 
-/// A call's `decoded` entry. Build keeps the call tree and writes it straight
-/// into the manifest (`decode::render::TreeJson`, the same bytes as
-/// `decode::render::tree_json`) rather than building a JSON value per call; a
-/// manifest read back from its file holds the JSON value.
+/// A call's `text` and `decoded` entries. Build keeps the call tree and
+/// renders both from it straight into the manifest as it is written
+/// (`decode::render::tree_text_with` and `decode::render::TreeJson`, the same
+/// bytes as `bundlec decode`) rather than holding their text or a JSON value
+/// for every call; a manifest read back from its file holds what it says.
+// Every call of a built manifest is a `Tree`, held in its batch's one list of
+// calls; the rare `Read` is the one boxed.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
-pub enum DecodedView {
+pub enum ShownCall {
     Tree {
-        tree: Box<CallNode>,
+        /// Held in the batch's list of calls, not boxed one by one: a
+        /// refund batch has thousands.
+        tree: CallNode,
         /// The batch's address book, shared by its calls.
         book: Rc<AddressBook>,
         /// EIP-55 strings, shared by the batch's calls.
         eip55: Rc<Eip55>,
     },
-    Json(Value),
+    Read(Box<ReadCall>),
 }
 
-impl DecodedView {
-    /// The entry as a JSON value.
-    pub fn to_value(&self) -> Value {
+/// A call's `text` and `decoded` as a manifest file gives them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadCall {
+    pub text: Vec<String>,
+    pub decoded: Value,
+}
+
+impl ShownCall {
+    /// The `text` entry's lines.
+    pub fn text(&self) -> Vec<String> {
         match self {
-            DecodedView::Tree { tree, book, eip55 } => serde_json::to_value(TreeJson {
+            ShownCall::Tree { tree, book, eip55 } => render::tree_text_with(tree, book, eip55)
+                .lines()
+                .map(str::to_owned)
+                .collect(),
+            ShownCall::Read(read) => read.text.clone(),
+        }
+    }
+
+    /// The `decoded` entry as a JSON value.
+    pub fn decoded(&self) -> Value {
+        match self {
+            ShownCall::Tree { tree, book, eip55 } => serde_json::to_value(TreeJson {
                 node: tree,
                 book,
                 eip55,
             })
             // Every key of the tree is a string, the one thing `to_value` checks.
             .unwrap_or(Value::Null),
-            DecodedView::Json(value) => value.clone(),
+            ShownCall::Read(read) => read.decoded.clone(),
         }
     }
 }
 
-impl PartialEq for DecodedView {
+impl PartialEq for ShownCall {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
-            (DecodedView::Json(a), DecodedView::Json(b)) => a == b,
-            _ => self.to_value() == other.to_value(),
+            (ShownCall::Read(read), ShownCall::Read(other)) => read == other,
+            _ => self.text() == other.text() && self.decoded() == other.decoded(),
         }
     }
 }
 
-impl Serialize for DecodedView {
+impl Serialize for CallView {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            DecodedView::Tree { tree, book, eip55 } => TreeJson {
-                node: tree,
-                book,
-                eip55,
+        let mut call = serializer.serialize_struct("CallView", 3)?;
+        call.serialize_field("summary", &self.summary)?;
+        match &self.shown {
+            ShownCall::Tree { tree, book, eip55 } => {
+                let text = render::tree_text_with(tree, book, eip55);
+                call.serialize_field("text", &Lines(&text))?;
+                call.serialize_field(
+                    "decoded",
+                    &TreeJson {
+                        node: tree,
+                        book,
+                        eip55,
+                    },
+                )?;
             }
-            .serialize(serializer),
-            DecodedView::Json(value) => value.serialize(serializer),
+            ShownCall::Read(read) => {
+                call.serialize_field("text", &read.text)?;
+                call.serialize_field("decoded", &read.decoded)?;
+            }
         }
+        call.end()
     }
 }
 
-impl<'de> Deserialize<'de> for DecodedView {
+/// A text as the JSON array of its lines (`str::lines`).
+struct Lines<'a>(&'a str);
+
+impl Serialize for Lines<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.lines())
+    }
+}
+
+impl<'de> Deserialize<'de> for CallView {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Value::deserialize(deserializer).map(DecodedView::Json)
+        #[derive(Deserialize)]
+        struct Read {
+            summary: String,
+            text: Vec<String>,
+            decoded: Value,
+        }
+        let Read {
+            summary,
+            text,
+            decoded,
+        } = Read::deserialize(deserializer)?;
+        Ok(CallView {
+            summary,
+            shown: ShownCall::Read(Box::new(ReadCall { text, decoded })),
+        })
     }
 }
 

@@ -39,7 +39,7 @@ use alloy_primitives::{Address, B256, U256, hex, keccak256};
 
 use crate::abi::registry::{AbiRegistry, embedded_abi_keccak256};
 use crate::address_book::AddressBook;
-use crate::decode::{CallSite, DecodeError, Decoder, render};
+use crate::decode::{CallSite, DecodeError, Decoder};
 use crate::plan::{Plan, PlannedCall};
 use crate::runbook::{Deployment, InputError, Location, Runbook};
 use crate::safe::batching::{BatchingError, Call, multi_send_for, safe_tx_for_calls};
@@ -910,13 +910,9 @@ fn write_batch(
         }
         call_views.push(manifest::CallView {
             summary: call.summary.clone(),
-            text: render::tree_text_with(&tree, &book, &eip55)
-                .lines()
-                .map(str::to_string)
-                .collect(),
-            // Written straight into the manifest, without a JSON value.
-            decoded: manifest::DecodedView::Tree {
-                tree: Box::new(tree),
+            // Its text and JSON are written straight into the manifest.
+            shown: manifest::ShownCall::Tree {
+                tree,
                 book: Rc::clone(&book),
                 eip55: Rc::clone(&eip55),
             },
