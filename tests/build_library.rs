@@ -96,7 +96,7 @@ fn planned(
         to,
         value: U256::ZERO,
         data,
-        summary: format!("{contract}.{}", function.name),
+        summary: format!("{contract}.{}", function.name).into(),
         gas: PROFILE.function_gas(contract, &function.signature()),
         function: function.into(),
         args,
@@ -115,7 +115,7 @@ fn forwarded(registry: &AbiRegistry, module: Address, inner: PlannedCall) -> Pla
             DynSolValue::Bytes(inner.data.to_vec()),
         ],
     );
-    call.summary = format!("{} via SystemPause", inner.summary);
+    call.summary = format!("{} via SystemPause", inner.summary).into();
     call.gas = inner.gas.map(|gas| gas + PROFILE.hub.forward_gas);
     call
 }
@@ -722,5 +722,9 @@ fn the_manifest_reads_back_as_the_manifest_written() {
     // The data is the MultiSend's, as hex.
     let tx = &read.batches[0].safe_tx;
     assert_eq!(tx.data, built.batches[0].safe_tx.data);
-    assert!(tx.data.text().starts_with("0x8d80ff0a"), "{}", tx.data.text());
+    assert!(
+        tx.data.text().starts_with("0x8d80ff0a"),
+        "{}",
+        tx.data.text()
+    );
 }

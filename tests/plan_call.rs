@@ -27,7 +27,7 @@ args = ["0x9999999999999999999999999999999999999999"]"#;
     let forwarded = plan.calls()[0];
     assert_eq!(forwarded.to, contract_address("SystemPause"));
     assert_eq!(
-        forwarded.summary,
+        &*forwarded.summary,
         "JobRegistry.setFeePool(FeePool) via SystemPause"
     );
     let (_, inner) = vector("JobRegistry.setFeePool");
@@ -147,7 +147,7 @@ fn targets_by_address_label_and_alias() {
     assert_eq!(planned.calls()[0].to, addr(BACKUP));
     assert_eq!(planned.calls()[0].value, U256::from(10u64.pow(18)));
     assert_eq!(
-        planned.calls()[0].summary,
+        &*planned.calls()[0].summary,
         "backup-safe.deposit(), sends 1 ETH (1000000000000000000 wei)"
     );
 

@@ -29,10 +29,10 @@ fn pause_all_under_system_pause_is_one_pause_all_then_the_direct_modules() {
     let plan = plan(&text);
     assert_vector(plan.calls()[0], "SystemPause.pauseAll");
     assert_eq!(
-        plan.calls()[0].summary,
+        &*plan.calls()[0].summary,
         "pause all eight core modules via SystemPause"
     );
-    assert_eq!(plan.calls()[1].summary, "pause CertificateNFT");
+    assert_eq!(&*plan.calls()[1].summary, "pause CertificateNFT");
     assert!(plan.accept.is_none() && plan.signers.is_none());
 }
 
@@ -60,7 +60,7 @@ fn pause_all_under_direct_pauses_each_module_in_slot_order() {
     assert_eq!(decoded(&text), expected);
     let plan = plan(&text);
     assert_vector(plan.calls()[0], "JobRegistry.pause");
-    assert_eq!(plan.calls()[0].summary, "pause JobRegistry");
+    assert_eq!(&*plan.calls()[0].summary, "pause JobRegistry");
 }
 
 #[test]
@@ -86,7 +86,7 @@ fn a_subset_under_system_pause_goes_through_execute_governance_call() {
         "SystemPause.executeGovernanceCall(JobRegistry, unpause())",
     );
     assert_eq!(
-        plan.calls()[0].summary,
+        &*plan.calls()[0].summary,
         "unpause JobRegistry via SystemPause"
     );
 }

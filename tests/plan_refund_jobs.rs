@@ -36,7 +36,7 @@ fn refunds_under_system_pause_go_through_execute_governance_call_in_kind_order()
         "SystemPause.executeGovernanceCall(JobRegistry, delistJob(42))",
     );
     assert_eq!(
-        plan.calls()[0].summary,
+        &*plan.calls()[0].summary,
         "JobRegistry.delistJob(42) via SystemPause"
     );
 }
@@ -73,7 +73,7 @@ fn refunds_under_direct_call_job_registry() {
         plan_support::plan(&text).calls()[0],
         "JobRegistry.cancelExpiredJob(7)",
     );
-    assert_eq!(calls[0].summary, "JobRegistry.delistJob(42)");
+    assert_eq!(&*calls[0].summary, "JobRegistry.delistJob(42)");
 }
 
 #[test]

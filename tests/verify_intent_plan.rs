@@ -109,7 +109,7 @@ fn planned_batches_are_the_batches_build_writes() {
                 .iter()
                 .map(|c| c["summary"].as_str().unwrap())
                 .collect();
-            let summaries: Vec<&str> = planned.calls.iter().map(|c| c.summary.as_str()).collect();
+            let summaries: Vec<&str> = planned.calls.iter().map(|c| &*c.summary).collect();
             assert_eq!(recorded, summaries, "{at}");
             let presigned: Vec<u64> = entry["presigned"]
                 .as_array()

@@ -383,7 +383,7 @@ mod tests {
                 .unwrap()
                 .into(),
             args: Vec::new(),
-            summary: name.to_string(),
+            summary: name.into(),
             gas: Some(gas),
         }
     }
@@ -399,7 +399,12 @@ mod tests {
     fn names(chunks: &[Chunk<'_>]) -> Vec<Vec<String>> {
         chunks
             .iter()
-            .map(|c| c.calls.iter().map(|call| call.summary.clone()).collect())
+            .map(|c| {
+                c.calls
+                    .iter()
+                    .map(|call| call.summary.to_string())
+                    .collect()
+            })
             .collect()
     }
 

@@ -231,7 +231,7 @@ impl GasModel {
     /// EIP-7623 floor of its calldata when that is more.
     pub fn call_gas(&self, call: &PlannedCall) -> Result<u64, UnknownGas> {
         let execution = call.gas.or(self.gas_per_call).ok_or_else(|| UnknownGas {
-            summary: call.summary.clone(),
+            summary: call.summary.to_string(),
         })?;
         Ok(call_gas(call.to, call.value, &call.data, execution))
     }

@@ -124,8 +124,8 @@ pub struct PresignedView {
 /// One call of a batch: `{ "summary", "text", "decoded" }`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CallView {
-    /// The planner's one-line account of the call.
-    pub summary: String,
+    /// The planner's one-line account of the call (shared with the plan).
+    pub summary: Rc<str>,
     /// `text` (the decoded call as `bundlec decode` prints it, one line a
     /// call) and `decoded` (as `bundlec decode --json` shows it, with names
     /// from the deployment's address book).
@@ -236,7 +236,7 @@ impl<'de> Deserialize<'de> for CallView {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
         struct Read {
-            summary: String,
+            summary: Rc<str>,
             text: Vec<String>,
             decoded: Value,
         }

@@ -498,7 +498,7 @@ impl PlannedBatch<'_> {
                         at: self.at.clone(),
                         file: self.file.clone(),
                         index,
-                        summary: call.summary.clone(),
+                        summary: call.summary.to_string(),
                         source: Box::new(source),
                     })
             })

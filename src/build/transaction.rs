@@ -170,7 +170,7 @@ mod tests {
             data,
             function: function.into(),
             args,
-            summary: String::new(),
+            summary: "".into(),
             gas: None,
         }
     }

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
 
 use bundlec::abi::registry::AbiRegistry;
 use bundlec::address_book::AddressBook;
@@ -612,7 +613,7 @@ struct ExpectedBatch {
     /// Its calls, in order.
     calls: Vec<Call>,
     /// What each call is for, as the plan (and the manifest) says.
-    summaries: Vec<String>,
+    summaries: Vec<Rc<str>>,
 }
 
 impl ExpectedBatch {
@@ -696,7 +697,7 @@ impl CompiledIntent {
     }
 
     /// What each call of `batch` (as [`Self::batch_named`] picks it) is for.
-    pub fn summaries(&self, batch: &str) -> Option<&[String]> {
+    pub fn summaries(&self, batch: &str) -> Option<&[Rc<str>]> {
         self.batch(batch).map(|b| b.summaries.as_slice())
     }
 

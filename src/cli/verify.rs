@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use alloy_primitives::{Address, B256, U256};
 use bundlec::address_book::AddressBook;
@@ -1334,7 +1335,7 @@ fn verify_one(
     };
 
     let mut intent_calls: Option<&[Call]> = None;
-    let mut summaries: Option<&[String]> = None;
+    let mut summaries: Option<&[Rc<str>]> = None;
     let mut from_intent = Partial::default();
     let mut intent_multi_send = MultiSendChoice::default();
     let mut book = None;

@@ -131,7 +131,8 @@ pub struct PlannedCall {
     pub function: Rc<Function>,
     pub args: Vec<DynSolValue>,
     /// One line on what the call does, e.g. "pause JobRegistry via SystemPause".
-    pub summary: String,
+    /// Shared with the manifest and with `verify --intent`'s report.
+    pub summary: Rc<str>,
     /// An upper bound on the gas the call runs (forwarded calls included),
     /// from the protocol profile; `None` when it has no figure for the
     /// function (the build then needs `[bundle] gas_per_call`).

@@ -480,8 +480,8 @@ impl<'a> Planner<'a> {
         let data = self.encode(&function, &args, at)?;
         // Every summary names the value the call sends (see `plan::value`).
         let summary = match super::value::sends(value, self.runbook.safe.chain_id) {
-            Some(sends) => format!("{summary}, {sends}"),
-            None => summary,
+            Some(sends) => format!("{summary}, {sends}").into(),
+            None => summary.into(),
         };
         let gas = self.function_gas(to, &function);
         Ok(PlannedCall {

@@ -130,7 +130,7 @@ pub struct Request<'a> {
     /// The calls the intent recompiles to, when `--intent` was given.
     pub intent_calls: Option<&'a [Call]>,
     /// What each call is for, in the words of the intent (recompiled by the signer).
-    pub summaries: Option<&'a [String]>,
+    pub summaries: Option<&'a [std::rc::Rc<str>]>,
     /// The manifest's record of this batch's Safe transaction.
     pub manifest_safe_tx: Option<&'a SafeTxView>,
     pub given_safe_tx: Option<&'a GivenSafeTx>,

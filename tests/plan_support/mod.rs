@@ -212,7 +212,7 @@ pub fn assert_error(err: &InputError, expected: &str, words: &[&str]) {
 }
 
 pub fn summaries(plan: &Plan) -> Vec<String> {
-    plan.calls().iter().map(|c| c.summary.clone()).collect()
+    plan.calls().iter().map(|c| c.summary.to_string()).collect()
 }
 
 /// The address book the decoder names things with.
