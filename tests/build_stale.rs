@@ -106,3 +106,49 @@ fn a_manifest_that_cannot_be_read_removes_nothing() {
         std::fs::write(&intent, text.replace("max_calls = 2", "max_calls = 100")).unwrap();
     }
 }
+
+/// A rebuild that writes every file the folder already holds for the
+/// runbook has nothing stale to remove, so its previous manifest is not
+/// read at all: not even one that is not JSON draws the note. With a part
+/// on disk that the rebuild does not write, it is read (and that note is
+/// given, above).
+#[test]
+fn a_rebuild_of_the_same_files_does_not_read_the_previous_manifest() {
+    let (dir, intent, text) = unpause_in_a_folder();
+    std::fs::write(&intent, &text).unwrap();
+    bundlec().arg("build").arg(&intent).assert().success();
+    let manifest = dir.path().join("unpause.safe.json");
+    assert!(dir.path().join("unpause.3.json").exists());
+    std::fs::write(&manifest, "not a manifest").unwrap();
+    let build = bundlec().arg("build").arg(&intent).output().unwrap();
+    assert!(build.status.success());
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&build.stdout),
+        String::from_utf8_lossy(&build.stderr)
+    );
+    assert!(
+        !said.contains("is not a manifest bundlec can read"),
+        "{said}"
+    );
+    // The manifest is written again, and lists the parts once more.
+    let listed = std::fs::read_to_string(&manifest).unwrap();
+    assert!(listed.contains("\"unpause.3.json\""), "{listed}");
+
+    // A file named like an output of the runbook, which it does not write,
+    // makes the manifest worth reading.
+    std::fs::write(&manifest, "not a manifest").unwrap();
+    std::fs::write(dir.path().join("UNPAUSE.9.json"), "{}").unwrap();
+    let build = bundlec().arg("build").arg(&intent).output().unwrap();
+    assert!(build.status.success());
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&build.stdout),
+        String::from_utf8_lossy(&build.stderr)
+    );
+    assert!(
+        said.contains("is not a manifest bundlec can read"),
+        "{said}"
+    );
+    assert!(dir.path().join("UNPAUSE.9.json").exists());
+}

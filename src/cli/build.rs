@@ -397,7 +397,9 @@ fn stale_outputs(built: &[Built], targets: &[Target]) -> (Vec<PathBuf>, Vec<Path
     let mut unreadable = Vec::new();
     for runbook in built {
         let manifest = runbook.dir.join(build::manifest_file_name(&runbook.stem));
-        if fs::symlink_metadata(&manifest).is_err() {
+        if fs::symlink_metadata(&manifest).is_err()
+            || !may_hold_stale(&runbook.dir, &runbook.stem, targets)
+        {
             continue;
         }
         let listed = read_listed(&manifest)
@@ -425,6 +427,32 @@ fn stale_outputs(built: &[Built], targets: &[Target]) -> (Vec<PathBuf>, Vec<Path
         stale.extend(found);
     }
     (stale, unreadable)
+}
+
+/// Whether `dir` holds a file the manifest of runbook `stem` could list as
+/// stale: one named like that runbook's outputs (`stem.….json`, in any
+/// letter case, as a case-insensitive file system finds it) that this build
+/// does not write. Without one, nothing the manifest lists could be removed,
+/// and it is not read: a rebuild that makes the same files again (the usual
+/// case) skips reading a previous manifest as large as the new one, which
+/// is parsed a byte at a time. When `dir` cannot be listed, the manifest is
+/// read.
+fn may_hold_stale(dir: &Path, stem: &str, targets: &[Target]) -> bool {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return true;
+    };
+    let prefix = format!("{}.", stem.to_lowercase());
+    entries.filter_map(Result::ok).any(|entry| {
+        let name = entry.file_name().to_string_lossy().to_lowercase();
+        if !name.starts_with(&prefix)
+            || !name.ends_with(".json")
+            || entry.file_type().is_ok_and(|t| t.is_dir())
+        {
+            return false;
+        }
+        let real = resolved(&entry.path());
+        !targets.iter().any(|t| t.real == real)
+    })
 }
 
 /// What [`stale_outputs`] reads of a manifest on disk: the file names of its
