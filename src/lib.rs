@@ -32,6 +32,7 @@ pub mod memo;
 pub mod multisend;
 pub mod parse;
 pub mod plan;
+pub mod pretty;
 pub mod review;
 pub mod runbook;
 pub mod safe;

@@ -266,7 +266,7 @@ impl Manifest {
     /// has no reason to fail but the sink's; the error is returned rather than
     /// unwrapped so that writing has no panic path.
     pub fn write_json<W: std::io::Write>(&self, mut sink: W) -> Result<(), serde_json::Error> {
-        serde_json::to_writer_pretty(&mut sink, self)?;
+        crate::pretty::to_writer(&mut sink, self)?;
         sink.write_all(b"\n").map_err(serde_json::Error::io)
     }
 

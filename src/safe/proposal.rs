@@ -78,7 +78,7 @@ impl Proposal {
 
     /// Two-space pretty JSON ending in a newline, as build writes it.
     pub fn write_json<W: std::io::Write>(&self, mut sink: W) -> Result<(), serde_json::Error> {
-        serde_json::to_writer_pretty(&mut sink, self)?;
+        crate::pretty::to_writer(&mut sink, self)?;
         sink.write_all(b"\n").map_err(serde_json::Error::io)
     }
 }

@@ -168,11 +168,7 @@ impl BatchFile {
     ) -> Result<(), serde_json::Error> {
         let names = self.checksummed_addresses();
         let wire = self.wire(&names).signed_with(checksum);
-        let mut serializer = serde_json::Serializer::with_formatter(
-            &mut sink,
-            serde_json::ser::PrettyFormatter::new(),
-        );
-        wire.serialize(&mut serializer)?;
+        crate::pretty::to_writer(&mut sink, &wire)?;
         sink.write_all(b"\n").map_err(serde_json::Error::io)
     }
 
