@@ -152,3 +152,47 @@ fn a_rebuild_of_the_same_files_does_not_read_the_previous_manifest() {
     );
     assert!(dir.path().join("UNPAUSE.9.json").exists());
 }
+
+/// A runbook named beyond ASCII (a final sigma lower-cases differently at
+/// the end of a word and before a dot): its pre-signed files for a nonce the
+/// range no longer holds are still found, read from its manifest, and
+/// removed.
+#[test]
+fn a_shrunk_nonce_range_removes_its_files_whatever_the_runbook_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("deployments")).unwrap();
+    std::fs::copy(
+        "bundles/deployments/example.toml",
+        dir.path().join("deployments/example.toml"),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string("bundles/pause-presigned.toml").unwrap();
+    assert!(
+        text.contains("nonce = \"42..44\""),
+        "the fixture pre-signs 42..44"
+    );
+    for stem in ["pause-presigned", "ΟΔΟΣ"] {
+        let intent = dir.path().join(format!("{stem}.toml"));
+        std::fs::write(&intent, &text).unwrap();
+        bundlec().arg("build").arg(&intent).assert().success();
+        let at_44 = [
+            dir.path().join(format!("{stem}.nonce-44.typed.json")),
+            dir.path().join(format!("{stem}.nonce-44.proposal.json")),
+        ];
+        assert!(at_44.iter().all(|p| p.exists()), "{stem}");
+        std::fs::write(&intent, text.replace("\"42..44\"", "\"42..43\"")).unwrap();
+        let build = bundlec().arg("build").arg(&intent).output().unwrap();
+        assert!(build.status.success(), "{stem}");
+        let said = String::from_utf8_lossy(&build.stdout).into_owned();
+        for path in &at_44 {
+            assert!(!path.exists(), "{stem}: {} was kept", path.display());
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            assert!(said.contains(&name), "{stem}: {said}");
+        }
+        assert!(
+            dir.path()
+                .join(format!("{stem}.nonce-43.typed.json"))
+                .exists()
+        );
+    }
+}

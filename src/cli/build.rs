@@ -435,19 +435,31 @@ fn stale_outputs(built: &[Built], targets: &[Target]) -> (Vec<PathBuf>, Vec<Path
 /// does not write. Without one, nothing the manifest lists could be removed,
 /// and it is not read: a rebuild that makes the same files again (the usual
 /// case) skips reading a previous manifest as large as the new one, which
-/// is parsed a byte at a time. When `dir` cannot be listed, the manifest is
-/// read.
+/// is parsed a byte at a time. When in doubt it says yes, and the manifest
+/// is read: when `dir` cannot be listed, and for any name beyond ASCII (in
+/// the stem, or of a file in `dir`), whose letter case and normalization
+/// file systems treat in ways a comparison here could not follow.
 fn may_hold_stale(dir: &Path, stem: &str, targets: &[Target]) -> bool {
     let Ok(entries) = fs::read_dir(dir) else {
         return true;
     };
-    let prefix = format!("{}.", stem.to_lowercase());
+    if !stem.is_ascii() {
+        return true;
+    }
+    let prefix = format!("{stem}.");
+    let starts_like_an_output = |name: &str| {
+        name.get(..prefix.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(&prefix))
+            && name
+                .get(name.len().saturating_sub(".json".len())..)
+                .is_some_and(|end| end.eq_ignore_ascii_case(".json"))
+    };
     entries.filter_map(Result::ok).any(|entry| {
-        let name = entry.file_name().to_string_lossy().to_lowercase();
-        if !name.starts_with(&prefix)
-            || !name.ends_with(".json")
-            || entry.file_type().is_ok_and(|t| t.is_dir())
-        {
+        let name = entry.file_name();
+        let Some(name) = name.to_str().filter(|name| name.is_ascii()) else {
+            return true;
+        };
+        if !starts_like_an_output(name) || entry.file_type().is_ok_and(|t| t.is_dir()) {
             return false;
         }
         let real = resolved(&entry.path());
