@@ -638,6 +638,48 @@ fn unsafe_text_in_call_arguments_or_an_abi_is_refused() {
             "note.json would contain U+202E (a bidirectional control)",
         ],
     );
+    // Two batches carry the ABI's text, beside a runbook that builds: the
+    // runbook fails once, in its place, and nothing is written.
+    fs::write(
+        dir.path().join("note.toml"),
+        runbook(
+            "note",
+            "gas_per_call = 500000\nmax_calls = 1\n",
+            "deployments/example.toml",
+            &format!("{intent}{}", intent.replace("\"hi\"", "\"again\"")),
+        ),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("pause.toml"),
+        runbook("pause", "", "deployments/example.toml", PAUSE),
+    )
+    .unwrap();
+    let stderr = refused(
+        dir.path(),
+        &["note.toml", "pause.toml"],
+        &[
+            "note.1.json would contain U+202E",
+            "nothing was written: 1 of 2 runbooks failed",
+        ],
+    );
+    assert_eq!(
+        stderr.matches("would contain U+202E").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(!stderr.contains("note.2.json"), "{stderr}");
+    let stderr = refused(
+        dir.path(),
+        &["--check", "note.toml"],
+        &["note.1.json would contain U+202E"],
+    );
+    assert_eq!(
+        stderr.matches("would contain U+202E").count(),
+        1,
+        "{stderr}"
+    );
+
     // The batch is checked as it is written into its temporary file: the
     // refusal leaves no file behind.
     for name in [

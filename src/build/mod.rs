@@ -48,7 +48,7 @@ use crate::safe::proposal::Proposal;
 use crate::safe::typed_data::safe_tx_typed_data;
 use crate::safe::view::{self, SafeTxView};
 use crate::safe::{NonceRange, Operation, SafeTx, SafeVersion, safe_tx_hashes};
-use crate::txbuilder::{BatchFile, BatchMeta, BatchTransaction};
+use crate::txbuilder::{BatchFile, BatchMeta, BatchTransaction, ContractMethod};
 
 pub use chunk::{Chunk, ChunkError, Limits, batch_gas, chunk_calls, chunk_steps};
 pub use gas::{GasModel, MaxGasSource};
@@ -661,7 +661,10 @@ pub fn plan_batches<'a>(
 }
 
 /// Every output file of the batches [`plan_batches`] laid out for `req`, in
-/// [`build`]'s order.
+/// [`build`]'s order. Each is the value it is written from: the last guard
+/// on its text (no character [`crate::text::is_unsafe_char`] refuses) runs
+/// as it is written or rendered (`OutputContents::write_to`, `text`), so a
+/// caller must not take an output for accepted before that succeeds.
 pub fn render(
     req: &BuildRequest<'_>,
     batches: &[PlannedBatch<'_>],
@@ -714,6 +717,46 @@ pub fn render(
         role: OutputRole::Manifest,
     });
     Ok(outputs)
+}
+
+/// The batch's one text from an input that the parsers let through, an
+/// ABI's (each function's `contractMethod`: its name and its inputs' names
+/// and types), checked for what [`unsafe_text_error`] refuses before
+/// anything is written. The batch's whole text is checked again as it is
+/// written (see `output`), the last guard of every output; this earlier
+/// check makes a runbook with such an ABI fail like one that does not
+/// compile, once and in its place among the runbooks built together.
+fn refuse_unsafe_methods(
+    req: &BuildRequest<'_>,
+    batch_file: &str,
+    file: &BatchFile,
+) -> Result<(), BuildError> {
+    let mut checked: Vec<&Rc<ContractMethod>> = Vec::new();
+    for method in file
+        .transactions
+        .iter()
+        .filter_map(|tx| tx.contract_method.as_ref())
+    {
+        if checked.iter().any(|seen| Rc::ptr_eq(seen, method)) {
+            continue;
+        }
+        checked.push(method);
+        let text = serde_json::to_string(&**method).map_err(|e| BuildError::Serialize {
+            at: req.runbook.safe.at.clone(),
+            file: batch_file.to_owned(),
+            message: e.to_string(),
+        })?;
+        if let Some((c, kind)) = crate::text::first_unsafe_char(&text, true) {
+            return Err(unsafe_text_error(
+                &req.runbook.safe.at.file,
+                req.inputs,
+                batch_file,
+                c,
+                kind,
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The refusal of output `file` for carrying `c`: it points at the first input
@@ -877,6 +920,7 @@ fn write_batch(
     let tx = batch.safe_tx()?;
     let hashes = safe_tx_hashes(batch.version, chain_id, batch.safe, &tx);
 
+    refuse_unsafe_methods(req, &batch.file, &file)?;
     // Computed once: the file carries it, and the manifest records it.
     let checksum = file.checksum().map_err(|e| BuildError::Serialize {
         at: safe_at.clone(),
