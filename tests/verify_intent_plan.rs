@@ -285,3 +285,81 @@ fn a_broken_intent_is_refused_before_an_unreadable_batch() {
     .expect("refused");
     assert!(error.contains("no-such-batch.json"), "{error}");
 }
+
+/// Standard input is read when its batch is checked, not before the intent
+/// is compiled: an intent's error is given while the input is still open.
+#[test]
+fn a_broken_intent_is_refused_without_waiting_for_standard_input() {
+    use std::io::Read as _;
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    let dir = root();
+    let (runbook, built) = tomls(&dir.join("fixtures/runbooks"))
+        .into_iter()
+        .find_map(|path| {
+            let relative = path.strip_prefix(&dir).unwrap().to_path_buf();
+            build_refusal(&dir, &relative).map(|error| (relative, error))
+        })
+        .expect("a broken runbook");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bundlec"))
+        .current_dir(&dir)
+        .args(["verify", "-", "--intent"])
+        .arg(&runbook)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Standard input stays open (and empty) until the command has ended.
+    let stdin = child.stdin.take();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    drop(stdin);
+    let status = status.expect("verify waited for standard input to end");
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr, built);
+}
+
+/// A batch on standard input is read once, and verified at every nonce of
+/// the intent's pre-signed range.
+#[test]
+fn a_batch_on_standard_input_is_verified_at_every_nonce_of_a_range() {
+    let dir = root();
+    let batch = std::fs::read(dir.join("bundles/pause-presigned.json")).unwrap();
+    let output = bundlec()
+        .current_dir(&dir)
+        .args(["verify", "-", "--intent", "bundles/pause-presigned.toml"])
+        .write_stdin(batch)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for nonce in [42, 43, 44] {
+        assert!(
+            stdout.contains(&format!("nonce {nonce} (")),
+            "nonce {nonce}: {stdout}"
+        );
+    }
+}

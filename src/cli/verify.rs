@@ -1,5 +1,6 @@
 //! `bundlec verify`: the signer's independent check of a batch.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -189,13 +190,16 @@ fn read_text(path: &Path) -> Result<String, CliError> {
     String::from_utf8(bytes).map_err(|_| CliError(format!("{}: not UTF-8 text", path.display())))
 }
 
-/// The batch files of one run of verify, each read once, before anything
-/// else is: its text and JSON tree are most of what verify holds on a large
-/// batch, and they are freed before the intent is compiled and the calls are
-/// decoded, which then take the memory they leave. A file that cannot be
-/// read is refused where the check of that batch would have read it, so the
-/// errors come in the same order as when each file was read in its turn.
-struct BatchFiles(Vec<(PathBuf, Result<BatchFile, String>)>);
+/// The batch files of one run of verify, each read once: a regular file
+/// before anything else is, since its text and JSON tree are most of what
+/// verify holds on a large batch, and they are freed before the intent is
+/// compiled and the calls are decoded, which then take the memory they leave.
+/// Standard input and other files that are not regular (a pipe, a device)
+/// are read when their batch is first checked, as every file was, so that an
+/// error of the intent or the arguments is not held up by a reader that
+/// never ends. A file that cannot be read is refused where the check of that
+/// batch reads it, so the errors come in the same order either way.
+struct BatchFiles(Vec<(PathBuf, OnceCell<Result<BatchFile, String>>)>);
 
 /// One batch file, read: its checksum and calls, and the chain and Safe it
 /// names itself.
@@ -208,26 +212,34 @@ struct BatchFile {
 
 impl BatchFiles {
     fn read(paths: &[PathBuf]) -> BatchFiles {
-        let mut files: Vec<(PathBuf, Result<BatchFile, String>)> = Vec::with_capacity(paths.len());
+        let mut files: Vec<(PathBuf, OnceCell<Result<BatchFile, String>>)> =
+            Vec::with_capacity(paths.len());
         for path in paths {
             // A file given twice is read once (and refused as a part given twice).
             if files.iter().any(|(read, _)| read == path) {
                 continue;
             }
-            files.push((path.clone(), BatchFile::read(path).map_err(|e| e.0)));
+            let file = OnceCell::new();
+            if !args::is_stdin(path) && std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+                let _ = file.set(BatchFile::read(path).map_err(|e| e.0));
+            }
+            files.push((path.clone(), file));
         }
         BatchFiles(files)
     }
 
+    /// The file at `path`, read now if it was not read before.
     fn get(&self, path: &Path) -> Result<&BatchFile, CliError> {
-        match self.0.iter().find(|(read, _)| read == path) {
-            Some((_, Ok(file))) => Ok(file),
-            Some((_, Err(message))) => Err(CliError(message.clone())),
-            // Every path checked is one of the paths read.
-            None => Err(CliError(format!(
+        let Some((_, file)) = self.0.iter().find(|(read, _)| read == path) else {
+            // Every path checked is one of the paths given.
+            return Err(CliError(format!(
                 "{}: the file was not read",
                 path.display()
-            ))),
+            )));
+        };
+        match file.get_or_init(|| BatchFile::read(path).map_err(|e| e.0)) {
+            Ok(file) => Ok(file),
+            Err(message) => Err(CliError(message.clone())),
         }
     }
 }
