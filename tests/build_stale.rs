@@ -107,6 +107,18 @@ fn a_manifest_that_cannot_be_read_removes_nothing() {
     }
 }
 
+/// What a successful `bundlec build INTENT` says, on both streams.
+fn rebuilt(intent: &std::path::Path) -> String {
+    let build = bundlec().arg("build").arg(intent).output().unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&build.stdout),
+        String::from_utf8_lossy(&build.stderr)
+    );
+    assert!(build.status.success(), "{said}");
+    said
+}
+
 /// A rebuild that writes every file the folder already holds for the
 /// runbook has nothing stale to remove, so its previous manifest is not
 /// read at all: not even one that is not JSON draws the note. With a part
@@ -120,13 +132,7 @@ fn a_rebuild_of_the_same_files_does_not_read_the_previous_manifest() {
     let manifest = dir.path().join("unpause.safe.json");
     assert!(dir.path().join("unpause.3.json").exists());
     std::fs::write(&manifest, "not a manifest").unwrap();
-    let build = bundlec().arg("build").arg(&intent).output().unwrap();
-    assert!(build.status.success());
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&build.stdout),
-        String::from_utf8_lossy(&build.stderr)
-    );
+    let said = rebuilt(&intent);
     assert!(
         !said.contains("is not a manifest bundlec can read"),
         "{said}"
@@ -139,13 +145,7 @@ fn a_rebuild_of_the_same_files_does_not_read_the_previous_manifest() {
     // makes the manifest worth reading.
     std::fs::write(&manifest, "not a manifest").unwrap();
     std::fs::write(dir.path().join("UNPAUSE.9.json"), "{}").unwrap();
-    let build = bundlec().arg("build").arg(&intent).output().unwrap();
-    assert!(build.status.success());
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&build.stdout),
-        String::from_utf8_lossy(&build.stderr)
-    );
+    let said = rebuilt(&intent);
     assert!(
         said.contains("is not a manifest bundlec can read"),
         "{said}"
