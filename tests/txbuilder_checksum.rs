@@ -5,7 +5,7 @@ use std::fs;
 use std::path::PathBuf;
 
 use bundlec::txbuilder::{
-    check, checksum_of_object_as_is, compute_checksum, format_checksum, parse_json,
+    Json, JsonTree, check, checksum_of_object_as_is, compute_checksum, format_checksum, parse_json,
     serialize_for_checksum,
 };
 use proptest::prelude::*;
@@ -161,5 +161,17 @@ proptest! {
         let batch = Value::Object(top);
         let report = check(&batch).unwrap();
         prop_assert_eq!(report.computed, compute_checksum(&batch).ok());
+    }
+
+    /// The tree a batch file is read as holds what serde_json's own `Value`
+    /// reads from the same text, at any nesting of arrays and objects (they
+    /// share one stack while being read) and in either layout.
+    #[test]
+    fn the_tree_of_a_text_is_the_value_of_that_text(v in arb_value()) {
+        for text in [serde_json::to_string(&v).unwrap(), serde_json::to_string_pretty(&v).unwrap()] {
+            let json: Json<'_> = serde_json::from_str(&text).unwrap();
+            let value: Value = serde_json::from_str(&text).unwrap();
+            prop_assert_eq!(&*json.as_value(), &value);
+        }
     }
 }

@@ -21,9 +21,9 @@ use serde_json::{Number, Value};
 /// with an escape is the one copy), read through [`JsonTree`].
 ///
 /// Parsed by serde_json like a `serde_json::Value`, so it takes the same
-/// texts and refuses the same ones. Each array and object is collected,
-/// then kept as a boxed slice: a growing `Vec` leaves up to half its room
-/// unused, and a batch's transactions are thousands of small objects.
+/// texts and refuses the same ones. Each array and object is a boxed slice
+/// of exactly its length: a growing `Vec` leaves up to half its room unused,
+/// and a batch's transactions are thousands of small objects.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Json<'a> {
     Null,
@@ -37,13 +37,39 @@ pub enum Json<'a> {
 
 impl<'de> Deserialize<'de> for Json<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(JsonVisitor)
+        TreeSeed {
+            scratch: &mut Scratch::default(),
+        }
+        .deserialize(deserializer)
     }
 }
 
-struct JsonVisitor;
+/// The items and fields of the arrays and objects still being read, one
+/// stack of each for the whole text. An array or object pushes its members
+/// here and, when it ends, moves them into a slice of exactly their number:
+/// one allocation each, where a `Vec` of its own would grow a few times and
+/// then be shrunk. Nested values are read, and leave the stack as it was,
+/// before their parent's next member is pushed.
+#[derive(Default)]
+struct Scratch<'de> {
+    items: Vec<Json<'de>>,
+    fields: Vec<(Cow<'de, str>, Json<'de>)>,
+}
 
-impl<'de> Visitor<'de> for JsonVisitor {
+/// Reads one value, its arrays and objects gathered on `scratch`.
+struct TreeSeed<'s, 'de> {
+    scratch: &'s mut Scratch<'de>,
+}
+
+impl<'de> DeserializeSeed<'de> for TreeSeed<'_, 'de> {
+    type Value = Json<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Json<'de>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TreeSeed<'_, 'de> {
     type Value = Json<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -89,23 +115,30 @@ impl<'de> Visitor<'de> for JsonVisitor {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Json<'de>, D::Error> {
-        Json::deserialize(d)
+        DeserializeSeed::deserialize(self, d)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'de>, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
+        let scratch = self.scratch;
+        let start = scratch.items.len();
+        while let Some(item) = seq.next_element_seed(TreeSeed {
+            scratch: &mut *scratch,
+        })? {
+            scratch.items.push(item);
         }
-        Ok(Json::Array(items.into_boxed_slice()))
+        Ok(Json::Array(scratch.items.drain(start..).collect()))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
-        let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(0));
+        let scratch = self.scratch;
+        let start = scratch.fields.len();
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            fields.push((key, map.next_value()?));
+            let value = map.next_value_seed(TreeSeed {
+                scratch: &mut *scratch,
+            })?;
+            scratch.fields.push((key, value));
         }
-        Ok(Json::Object(fields.into_boxed_slice()))
+        Ok(Json::Object(scratch.fields.drain(start..).collect()))
     }
 }
 
@@ -327,6 +360,9 @@ mod tests {
             r#"{"k\u0000":18446744073709551615,"n":-9223372036854775808,"f":1e-7}"#,
             // A key spelled with an escape is the key: JSON.parse reads "to".
             r#"{"\u0061":"escaped","b":"\u0041\n"}"#,
+            // Arrays and objects nested in each other, ending at every depth.
+            r#"[[1,[2,{"a":[3,{"b":[],"c":{}}],"d":4}],5],{"e":[{"f":{"g":[[]]}}],"h":6},[],{}]"#,
+            r#"{"a":[{"b":[1,2,{"c":[3]}]},[4,[5,[6]]]],"d":{"e":{"f":[7]}},"g":8}"#,
         ];
         for text in texts {
             let value: Result<Value, _> = serde_json::from_str(text);
