@@ -5,7 +5,9 @@
 # hyperfine (median of RUNS runs, at least 5), takes peak memory with
 # /usr/bin/time -f %M, and prints a Markdown table with each command's ratio
 # to the floor program (examples/floor.rs: read, typed parse, hex-decode,
-# keccak).
+# keccak). The row "writes only" is examples/write_floor.rs: build's
+# output files copied the way build puts them in place (written, synced,
+# renamed), the least time build's writing can take on this disk.
 #
 #   benches/run.sh                      # N = 100, 10000, 100000
 #   SIZES="100 10000" RUNS=10 benches/run.sh
@@ -22,9 +24,10 @@ if [ "$runs" -lt 5 ]; then
   exit 2
 fi
 
-cargo build --release --quiet --bin bundlec --example floor --example gen_refund
+cargo build --release --quiet --bin bundlec --example floor --example write_floor --example gen_refund
 bin=$(realpath "${BUNDLEC:-target/release/bundlec}")
 floor=$(realpath target/release/examples/floor)
+write_floor=$(realpath target/release/examples/write_floor)
 gen=$(realpath target/release/examples/gen_refund)
 dir=target/bench-input
 mkdir -p "$dir"
@@ -55,13 +58,14 @@ for n in $sizes; do
   declare -A cmds=(
     [floor]="$floor refund-$n.json"
     [build]="$bin -q build --out-dir $work/out refund-$n.toml"
+    [writes only]="$write_floor $work/out $work/copy"
     [verify]="$bin -q verify refund-$n.json --chain 1 --safe-version 1.4.1 --nonce 1"
     [verify --intent]="$bin -q verify refund-$n.json --intent refund-$n.toml"
     [checksum]="$bin -q checksum refund-$n.json"
   )
   floor_ms=""
   floor_mib=""
-  for name in floor build verify "verify --intent" checksum; do
+  for name in floor build "writes only" verify "verify --intent" checksum; do
     read -r -a cmd <<<"${cmds[$name]}"
     ms=$(median "${cmd[@]}")
     mib=$(peak "${cmd[@]}")
