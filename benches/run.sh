@@ -54,11 +54,11 @@ for n in $sizes; do
   "$gen" "$n" "refund-$n.toml"
   # The batch and manifest every command reads, written by the bundlec under test.
   "$bin" -q build "refund-$n.toml"
-  mkdir -p "$work/out"
+  mkdir -p "$work/out-$n"
   declare -A cmds=(
     [floor]="$floor refund-$n.json"
-    [build]="$bin -q build --out-dir $work/out refund-$n.toml"
-    [writes only]="$write_floor $work/out $work/copy"
+    [build]="$bin -q build --out-dir $work/out-$n refund-$n.toml"
+    [writes only]="$write_floor $work/out-$n $work/copy-$n"
     [verify]="$bin -q verify refund-$n.json --chain 1 --safe-version 1.4.1 --nonce 1"
     [verify --intent]="$bin -q verify refund-$n.json --intent refund-$n.toml"
     [checksum]="$bin -q checksum refund-$n.json"
