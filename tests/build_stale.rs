@@ -5,10 +5,10 @@ mod common;
 
 use common::bundlec;
 
-/// The example unpause runbook (split into parts by `max_calls = 2`) and its
-/// address book, copied into a folder of their own: the folder, the runbook's
-/// path there, and its text.
-fn unpause_in_a_folder() -> (tempfile::TempDir, std::path::PathBuf, String) {
+/// A folder of its own holding the example address book, and the text of
+/// the shipped runbook `bundles/{name}.toml` (the caller writes it there,
+/// changed as it needs, under the name it needs).
+fn example_folder(name: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("deployments")).unwrap();
     std::fs::copy(
@@ -16,8 +16,16 @@ fn unpause_in_a_folder() -> (tempfile::TempDir, std::path::PathBuf, String) {
         dir.path().join("deployments/example.toml"),
     )
     .unwrap();
+    let text = std::fs::read_to_string(format!("bundles/{name}.toml")).unwrap();
+    (dir, text)
+}
+
+/// The example unpause runbook (split into parts by `max_calls = 2`) and its
+/// address book, copied into a folder of their own: the folder, the runbook's
+/// path there, and its text.
+fn unpause_in_a_folder() -> (tempfile::TempDir, std::path::PathBuf, String) {
+    let (dir, text) = example_folder("unpause");
     let intent = dir.path().join("unpause.toml");
-    let text = std::fs::read_to_string("bundles/unpause.toml").unwrap();
     (dir, intent, text)
 }
 
@@ -159,14 +167,7 @@ fn a_rebuild_of_the_same_files_does_not_read_the_previous_manifest() {
 /// removed.
 #[test]
 fn a_shrunk_nonce_range_removes_its_files_whatever_the_runbook_is_named() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("deployments")).unwrap();
-    std::fs::copy(
-        "bundles/deployments/example.toml",
-        dir.path().join("deployments/example.toml"),
-    )
-    .unwrap();
-    let text = std::fs::read_to_string("bundles/pause-presigned.toml").unwrap();
+    let (dir, text) = example_folder("pause-presigned");
     assert!(
         text.contains("nonce = \"42..44\""),
         "the fixture pre-signs 42..44"
